@@ -86,10 +86,10 @@ def build_countries(con: duckdb.DuckDBPyConnection, src: Path, out: Path) -> dic
         from read_csv('{src}/us-census-2024/CensusCountryMapping_FRBAtl_short.csv', all_varchar=true, quote='"')
         """
     )
-    baci_exceptions = {
-        row["iso3"]: int(row["baci_code"])
-        for row in csv.DictReader((HAND_KEPT / "baci_country_codes.csv").open(encoding="utf-8"))
-    }
+    baci_rows = list(csv.DictReader((HAND_KEPT / "baci_country_codes.csv").open(encoding="utf-8")))
+    baci_exceptions: dict[str, int] = {}
+    for row in baci_rows:  # the first row of a country is its current code
+        baci_exceptions.setdefault(row["iso3"], int(row["baci_code"]))
     rows = con.sql(
         """
         select "ISO3166-1-Alpha-3" as iso3, "ISO3166-1-Alpha-2" as iso2,
@@ -106,40 +106,69 @@ def build_countries(con: duckdb.DuckDBPyConnection, src: Path, out: Path) -> dic
         """
     ).fetchall()
     columns = [
-        "iso3", "iso2", "numeric_code", "m49", "name", "official_name", "unterm_name",
-        "region", "sub_region", "currency", "is_independent",
+        "iso3",
+        "iso2",
+        "numeric_code",
+        "m49",
+        "name",
+        "official_name",
+        "unterm_name",
+        "region",
+        "sub_region",
+        "currency",
+        "is_independent",
     ]
     countries = [dict(zip(columns, r, strict=True)) for r in rows]
     by_iso3 = {c["iso3"]: c for c in countries}
     # Taiwan: BACI and the world matrix call it S19 ("Other Asia, nes"); ISO's TWN is an alias.
     twn = by_iso3.pop("TWN")
     by_iso3["S19"] = {
-        **twn, "iso3": "S19", "name": "Taiwan (Other Asia, n.e.s.)",
+        **twn,
+        "iso3": "S19",
+        "name": "Taiwan (Other Asia, n.e.s.)",
         "official_name": "Other Asia, not elsewhere specified (in practice Taiwan)",
         "m49": None,
     }
     # Kosovo has no ISO 3166 entry but a user-assigned code used by the US Census and others.
-    by_iso3.setdefault("XKX", {
-        "iso3": "XKX", "iso2": "XK", "numeric_code": None, "m49": None, "name": "Kosovo",
-        "official_name": "Kosovo", "unterm_name": None, "region": "Europe",
-        "sub_region": "Southern Europe", "currency": "EUR", "is_independent": "Yes",
-    })
+    by_iso3.setdefault(
+        "XKX",
+        {
+            "iso3": "XKX",
+            "iso2": "XK",
+            "numeric_code": None,
+            "m49": None,
+            "name": "Kosovo",
+            "official_name": "Kosovo",
+            "unterm_name": None,
+            "region": "Europe",
+            "sub_region": "Southern Europe",
+            "currency": "EUR",
+            "is_independent": "Yes",
+        },
+    )
     # The EU as one reporting bloc, as the US Census data carries it.
     by_iso3["EU27"] = {
-        "iso3": "EU27", "iso2": "EU", "numeric_code": None, "m49": None,
-        "name": "European Union (27, as a bloc)", "official_name": "European Union",
-        "unterm_name": None, "region": "Europe", "sub_region": None, "currency": "EUR",
+        "iso3": "EU27",
+        "iso2": "EU",
+        "numeric_code": None,
+        "m49": None,
+        "name": "European Union (27, as a bloc)",
+        "official_name": "European Union",
+        "unterm_name": None,
+        "region": "Europe",
+        "sub_region": None,
+        "currency": "EUR",
         "is_independent": None,
     }
-    census_codes = {
-        iso3: code for code, iso3, _ in con.sql("select * from census_map").fetchall()
-    }
+    census_codes = {iso3: code for code, iso3, _ in con.sql("select * from census_map").fetchall()}
     census_codes["EU27"] = "0003"
     census_codes["S19"] = census_codes.pop("TWN", "5830")
     for iso3, country in by_iso3.items():
         country["kind"] = (
-            "bloc" if iso3 == "EU27"
-            else "country" if (country.get("is_independent") or "").startswith("Yes")
+            "bloc"
+            if iso3 == "EU27"
+            else "country"
+            if (country.get("is_independent") or "").startswith("Yes")
             else "territory"
         )
         country["baci_code"] = baci_exceptions.get(iso3, country.get("numeric_code"))
@@ -172,12 +201,14 @@ def build_countries(con: duckdb.DuckDBPyConnection, src: Path, out: Path) -> dic
             add(c["census_code"], c["iso3"], "census")
         if c["baci_code"] is not None:
             add(str(c["baci_code"]), c["iso3"], "baci")
+    for row in baci_rows:  # older or alternative BACI/Comtrade codes
+        add(row["baci_code"], row["iso3"], "baci")
     add("TWN", "S19", "iso3")
     add("TW", "S19", "iso2")
     add("158", "S19", "m49")
     add("Taiwan", "S19", "name")
     add("Other Asia, nes", "S19", "name")
-    for code, iso3, name in con.sql("select * from census_map").fetchall():
+    for _code, iso3, name in con.sql("select * from census_map").fetchall():
         add(name, "S19" if iso3 == "TWN" else iso3, "census")
     for row in csv.DictReader((HAND_KEPT / "country_aliases.csv").open(encoding="utf-8")):
         add(row["alias"], row["iso3"], "common")
@@ -548,17 +579,23 @@ def build_small_references(con: duckdb.DuckDBPyConnection, src: Path, out: Path)
     for row in csv.DictReader((ref / "fx" / "fx_rates.csv").open(encoding="utf-8")):
         fx_rows.append(
             {
-                "currency": row["currency"], "period": row["period"],
-                "rate_per_usd": float(row["rate_per_usd"]), "kind": "published",
-                "source": row["source"], "reference": row["source_url_or_title"],
+                "currency": row["currency"],
+                "period": row["period"],
+                "rate_per_usd": float(row["rate_per_usd"]),
+                "kind": "published",
+                "source": row["source"],
+                "reference": row["source_url_or_title"],
             }
         )
     for row in csv.DictReader((ref / "fx" / "fx_rates_derived.csv").open(encoding="utf-8")):
         fx_rows.append(
             {
-                "currency": row["currency"], "period": row["period"],
-                "rate_per_usd": float(row["rate_per_usd"]), "kind": "derived",
-                "source": row["method"], "reference": row["inputs"],
+                "currency": row["currency"],
+                "period": row["period"],
+                "rate_per_usd": float(row["rate_per_usd"]),
+                "kind": "derived",
+                "source": row["method"],
+                "reference": row["inputs"],
             }
         )
     write_parquet(pa.Table.from_pylist(fx_rows), out / "reference" / "fx_rates.parquet")
@@ -647,8 +684,9 @@ def manifest(out: Path, built: dict[str, dict[str, Any]], src: Path) -> dict[str
                 "tradewartracker/trade-war-redux-2025 (MIT)"
             ),
             "terms": "US Government work (public domain); repository code MIT",
-            "edition": "HS2017 (converted from HTS 2024 / HS2022 with trade-weighted concordance; "
-            "the original HS2022 code is kept as hs6_2022)",
+            "edition": "HS2017",
+            "edition_note": "Published in HTS 2024 (HS2022-based); converted to HS2017 at query "
+            "time with the trade-weighted concordance, the original HS2022 code kept as `code`.",
             "years": [2024],
             "unit": "USD, customs value (roughly FOB); duty_usd = calculated duty collected",
             "rows": census["rows"],
@@ -658,7 +696,9 @@ def manifest(out: Path, built: dict[str, dict[str, Any]], src: Path) -> dict[str
                 "source_rows": census["source_rows"],
                 "us_only_chapters_98_99_value_usd": census["us_only_chapters_value_usd"],
                 "codes_outside_concordance": census["codes_outside_concordance"],
-                "india_value_share_in_unchanged_codes": census["india_value_share_in_unchanged_codes"],
+                "india_value_share_in_unchanged_codes": census[
+                    "india_value_share_in_unchanged_codes"
+                ],
                 "hs2_all_partner_rows": census["hs2_rows"],
             },
             "gaps": [
@@ -697,8 +737,9 @@ def manifest(out: Path, built: dict[str, dict[str, Any]], src: Path) -> dict[str
                 "dassoumyajitsenrysa-dataminer/tradestat-ingestor (commit 33a3bd22)"
             ),
             "terms": "Government of India open data (tradestat.commerce.gov.in)",
-            "edition": "ITC-HS 8-digit: HS2017-based to FY2021-22, HS2022-based from 1 Jan 2023 "
-            "(FY2022-23 mixes both)",
+            "edition": "ITC-HS8",
+            "edition_note": "India's 8-digit ITC-HS: HS2017-based to FY2021-22, HS2022-based from "
+            "1 January 2023 (FY2022-23 mixes both).",
             "years": eidb["fiscal_years"],
             "unit": "USD (upstream USD million rounded to 0.01, i.e. USD 10,000 steps); fiscal "
             "years April-March; quantities are left out of the embedded copy (ingest the full "
@@ -735,9 +776,9 @@ def manifest(out: Path, built: dict[str, dict[str, Any]], src: Path) -> dict[str
                 "ODC-PDDL) plus BACI and US Census codes; S19 = Taiwan, EU27 = EU bloc",
                 "country_aliases": "every accepted spelling -> ISO3 (names, ISO2, M49, BACI, "
                 "Census, EIDB spellings, common names)",
-                "hs_nomenclature": "HS2022 (datasets/harmonized-system, ODC-PDDL) and HS2017 "
-                "(codes from the concordance; text from HS2022 where unchanged, else HS2012 "
-                "from atlas-common-data 1.1.1, Apache-2.0)",
+                "hs_nomenclature": "HS2022 (datasets/harmonized-system, ODC-PDDL); HS2017 "
+                "(codes from the concordance; text from HS2022 where the code exists, else "
+                "HS2012); HS2012 and HS1992 (atlas-common-data 1.1.1, Apache-2.0)",
                 "hs_concordance": "HS2017<->HS2022 trade-weighted weights, non-zero rows "
                 "(Harvard Growth Lab atlas-common-data 1.1.1, Apache-2.0)",
                 "geo_dist": "CEPII GeoDist distances and dummies via atlas-common-data",
@@ -774,7 +815,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"building {name} ...", flush=True)
         built[name] = step(con, src, out)
     doc = manifest(out, built, src)
-    (out / "manifest.json").write_text(json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"wrote {out} ({total / 1e6:.1f} MB)")
     return 0

@@ -1,0 +1,3 @@
+"""Domain computations on trade data, written once as Ibis expressions."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""Command-line interface: thin commands that parse, call one service, render."""
+
+from __future__ import annotations
+
+from tradepivot.cli.app import app, main
+
+__all__ = ["app", "main"]

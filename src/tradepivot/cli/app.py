@@ -1,0 +1,157 @@
+"""The ``tradepivot`` command: global options, settings, and the one error boundary."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from tradepivot import __version__
+from tradepivot.config import Settings, load_settings
+from tradepivot.errors import TradepivotError
+
+if TYPE_CHECKING:
+    from tradepivot.data.warehouse import Warehouse
+
+__all__ = ["AppState", "app", "main"]
+
+app = typer.Typer(
+    name="tradepivot",
+    help=(
+        "When a market closes, where do we sell instead, and whom should we meet there?\n\n"
+        "Query real trade data offline: bilateral flows, a market's imports and suppliers, "
+        "and the datasets behind every figure."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class AppState:
+    """Settings for this invocation and the warehouse, opened on first use."""
+
+    overrides: dict[str, Any] = field(default_factory=dict)
+    config_file: Path | None = None
+    console: Console = field(default_factory=lambda: _console())
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    _settings: Settings | None = None
+    _warehouse: Warehouse | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_file, self.overrides)
+        return self._settings
+
+    @property
+    def warehouse(self) -> Warehouse:
+        if self._warehouse is None:
+            from tradepivot.data.warehouse import Warehouse
+
+            self._warehouse = Warehouse(self.settings)
+        return self._warehouse
+
+
+def _console() -> Console:
+    """Standard output; piped output gets a wide page instead of Rich's 80 columns."""
+    probe = Console()
+    return Console(highlight=False, width=None if probe.is_terminal else 180)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tradepivot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            help="DuckDB file for ingested datasets [env: TRADEPIVOT_WAREHOUSE].",
+            show_default=False,
+        ),
+    ] = None,
+    sectors: Annotated[
+        Path | None,
+        typer.Option(
+            "--sectors", help="YAML file of extra sectors (named HS scopes).", show_default=False
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Settings file (TOML) [env: TRADEPIVOT_CONFIG].", show_default=False),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = AppState(
+        overrides={"warehouse": warehouse, "sectors_file": sectors}, config_file=config
+    )
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppState)
+    return obj
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turn every TradepivotError into a message and an exit code."""
+    from tradepivot.cli import commands  # noqa: F401  (registers the commands)
+
+    command = typer.main.get_command(app)
+    err = Console(stderr=True, highlight=False)
+    try:
+        command.main(args=argv, prog_name="tradepivot", standalone_mode=False)
+    except TradepivotError as exc:
+        err.print(f"[bold red]Error:[/bold red] {exc.message}", soft_wrap=True)
+        if exc.hint:
+            err.print(exc.hint, soft_wrap=True)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        err.print("Aborted.")
+        return 130
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument (exit 2)
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"Error: {exc.format_message()}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("Interrupted: nothing was changed.")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so briefly, show the traceback only when asked
+        if os.environ.get("TRADEPIVOT_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]Internal error:[/bold red] {type(exc).__name__}: {exc}\n"
+            "This is a bug in tradepivot; rerun with TRADEPIVOT_DEBUG=1 for the traceback and report it."
+        )
+        return 1
+    return 0

@@ -1,0 +1,88 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+class Currency(StrEnum):
+    USD = "USD"
+    INR = "INR"
+    RUB = "RUB"
+
+
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (for reading), csv, json, parquet or xlsx.",
+        case_sensitive=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of the terminal.", show_default=False
+    ),
+]
+HsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--hs",
+        help="HS chapter, heading or subheading (repeat or comma-separate: --hs 4202,64). "
+        "8/10-digit national lines are cut to HS6.",
+        show_default=False,
+    ),
+]
+SectorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sector",
+        "-s",
+        help="Named HS scope, e.g. leather, pharma (see `tradepivot sectors`).",
+        show_default=False,
+    ),
+]
+TopOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--top", "-n", min=1, help="Show only the N largest rows (totals still cover all)."
+    ),
+]
+LevelOpt = Annotated[
+    int,
+    typer.Option(
+        "--level", help="Product detail: 2 chapters, 4 headings, 6 subheadings.", min=2, max=6
+    ),
+]
+DatasetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dataset",
+        "-d",
+        help="Dataset to query (default world-2024; see `tradepivot data status`).",
+        show_default=False,
+    ),
+]
+CurrencyOpt = Annotated[
+    Currency | None,
+    typer.Option(
+        "--currency",
+        help="Show amounts in USD (default), INR (crore) or RUB, at the dated annual rate.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]

@@ -1,0 +1,29 @@
+"""Where the embedded default data lives inside the installed package."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["default_dir", "embedded_manifest", "hand_kept_dir"]
+
+
+def default_dir() -> Path:
+    """Folder of the built, committed default data (Parquet files and manifest.json)."""
+    return Path(str(resources.files("tradepivot.data") / "default"))
+
+
+def hand_kept_dir() -> Path:
+    """Folder of hand-kept reference files (sectors, source spellings)."""
+    return Path(str(resources.files("tradepivot.data") / "reference"))
+
+
+@cache
+def embedded_manifest() -> dict[str, Any]:
+    """The manifest written by scripts/build_default_data.py."""
+    text = (default_dir() / "manifest.json").read_text(encoding="utf-8")
+    manifest: dict[str, Any] = json.loads(text)
+    return manifest

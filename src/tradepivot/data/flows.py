@@ -1,0 +1,135 @@
+"""Pick the best dataset for a bilateral question and present it as one flows table.
+
+The world matrix lacks imports of six markets; for the US the Census data answers instead,
+and for India's exports to the other five the EIDB does. Whatever the source, the result is
+an Ibis table with ``exporter, importer, hs6, value_usd, cagr_8y`` plus what the user must be
+told about it (the dataset, its period, its HS edition, notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from tradepivot.data.catalog import DatasetManifest
+from tradepivot.data.warehouse import Warehouse
+from tradepivot.errors import DataGapError
+
+__all__ = ["FlowSource", "flow_source", "missing_importers"]
+
+US_SOURCE = "us-census-2024"
+EIDB_SOURCE = "india-eidb"
+
+
+@dataclass(frozen=True)
+class FlowSource:
+    """A flows table and its provenance."""
+
+    table: ir.Table
+    manifest: DatasetManifest
+    edition: str
+    period: str
+    complete_market: bool  # False when the table cannot give a market's imports from all suppliers
+    notes: tuple[str, ...] = field(default=())
+
+
+def missing_importers(manifest: DatasetManifest) -> set[str]:
+    return {c for gap in manifest.gaps for c in gap.importers}
+
+
+def flow_source(
+    wh: Warehouse,
+    *,
+    importer: str | None = None,
+    exporter: str | None = None,
+    dataset: str | None = None,
+) -> FlowSource:
+    """The flows table that best answers a question about ``importer`` (and ``exporter``).
+
+    An explicitly named dataset is used as it is (no re-routing); with the default dataset,
+    a missing importer is re-routed to the Census (USA) or the EIDB (India's exports).
+    """
+    manifest = wh.dataset(dataset)
+    if manifest.kind == "us_imports":
+        return _census(wh, manifest)
+    if manifest.kind == "national_exports":
+        return _eidb(wh, manifest)
+    table, manifest = wh.table(manifest.id, "bilateral")
+    years = ", ".join(str(y) for y in manifest.years)
+    base = FlowSource(
+        table.select("exporter", "importer", "hs6", "value_usd", "cagr_8y"),
+        manifest,
+        manifest.hs_edition,
+        years,
+        complete_market=True,
+    )
+    if importer is None or importer not in missing_importers(manifest) or dataset is not None:
+        return base
+    if importer == "USA":
+        census = wh.dataset(US_SOURCE)
+        note = (
+            f"{manifest.id} has no imports of USA; using US Census imports ({census.id}): "
+            "the 50 largest partners plus the EU bloc at HS6."
+        )
+        return _census(wh, census, notes=(note,))
+    if exporter == "IND":
+        eidb = wh.dataset(EIDB_SOURCE)
+        note = (
+            f"{manifest.id} has no imports of {importer}; using India's own export statistics "
+            f"({eidb.id}, latest fiscal year, HS8 rolled up to HS6; partial coverage)."
+        )
+        return _eidb(wh, eidb, notes=(note,))
+    raise DataGapError(
+        f"{manifest.id} has no imports of {importer} (one of its missing importers: "
+        f"{', '.join(sorted(missing_importers(manifest)))}).",
+        hint=f"Use {importer}'s exports (as exporter) from this dataset, or ingest a dataset that "
+        "covers it (tradepivot data ingest baci|comtrade FILE) and pass --dataset.",
+    )
+
+
+def _census(wh: Warehouse, manifest: DatasetManifest, notes: tuple[str, ...] = ()) -> FlowSource:
+    table, manifest = wh.table(manifest.id, "us_imports")
+    flows = table.select(
+        exporter=table.partner,
+        importer=ibis.literal("USA"),
+        hs6=table.hs6,
+        value_usd=table.value_usd,
+        cagr_8y=ibis.null("float64"),
+    )
+    note = (
+        "US Census data: EU members appear only as one bloc supplier (EU27); partners outside "
+        "the 50 largest are absent at HS6 (the data covers 98.7% of US imports by value)."
+    )
+    return FlowSource(
+        flows,
+        manifest,
+        manifest.hs_edition,
+        ", ".join(str(y) for y in manifest.years),
+        complete_market=True,
+        notes=(*notes, note),
+    )
+
+
+def _eidb(wh: Warehouse, manifest: DatasetManifest, notes: tuple[str, ...] = ()) -> FlowSource:
+    table, manifest = wh.table(manifest.id, "national_exports")
+    latest = str(manifest.years[-1])
+    fy = table.filter(table.fy == latest)
+    flows = fy.filter(fy.partner.notnull()).select(
+        exporter=fy.reporter,
+        importer=fy.partner,
+        hs6=fy.code.left(6),
+        value_usd=fy.value_usd,
+        cagr_8y=ibis.null("float64"),
+    )
+    # ITC-HS is HS2022-based from 1 January 2023, so FY2023-24 onwards reads as HS2022.
+    edition = "HS2022" if latest >= "2023-24" else "HS2017"
+    return FlowSource(
+        flows,
+        manifest,
+        edition,
+        f"FY{latest}",
+        complete_market=False,
+        notes=(*notes, f"Fiscal year {latest} (April-March), India's own statistics."),
+    )

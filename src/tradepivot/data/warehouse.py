@@ -1,0 +1,227 @@
+"""The warehouse: embedded default data and user-ingested datasets behind one Ibis connection.
+
+``Warehouse`` is the one engine object every service receives. It opens an in-memory DuckDB
+database with views over the embedded Parquet files (no set-up step, nothing written) and
+attaches the user's warehouse file read-only only when a user dataset is asked for, so plain
+queries on the embedded data never touch, create or lock it.
+
+Every fact view has the same columns within its kind:
+
+- ``bilateral``: year, exporter, importer, hs6, value_usd, quantity, cagr_8y, reported_by
+- ``us_imports``: year, partner, cty_code, code, hs6, weight, value_usd, duty_usd
+- ``national_exports``: reporter, fy, code, partner, partner_name, value_usd, quantity, unit
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from tradepivot.config import Settings
+from tradepivot.data.catalog import DatasetKind, DatasetManifest
+from tradepivot.data.embedded import default_dir, embedded_manifest
+from tradepivot.data.reference import Reference
+from tradepivot.data.store import connect_store
+from tradepivot.errors import DataSourceError, InputError, UnknownDatasetError
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend as IbisDuckDB
+
+__all__ = ["EMBEDDED_VIEWS", "Warehouse", "open_warehouse"]
+
+log = logging.getLogger(__name__)
+
+# dataset id -> view name in the in-memory database
+EMBEDDED_VIEWS = {
+    "world-2024": "world_2024",
+    "us-census-2024": "us_census_2024",
+    "india-eidb": "india_eidb",
+}
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+class Warehouse:
+    """Embedded data plus the user's datasets; create one per process (or per request scope).
+
+    >>> wh = Warehouse()
+    >>> wh.dataset("world-2024").rows
+    10006692
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.reference = Reference(sectors_file=self.settings.sectors_file)
+        self._data = default_dir()
+        self._user_attached = False
+
+    # ------------------------------------------------------------------ connection
+    @cached_property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(":memory:")
+        ref = self._data / "reference"
+        for name in (
+            "countries",
+            "country_aliases",
+            "hs_nomenclature",
+            "hs_concordance",
+            "geo_dist",
+            "chpl",
+            "fx_rates",
+        ):
+            con.execute(
+                f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_path(ref / name)}.parquet')"
+            )
+        world = _sql_path(self._data / "world_2024")
+        con.execute(
+            f"""
+            CREATE VIEW world_2024 AS
+            SELECT 2024::SMALLINT AS year, exporter, importer, lpad(hs6::VARCHAR, 6, '0') AS hs6,
+                   value_usd, NULL::DOUBLE AS quantity,
+                   CASE WHEN cagr_8y_tenths > -1000 THEN cagr_8y_tenths / 10.0 END AS cagr_8y,
+                   NULL::VARCHAR AS reported_by
+            FROM read_parquet('{world}/part-*.parquet')
+            """
+        )
+        census = _sql_path(self._data / "us_census_2024" / "imports_hs6.parquet")
+        con.execute(
+            f"""
+            CREATE VIEW us_census_2024 AS
+            SELECT 2024::SMALLINT AS year, c.partner, c.cty_code, c.hs6_2022 AS code,
+                   coalesce(w.to_code, c.hs6_2022) AS hs6, coalesce(w.weight, 1.0) AS weight,
+                   c.value_usd * coalesce(w.weight, 1.0) AS value_usd,
+                   c.duty_usd * coalesce(w.weight, 1.0) AS duty_usd
+            FROM read_parquet('{census}') c
+            LEFT JOIN (SELECT from_code, to_code, weight FROM hs_concordance
+                       WHERE from_edition = 'HS2022' AND to_edition = 'HS2017') w
+              ON w.from_code = c.hs6_2022
+            """
+        )
+        eidb = _sql_path(self._data / "india_eidb" / "exports_hs8.parquet")
+        con.execute(
+            f"""
+            CREATE VIEW india_eidb AS
+            SELECT 'IND' AS reporter,
+                   e.fy_start::VARCHAR || '-' || lpad(((e.fy_start + 1) % 100)::VARCHAR, 2, '0') AS fy,
+                   lpad(e.hs8::VARCHAR, 8, '0') AS code, a.iso3 AS partner,
+                   e.partner_eidb AS partner_name, e.value_10k_usd * 10000.0 AS value_usd,
+                   NULL::DOUBLE AS quantity, NULL::VARCHAR AS unit
+            FROM read_parquet('{eidb}') e
+            LEFT JOIN (SELECT alias, iso3 FROM country_aliases WHERE source = 'eidb') a
+              ON a.alias = e.partner_eidb
+            """
+        )
+        return con
+
+    @cached_property
+    def ibis(self) -> IbisDuckDB:
+        return ibis.duckdb.from_connection(self.con)
+
+    def close(self) -> None:
+        if "con" in self.__dict__:
+            self.con.close()
+            del self.__dict__["con"]
+            self.__dict__.pop("ibis", None)
+            self._user_attached = False
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ user datasets
+    @property
+    def user_path(self) -> Path:
+        return self.settings.warehouse
+
+    def _attach_user(self) -> bool:
+        """Attach the user's warehouse read-only; False when it does not exist yet."""
+        if self._user_attached:
+            return True
+        if not self.user_path.exists():
+            return False
+        # Probe first so a locked or corrupt file gives our error, not DuckDB's.
+        connect_store(self.user_path, read_only=True).close()
+        try:
+            self.con.execute(f"ATTACH '{_sql_path(self.user_path)}' AS userdb (READ_ONLY)")
+        except duckdb.Error as exc:
+            raise DataSourceError(f"Cannot attach the warehouse {self.user_path}: {exc}") from exc
+        self._user_attached = True
+        return True
+
+    @cached_property
+    def _user_manifests(self) -> dict[str, DatasetManifest]:
+        if not self._attach_user():
+            return {}
+        try:
+            rows = self.con.execute("SELECT manifest FROM userdb.datasets ORDER BY id").fetchall()
+        except duckdb.CatalogException:
+            return {}
+        manifests = [DatasetManifest.model_validate_json(r[0]) for r in rows]
+        return {m.id: m for m in manifests}
+
+    # ------------------------------------------------------------------ catalog
+    @cached_property
+    def _embedded_manifests(self) -> dict[str, DatasetManifest]:
+        return {
+            d["id"]: DatasetManifest.model_validate({**d, "embedded": True})
+            for d in embedded_manifest()["datasets"]
+        }
+
+    def datasets(self, *, include_user: bool = True) -> list[DatasetManifest]:
+        found = list(self._embedded_manifests.values())
+        if include_user:
+            found += list(self._user_manifests.values())
+        return found
+
+    def dataset(
+        self, dataset_id: str | None = None, kind: DatasetKind | None = None
+    ) -> DatasetManifest:
+        """The manifest of a dataset (the configured default bilateral one when ``None``)."""
+        name = dataset_id or self.settings.dataset
+        manifest = self._embedded_manifests.get(name)
+        if manifest is None:
+            manifest = self._user_manifests.get(name)
+        if manifest is None:
+            known = [m.id for m in self.datasets() if kind is None or m.kind == kind]
+            raise UnknownDatasetError(name, known)
+        if kind is not None and manifest.kind != kind:
+            raise InputError(
+                f"Dataset {name!r} holds {manifest.kind.replace('_', ' ')} data, not {kind.replace('_', ' ')}.",
+                hint="Pick another with --dataset; `tradepivot data status` lists them by kind.",
+            )
+        return manifest
+
+    def table(
+        self, dataset_id: str | None = None, kind: DatasetKind = "bilateral"
+    ) -> tuple[ir.Table, DatasetManifest]:
+        """The Ibis table of a dataset's facts, in the column layout of its kind."""
+        manifest = self.dataset(dataset_id, kind)
+        if manifest.embedded:
+            return self.ibis.table(EMBEDDED_VIEWS[manifest.id]), manifest
+        self._attach_user()
+        facts = self.ibis.table(manifest.kind, database=("userdb", "main"))
+        facts = facts.filter(facts.dataset == manifest.id).drop("dataset")
+        if kind == "bilateral":
+            facts = facts.mutate(cagr_8y=ibis.null("float64"))
+        elif kind == "us_imports":
+            facts = facts.mutate(weight=ibis.literal(1.0))
+        return facts, manifest
+
+    def reference_table(self, name: str) -> ir.Table:
+        """An embedded reference table (countries, hs_nomenclature, geo_dist, ...) as Ibis."""
+        return self.ibis.table(name)
+
+
+def open_warehouse(settings: Settings | None = None) -> Warehouse:
+    """Open the warehouse: embedded data now, the user's datasets when first asked for."""
+    return Warehouse(settings)

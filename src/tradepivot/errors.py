@@ -1,0 +1,175 @@
+"""The one error tree every tradepivot failure a user can meet belongs to.
+
+Interfaces catch :class:`TradepivotError` once and show its message; programming
+mistakes (``TypeError``, ``AssertionError`` ...) are deliberately *not* part of it.
+
+::
+
+    TradepivotError                   exit code 1 unless stated
+    ├── InputError                    exit 2: the user asked for something invalid
+    │   ├── UnknownCountryError       a country name/code that resolves to nothing
+    │   ├── UnknownProductError       an HS code that does not exist in the edition
+    │   ├── UnknownSectorError        a sector name that is not defined
+    │   ├── UnknownDatasetError       a dataset name the warehouse does not hold
+    │   └── SourceFileError           an input file is malformed (file, line, field)
+    ├── DataSourceError               the warehouse or embedded data cannot serve the request
+    │   ├── WarehouseLockedError      another process holds the warehouse for writing
+    │   └── DataGapError              the data needed is a known gap of the dataset
+    └── UnsupportedOperationError     an engine lacks an operation (never a silent fallback)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "DataGapError",
+    "DataSourceError",
+    "InputError",
+    "SourceFileError",
+    "TradepivotError",
+    "UnknownCountryError",
+    "UnknownDatasetError",
+    "UnknownProductError",
+    "UnknownSectorError",
+    "UnsupportedOperationError",
+    "WarehouseLockedError",
+]
+
+
+class TradepivotError(Exception):
+    """Root of every error a user can meet; ``exit_code`` is what the CLI returns."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message if hint is None else f"{message}\n{hint}")
+
+
+class InputError(TradepivotError):
+    """Raised when an argument, option or input value is invalid."""
+
+    exit_code = 2
+    http_status = 400
+
+
+def _suggest(candidates: Sequence[str]) -> str | None:
+    if not candidates:
+        return None
+    return "Did you mean: " + ", ".join(candidates) + "?"
+
+
+class UnknownCountryError(InputError):
+    """Raised when a country name or code matches no known country."""
+
+    http_status = 404
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        super().__init__(
+            f"Unknown country {query!r}. Use an ISO3 code (RUS), ISO2 (RU), "
+            "an M49 number (643) or an English name.",
+            hint=_suggest(self.suggestions),
+        )
+
+
+class UnknownProductError(InputError):
+    """Raised when an HS code is malformed or does not exist in the edition asked for."""
+
+    http_status = 404
+
+    def __init__(
+        self, query: str, edition: str, reason: str, suggestions: Sequence[str] = ()
+    ) -> None:
+        self.query = query
+        self.edition = edition
+        self.suggestions = list(suggestions)
+        super().__init__(
+            f"HS code {query!r} {reason} ({edition}).", hint=_suggest(self.suggestions)
+        )
+
+
+class UnknownSectorError(InputError):
+    """Raised when a sector name is not in the sectors file."""
+
+    http_status = 404
+
+    def __init__(self, query: str, known: Sequence[str], suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        hint = _suggest(self.suggestions) or ""
+        super().__init__(
+            f"Unknown sector {query!r}. Known sectors: {', '.join(known)}.",
+            hint=(hint + " Add your own with --sectors FILE (see docs/sectors.md).").strip(),
+        )
+
+
+class UnknownDatasetError(InputError):
+    """Raised when a dataset name is not in the warehouse."""
+
+    http_status = 404
+
+    def __init__(self, query: str, known: Sequence[str]) -> None:
+        self.query = query
+        super().__init__(
+            f"Unknown dataset {query!r}. Available: {', '.join(known) or 'none'}.",
+            hint="List them with `tradepivot data status`.",
+        )
+
+
+class SourceFileError(InputError):
+    """Raised when an input file cannot be read as its declared format.
+
+    Carries the file, the 1-based physical line (``None`` when the problem is the file
+    as a whole, e.g. a missing column) and the field.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        problem: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.problem = problem
+        self.expected = expected
+        where = path if line is None else f"{path}, line {line}"
+        if field is not None:
+            where += f", field {field!r}"
+        text = f"{where}: {problem}"
+        if expected:
+            text += f" (expected {expected})"
+        super().__init__(text, hint=hint)
+
+
+class DataSourceError(TradepivotError):
+    """Raised when the warehouse or the embedded data cannot answer."""
+
+    http_status = 503
+
+
+class WarehouseLockedError(DataSourceError):
+    """Raised when another process holds the warehouse file open for writing."""
+
+
+class DataGapError(DataSourceError):
+    """Raised when a request falls entirely into a known gap of the data."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class UnsupportedOperationError(TradepivotError):
+    """Raised when the chosen engine cannot run an operation."""
+
+    http_status = 501

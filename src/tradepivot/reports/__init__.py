@@ -1,0 +1,3 @@
+"""Interfaces that write results: exports (CSV/JSON/Parquet/XLSX), later HTML/PDF briefs."""
+
+from __future__ import annotations
