@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tradepivot.cli.app import app, main
+from tradepivot.cli.core import app, main
 
 __all__ = ["app", "main"]

@@ -13,7 +13,12 @@ DatasetKind = Literal["bilateral", "us_imports", "national_exports"]
 
 
 class Gap(BaseModel):
-    """A known hole in a dataset; ``importers``/``partners``/``hs_prefixes`` say what it touches."""
+    """A known hole in a dataset.
+
+    ``importers``/``exporters``/``partners``/``hs_prefixes`` say which queries it touches;
+    ``when="growth"`` limits it to results that show growth; a gap with neither is a general
+    caveat every result from the dataset repeats.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -23,6 +28,7 @@ class Gap(BaseModel):
     exporters: list[str] = Field(default_factory=list)
     partners: list[str] = Field(default_factory=list)
     hs_prefixes: list[str] = Field(default_factory=list)
+    when: Literal["growth"] | None = None
 
     def touched_by(
         self,
@@ -31,12 +37,15 @@ class Gap(BaseModel):
         exporters: Iterable[str] = (),
         hs_prefixes: Iterable[str] | None = None,
         all_importers: bool = False,
+        growth: bool = False,
     ) -> bool:
         """Whether a query over these countries and HS scope runs into this gap.
 
         ``hs_prefixes=None`` means every product; ``all_importers`` means the query sums over
         every market (a world total), which any missing importer distorts.
         """
+        if self.when == "growth":
+            return growth
         if self.importers:
             return all_importers or bool(set(self.importers) & set(importers))
         if self.exporters:
@@ -48,7 +57,7 @@ class Gap(BaseModel):
                 return True
             scope = list(hs_prefixes)
             return any(g.startswith(p) or p.startswith(g) for g in self.hs_prefixes for p in scope)
-        return False
+        return True
 
 
 class DatasetManifest(BaseModel):

@@ -209,9 +209,9 @@ class Reference:
         'RUS'
         """
         key = _normalise_name(str(query))
-        if key.isdigit():
-            key = str(int(key))
         iso3 = self._aliases.get(key)
+        if iso3 is None and key.isdigit():  # numeric codes written with leading zeros: 004
+            iso3 = self._aliases.get(str(int(key)))
         if iso3 is None:
             raise UnknownCountryError(str(query), self._country_suggestions(key))
         return self._countries[iso3]

@@ -84,7 +84,7 @@ class Warehouse:
         con.execute(
             f"""
             CREATE VIEW world_2024 AS
-            SELECT 2024::SMALLINT AS year, exporter, importer, lpad(hs6::VARCHAR, 6, '0') AS hs6,
+            SELECT 2024::SMALLINT AS year, exporter, importer, hs6,
                    value_usd, NULL::DOUBLE AS quantity,
                    CASE WHEN cagr_8y_tenths > -1000 THEN cagr_8y_tenths / 10.0 END AS cagr_8y,
                    NULL::VARCHAR AS reported_by
@@ -112,7 +112,7 @@ class Warehouse:
             SELECT 'IND' AS reporter,
                    e.fy_start::VARCHAR || '-' || lpad(((e.fy_start + 1) % 100)::VARCHAR, 2, '0') AS fy,
                    lpad(e.hs8::VARCHAR, 8, '0') AS code, a.iso3 AS partner,
-                   e.partner_eidb AS partner_name, e.value_10k_usd * 10000.0 AS value_usd,
+                   e.partner_eidb AS partner_name, (e.value_10k_usd * 10000)::DOUBLE AS value_usd,
                    NULL::DOUBLE AS quantity, NULL::VARCHAR AS unit
             FROM read_parquet('{eidb}') e
             LEFT JOIN (SELECT alias, iso3 FROM country_aliases WHERE source = 'eidb') a

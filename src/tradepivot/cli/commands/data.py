@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tradepivot.cli.app import app, state
+from tradepivot.cli.core import app, state
 from tradepivot.cli.options import FormatOpt, OutputFormat
 
 data_app = typer.Typer(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tradepivot.cli.app import app, state
+from tradepivot.cli.core import app, state
 
 
 @app.command()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tradepivot.cli.app import app, state
+from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
     CurrencyOpt,
     DatasetOpt,

@@ -60,6 +60,11 @@ class AppState:
             self._warehouse = Warehouse(self.settings)
         return self._warehouse
 
+    def close(self) -> None:
+        if self._warehouse is not None:
+            self._warehouse.close()
+            self._warehouse = None
+
 
 def _console() -> Console:
     """Standard output; piped output gets a wide page instead of Rich's 80 columns."""
@@ -105,9 +110,10 @@ def _global(
         format="%(asctime)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    ctx.obj = AppState(
-        overrides={"warehouse": warehouse, "sectors_file": sectors}, config_file=config
-    )
+    app_state = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
+    app_state.overrides = {"warehouse": warehouse, "sectors_file": sectors}
+    app_state.config_file = config
+    ctx.obj = app_state
 
 
 def state(ctx: typer.Context) -> AppState:
@@ -122,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
 
     command = typer.main.get_command(app)
     err = Console(stderr=True, highlight=False)
+    app_state = AppState()
     try:
-        command.main(args=argv, prog_name="tradepivot", standalone_mode=False)
+        command.main(args=argv, prog_name="tradepivot", standalone_mode=False, obj=app_state)
     except TradepivotError as exc:
         err.print(f"[bold red]Error:[/bold red] {exc.message}", soft_wrap=True)
         if exc.hint:
@@ -154,4 +161,6 @@ def main(argv: list[str] | None = None) -> int:
             "This is a bug in tradepivot; rerun with TRADEPIVOT_DEBUG=1 for the traceback and report it."
         )
         return 1
+    finally:
+        app_state.close()  # releases the warehouse file for the next command in this process
     return 0
