@@ -13,12 +13,12 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from tests.conftest import SOURCES
 from tradepivot.config import Settings
 from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.embedded import default_dir
 from tradepivot.data.store import FACT_SCHEMAS, Store
 from tradepivot.services.ingest import ingest_file
-from tests.conftest import SOURCES
 
 
 def _snapshot(path: Path) -> tuple[object, ...]:

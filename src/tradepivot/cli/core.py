@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -84,7 +85,7 @@ def _global(
     warehouse: Annotated[
         Path | None,
         typer.Option(
-            help="DuckDB file for ingested datasets [env: TRADEPIVOT_WAREHOUSE].",
+            help="DuckDB file for ingested datasets \\[env: TRADEPIVOT_WAREHOUSE].",
             show_default=False,
         ),
     ] = None,
@@ -96,7 +97,7 @@ def _global(
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option(help="Settings file (TOML) [env: TRADEPIVOT_CONFIG].", show_default=False),
+        typer.Option(help="Settings file (TOML) \\[env: TRADEPIVOT_CONFIG].", show_default=False),
     ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")

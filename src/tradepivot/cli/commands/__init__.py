@@ -1,7 +1,13 @@
-"""Importing this package registers every command on the Typer app."""
+"""Importing this package registers every command on the Typer app.
+
+The import order is the order of the help panels: questions first, then data, then look-ups.
+"""
+# isort: skip_file
 
 from __future__ import annotations
 
-from tradepivot.cli.commands import data, lookup, trade
+from tradepivot.cli.commands import trade
+from tradepivot.cli.commands import data
+from tradepivot.cli.commands import lookup
 
 __all__ = ["data", "lookup", "trade"]

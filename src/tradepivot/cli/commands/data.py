@@ -28,7 +28,7 @@ ingest_app = typer.Typer(
     no_args_is_help=True,
 )
 data_app.add_typer(ingest_app, name="ingest")
-app.add_typer(data_app, name="data")
+app.add_typer(data_app, name="data", rich_help_panel="Data")
 
 NameOpt = Annotated[
     str | None,

@@ -10,7 +10,7 @@ from rich.table import Table
 from tradepivot.cli.core import app, state
 
 
-@app.command()
+@app.command(rich_help_panel="Look-ups")
 def country(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Name or code: Russia, RU, RUS, 643.")],
@@ -24,7 +24,7 @@ def country(
     )
 
 
-@app.command()
+@app.command(rich_help_panel="Look-ups")
 def hs(
     ctx: typer.Context,
     query: Annotated[
@@ -66,7 +66,7 @@ def hs(
     app_state.console.print(table)
 
 
-@app.command()
+@app.command(rich_help_panel="Look-ups")
 def sectors(ctx: typer.Context) -> None:
     """List the named sectors (HS scopes) with their sources."""
     app_state = state(ctx)

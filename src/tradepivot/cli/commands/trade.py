@@ -27,7 +27,7 @@ class MarketView(StrEnum):
     supplier = "supplier"
 
 
-@app.command()
+@app.command(rich_help_panel="Trade questions")
 def flows(
     ctx: typer.Context,
     exporter: Annotated[
@@ -61,12 +61,12 @@ def flows(
         level=level,
         top=top,
         dataset=dataset,
-        currency=currency.value if currency else None,
+        currency=currency.value if currency else app_state.settings.currency,
     )
     emit(report, fmt.value, output, app_state.console)
 
 
-@app.command()
+@app.command(rich_help_panel="Trade questions")
 def market(
     ctx: typer.Context,
     country: Annotated[str, typer.Argument(help="The importing market: ISO3, ISO2, M49 or name.")],
@@ -102,6 +102,6 @@ def market(
         top=top,
         by=by.value,
         dataset=dataset,
-        currency=currency.value if currency else None,
+        currency=currency.value if currency else app_state.settings.currency,
     )
     emit(report, fmt.value, output, app_state.console)
