@@ -151,3 +151,16 @@ def test_inr_uses_the_dated_rate(wh: Warehouse) -> None:
     report = bilateral_flows(wh, "IND", "RUS", currency="INR")
     assert report.currency is not None and report.currency["period"] == "2024"
     assert report.to_dict()["meta"]["currency"]["rate_per_usd"] == pytest.approx(83.669, abs=1e-3)
+
+
+def test_an_explicit_dataset_is_never_rerouted_or_silently_empty(wh: Warehouse) -> None:
+    with pytest.raises(DataGapError) as info:
+        bilateral_flows(wh, "IND", "USA", dataset="world-2024")
+    assert "--dataset us-census-2024" in (info.value.hint or "")
+    with pytest.raises(InputError, match="US imports only"):
+        bilateral_flows(wh, "IND", "RUS", dataset="us-census-2024")
+    with pytest.raises(InputError, match="exports of IND only"):
+        bilateral_flows(wh, "CHN", "RUS", dataset="india-eidb")
+    assert (
+        bilateral_flows(wh, "IND", "RUS", dataset="india-eidb", hs=["42"]).totals["value_usd"] > 0
+    )

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 
 from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.warehouse import Warehouse
-from tradepivot.errors import DataGapError
+from tradepivot.errors import DataGapError, InputError
 
 __all__ = ["FlowSource", "flow_source", "missing_importers"]
 
@@ -48,14 +48,15 @@ def flow_source(
 ) -> FlowSource:
     """The flows table that best answers a question about ``importer`` (and ``exporter``).
 
-    An explicitly named dataset is used as it is (no re-routing); with the default dataset,
-    a missing importer is re-routed to the Census (USA) or the EIDB (India's exports).
+    A named dataset is used as it is. With the default dataset, a missing importer is
+    re-routed to the Census (USA) or the EIDB (India's exports); otherwise a question that
+    falls into a known gap fails instead of answering with nothing.
     """
     manifest = wh.dataset(dataset)
     if manifest.kind == "us_imports":
-        return _census(wh, manifest)
+        return _census(wh, manifest, importer=importer)
     if manifest.kind == "national_exports":
-        return _eidb(wh, manifest)
+        return _eidb(wh, manifest, exporter=exporter)
     table, manifest = wh.table(manifest.id, "bilateral")
     years = ", ".join(str(y) for y in manifest.years)
     base = FlowSource(
@@ -65,31 +66,45 @@ def flow_source(
         years,
         complete_market=True,
     )
-    if importer is None or importer not in missing_importers(manifest) or dataset is not None:
+    missing = missing_importers(manifest)
+    if importer is None or importer not in missing:
         return base
-    if importer == "USA":
+    if dataset is None and importer == "USA":
         census = wh.dataset(US_SOURCE)
         note = (
             f"{manifest.id} has no imports of USA; using US Census imports ({census.id}): "
             "the 50 largest partners plus the EU bloc at HS6."
         )
-        return _census(wh, census, notes=(note,))
-    if exporter == "IND":
+        return _census(wh, census, importer=importer, notes=(note,))
+    if dataset is None and exporter == "IND":
         eidb = wh.dataset(EIDB_SOURCE)
         note = (
             f"{manifest.id} has no imports of {importer}; using India's own export statistics "
             f"({eidb.id}, latest fiscal year, HS8 rolled up to HS6; partial coverage)."
         )
-        return _eidb(wh, eidb, notes=(note,))
+        return _eidb(wh, eidb, exporter=exporter, notes=(note,))
+    alternatives = []
+    if importer == "USA":
+        alternatives.append(f"--dataset {US_SOURCE}")
+    if exporter == "IND":
+        alternatives.append(f"--dataset {EIDB_SOURCE}")
     raise DataGapError(
         f"{manifest.id} has no imports of {importer} (one of its missing importers: "
-        f"{', '.join(sorted(missing_importers(manifest)))}).",
-        hint=f"Use {importer}'s exports (as exporter) from this dataset, or ingest a dataset that "
-        "covers it (tradepivot data ingest baci|comtrade FILE) and pass --dataset.",
+        f"{', '.join(sorted(missing))}).",
+        hint=(f"Try {' or '.join(alternatives)}, or " if alternatives else "Use ")
+        + f"{importer}'s exports (as exporter) from this dataset, or ingest a dataset that covers "
+        "it (tradepivot data ingest baci|comtrade FILE) and pass --dataset.",
     )
 
 
-def _census(wh: Warehouse, manifest: DatasetManifest, notes: tuple[str, ...] = ()) -> FlowSource:
+def _census(
+    wh: Warehouse, manifest: DatasetManifest, *, importer: str | None, notes: tuple[str, ...] = ()
+) -> FlowSource:
+    if importer not in (None, "USA"):
+        raise InputError(
+            f"{manifest.id} holds US imports only: it has nothing on imports of {importer}.",
+            hint="Drop --dataset to use the world matrix.",
+        )
     table, manifest = wh.table(manifest.id, "us_imports")
     flows = table.select(
         exporter=table.partner,
@@ -112,8 +127,18 @@ def _census(wh: Warehouse, manifest: DatasetManifest, notes: tuple[str, ...] = (
     )
 
 
-def _eidb(wh: Warehouse, manifest: DatasetManifest, notes: tuple[str, ...] = ()) -> FlowSource:
+def _eidb(
+    wh: Warehouse, manifest: DatasetManifest, *, exporter: str | None, notes: tuple[str, ...] = ()
+) -> FlowSource:
     table, manifest = wh.table(manifest.id, "national_exports")
+    reporters = {
+        r for r in table.select("reporter").distinct().to_pyarrow().column(0).to_pylist() if r
+    }
+    if exporter is not None and exporter not in reporters:
+        raise InputError(
+            f"{manifest.id} holds the exports of {', '.join(sorted(reporters))} only, not of {exporter}.",
+            hint="Drop --dataset to use the world matrix.",
+        )
     latest = str(manifest.years[-1])
     fy = table.filter(table.fy == latest)
     flows = fy.filter(fy.partner.notnull()).select(

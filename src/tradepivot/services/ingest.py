@@ -95,7 +95,12 @@ def ingest_file(
         raise InputError(
             f"{dataset_id!r} is the name of an embedded dataset: pick another with --name."
         )
-    checksum = file_checksum(path)
+    # The load is identified by the file's bytes and by the options that shape what is read
+    # from it (edition, year, code files): the same file with another --hs-edition reloads.
+    shaping = {k: str(v) for k, v in sorted(options.items()) if v is not None and k != "name"}
+    checksum = file_checksum(path) + (
+        "+" + hashlib.sha256(repr(shaping).encode()).hexdigest()[:16] if shaping else ""
+    )
     with Store(settings.warehouse) as store:
         previous = store.manifest(dataset_id)
         if previous is not None and store.checksum(dataset_id) == checksum:

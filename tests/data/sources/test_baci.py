@@ -119,3 +119,10 @@ def test_edition_is_detected_when_the_name_does_not_say(settings: Settings, tmp_
 def test_embedded_dataset_names_are_reserved(settings: Settings) -> None:
     with pytest.raises(InputError, match="embedded dataset"):
         ingest_file(settings, "baci", BACI / "small" / NAME, name="world-2024", **CODES)
+
+
+def test_the_same_file_with_another_edition_is_reloaded(settings: Settings) -> None:
+    path = BACI / "good" / NAME
+    assert ingest_file(settings, "baci", path).status == "loaded"
+    assert ingest_file(settings, "baci", path).status == "unchanged"
+    assert ingest_file(settings, "baci", path, edition="HS17").status == "replaced"

@@ -182,9 +182,18 @@ def ingest_census(
     ],
     name: NameOpt = None,
     hs_edition: EditionOpt = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            min=1990,
+            max=2100,
+            help="Year of the data when neither the file name nor a time column says.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """US Census Bureau imports by HTS code and partner, with duty collected."""
-    _run_ingest(ctx, "census", file, name=name, edition=hs_edition)
+    _run_ingest(ctx, "census", file, name=name, edition=hs_edition, year=year)
 
 
 @data_app.command("remove")

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, Protocol, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,6 +23,7 @@ from tradepivot.errors import SourceFileError
 
 __all__ = [
     "CsvBatches",
+    "Locator",
     "check_codes",
     "first_true",
     "hs_codes",
@@ -39,6 +40,12 @@ def _open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
     if path.suffix == ".gz":
         return cast(IO[bytes], gzip.GzipFile(fileobj=raw)), raw
     return raw, raw
+
+
+class Locator(Protocol):
+    """Turns a row index into an error naming where the bad value is (line, record ...)."""
+
+    def fail(self, line: int, field: str, problem: str, expected: str) -> SourceFileError: ...
 
 
 def first_true(mask: pa.Array | pa.ChunkedArray) -> int | None:
@@ -166,7 +173,7 @@ class CsvBatches:
 
 
 def numbers(
-    batches: CsvBatches,
+    batches: Locator,
     batch: pa.RecordBatch,
     first_line: int,
     column: str,
@@ -206,7 +213,7 @@ def numbers(
 
 
 def check_codes(
-    batches: CsvBatches,
+    batches: Locator,
     codes: pa.Array,
     first_line: int,
     column: str,
@@ -226,7 +233,7 @@ def check_codes(
 
 
 def hs_codes(
-    batches: CsvBatches,
+    batches: Locator,
     batch: pa.RecordBatch,
     first_line: int,
     column: str,
