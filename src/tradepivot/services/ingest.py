@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+import pyarrow as pa
 
 from tradepivot.config import Settings
 from tradepivot.data.reference import Reference
@@ -113,11 +115,15 @@ def ingest_file(
                 previous.years,
             )
         with store.replacing(dataset_id, reader.kind) as loader:
-            for batch in reader.batches():
-                loader.append(batch)
-                log.info("%s: %d rows loaded", dataset_id, loader.rows)
-                if progress is not None:
-                    progress(reader.bytes_read, reader.bytes_total)
+
+            def batches() -> Iterator[pa.RecordBatch]:
+                for batch in reader.batches():
+                    yield batch
+                    log.info("%s: %d rows loaded", dataset_id, reader.rows)
+                    if progress is not None:
+                        progress(reader.bytes_read, reader.bytes_total)
+
+            loader.load(batches())
             manifest = reader.manifest(checksum)
             loader.finish(manifest, checksum, str(path.resolve()))
     return IngestResult(
