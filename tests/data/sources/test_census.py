@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 
 from tests.conftest import SOURCES
+from tests.data.sources.helpers import manifest, query
 from tradepivot.config import Settings
 from tradepivot.errors import InputError, SourceFileError
 from tradepivot.services.ingest import ingest_file
@@ -20,21 +20,6 @@ GOOD_JSON = CENSUS / "good" / "imports_hs_2024-12_HS10.json"
 SMALL_CSV = CENSUS / "small" / "us_imports_2024_hts10_small.csv"
 SMALL_JSON = CENSUS / "small" / "imports_hs_small.json"
 READ_CSV = "read_csv('{}', quote='\"', types={{'cty_code': 'VARCHAR', 'hts10': 'VARCHAR', 'hs6': 'VARCHAR'}})"
-
-
-def _query(settings: Settings, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _manifest(settings: Settings, dataset_id: str) -> dict[str, Any]:
-    manifest: dict[str, Any] = json.loads(
-        _query(settings, "SELECT manifest FROM datasets WHERE id = ?", [dataset_id])[0][0]
-    )
-    return manifest
 
 
 def test_good_csv_loads_every_row_with_partner_and_duty(settings: Settings) -> None:
@@ -62,11 +47,11 @@ def test_good_csv_loads_every_row_with_partner_and_duty(settings: Settings) -> N
     con.close()
     assert got == expected
     assert shape == [(["CHN", "EU27", "IND", "VNM"], 10, 10, True, 2024)]
-    manifest = _manifest(settings, result.dataset_id)
-    gaps = {g["id"]: g for g in manifest["gaps"]}
+    stored = manifest(settings, result.dataset_id)
+    gaps = {g["id"]: g for g in stored["gaps"]}
     assert gaps["eu-bloc"]["partners"] == ["EU27"]
     assert "4 partners" in gaps["top50-partners"]["text"]
-    assert manifest["coverage"]["edition_basis"] == "detected from the HS6 codes"
+    assert stored["coverage"]["edition_basis"] == "detected from the HS6 codes"
 
 
 def test_us_imports_from_india_equal_an_independent_sum(settings: Settings) -> None:
@@ -93,14 +78,14 @@ def test_api_json_gives_the_same_figures_as_the_csv(settings: Settings) -> None:
         header.index("CTY_CODE"),
     )
     india = [r for r in rows if r[country] == "5330"]
-    assert _query(settings, "SELECT sum(value_usd), sum(duty_usd) FROM us_imports") == [
+    assert query(settings, "SELECT sum(value_usd), sum(duty_usd) FROM us_imports") == [
         (sum(float(r[value]) for r in rows), sum(float(r[duty]) for r in rows))
     ]
-    assert _query(settings, "SELECT sum(value_usd) FROM us_imports WHERE partner = 'IND'") == [
+    assert query(settings, "SELECT sum(value_usd) FROM us_imports WHERE partner = 'IND'") == [
         (sum(float(r[value]) for r in india),)
     ]
     ingest_file(settings, "census", GOOD_CSV, name="csv")
-    pairs = _query(
+    pairs = query(
         settings,
         """SELECT j.value_usd = c.value_usd AND j.duty_usd = c.duty_usd AND j.partner = c.partner
            FROM us_imports j JOIN us_imports c USING (cty_code, code)
@@ -108,7 +93,7 @@ def test_api_json_gives_the_same_figures_as_the_csv(settings: Settings) -> None:
         [result.dataset_id],
     )
     assert len(pairs) == 764 and all(ok for (ok,) in pairs)
-    assert _manifest(settings, result.dataset_id)["coverage"]["periods"] == {"2024": "2024-12"}
+    assert manifest(settings, result.dataset_id)["coverage"]["periods"] == {"2024": "2024-12"}
 
 
 def test_hs6_layout_without_hts10_uses_hs6_as_the_code(settings: Settings, tmp_path: Path) -> None:
@@ -123,11 +108,11 @@ def test_hs6_layout_without_hts10_uses_hs6_as_the_code(settings: Settings, tmp_p
     con.close()
     result = ingest_file(settings, "census", path)
     assert result.years == [2024]
-    assert _query(
+    assert query(
         settings,
         "SELECT bool_and(code = hs6), sum(value_usd), count(DISTINCT partner) FROM us_imports",
     ) == [(True, 245_207_221_002.0, 4)]
-    assert _manifest(settings, result.dataset_id)["coverage"]["layout"] == "HS6"
+    assert manifest(settings, result.dataset_id)["coverage"]["layout"] == "HS6"
 
 
 def test_year_comes_from_the_option_when_the_file_does_not_say(
@@ -164,9 +149,9 @@ def test_general_imports_only_when_consumption_is_absent_and_said(
     path = tmp_path / "general_2024.json"
     path.write_text(SMALL_JSON.read_text().replace('"CON_VAL_YR"', '"GEN_VAL_YR"', 1))
     ingest_file(settings, "census", path)
-    manifest = _manifest(settings, "census-general-2024")
-    assert manifest["coverage"]["value_variable"] == "GEN_VAL_YR"
-    assert "general-imports" in {g["id"] for g in manifest["gaps"]}
+    stored = manifest(settings, "census-general-2024")
+    assert stored["coverage"]["value_variable"] == "GEN_VAL_YR"
+    assert "general-imports" in {g["id"] for g in stored["gaps"]}
 
 
 def test_taiwan_is_s19_and_continent_totals_are_skipped(settings: Settings, tmp_path: Path) -> None:
@@ -177,8 +162,8 @@ def test_taiwan_is_s19_and_continent_totals_are_skipped(settings: Settings, tmp_
     path.write_text("\n".join(lines) + "\n")
     result = ingest_file(settings, "census", path)
     assert result.rows == 19
-    assert _query(settings, "SELECT partner FROM us_imports WHERE cty_code = '5830'") == [("S19",)]
-    assert _manifest(settings, result.dataset_id)["coverage"]["aggregate_rows_skipped"] == 1
+    assert query(settings, "SELECT partner FROM us_imports WHERE cty_code = '5830'") == [("S19",)]
+    assert manifest(settings, result.dataset_id)["coverage"]["aggregate_rows_skipped"] == 1
 
 
 @pytest.mark.parametrize(
@@ -203,7 +188,7 @@ def test_broken_files_name_line_and_field_and_change_nothing(
     assert (error.line, error.field) == (line, field)
     assert words in str(error)
     assert error.exit_code == 2
-    assert _query(settings, "SELECT list(id), (SELECT count(*) FROM us_imports) FROM datasets") == [
+    assert query(settings, "SELECT list(id), (SELECT count(*) FROM us_imports) FROM datasets") == [
         (["before"], 1917)
     ]
 
@@ -219,4 +204,4 @@ def test_same_file_twice_changes_nothing_and_a_changed_file_replaces(
     path.write_text("\n".join(path.read_text().splitlines()[:11]) + "\n")
     third = ingest_file(settings, "census", path)
     assert (third.status, third.rows) == ("replaced", 10)
-    assert _query(settings, "SELECT count(*) FROM us_imports") == [(10,)]
+    assert query(settings, "SELECT count(*) FROM us_imports") == [(10,)]

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SOURCES
+from tests.data.sources.helpers import manifest, query
 from tradepivot.config import Settings
 from tradepivot.errors import InputError, SourceFileError
 from tradepivot.services.ingest import ingest_file
@@ -21,20 +22,6 @@ NAME = "TradeData_IND_2024_H5_M-X_RUS-W00.csv"
 GOOD_CSV = COMTRADE / "good" / NAME
 GOOD_JSON = COMTRADE / "good" / "get_C_A_HS_reporter699_2024.json"
 SMALL = COMTRADE / "small" / NAME
-
-
-def _query(settings: Settings, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _manifest(settings: Settings, dataset_id: str) -> dict[str, Any]:
-    rows = _query(settings, "SELECT manifest FROM datasets WHERE id = ?", [dataset_id])
-    manifest: dict[str, Any] = json.loads(rows[0][0])
-    return manifest
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -83,10 +70,10 @@ def test_good_csv_keeps_leaf_hs6_flows_with_values_in_usd(settings: Settings) ->
         assert mine == pytest.approx(theirs, rel=1e-12)
     # M: India imports from Russia; X: India exports to Russia.
     assert directions == [("exporter", "IND", "RUS", 6), ("importer", "RUS", "IND", 6)]
-    manifest = _manifest(settings, result.dataset_id)
-    assert manifest["coverage"]["skipped_rows"] == {"aggregate rows (TOTAL, aggrLevel < 6)": 34}
-    assert manifest["coverage"]["classificationCode"] == "H5"
-    assert {g["id"] for g in manifest["gaps"]} >= {"reported-values", "converted-classification"}
+    stored = manifest(settings, result.dataset_id)
+    assert stored["coverage"]["skipped_rows"] == {"aggregate rows (TOTAL, aggrLevel < 6)": 34}
+    assert stored["coverage"]["classificationCode"] == "H5"
+    assert {g["id"] for g in stored["gaps"]} >= {"reported-values", "converted-classification"}
 
 
 def test_api_json_gives_the_same_flows_as_the_csv(settings: Settings) -> None:
@@ -99,11 +86,11 @@ def test_api_json_gives_the_same_flows_as_the_csv(settings: Settings) -> None:
     )
     data = json.loads(GOOD_JSON.read_text())["data"]
     leaf = [r for r in data if r["aggrLevel"] == 6 and r["partnerCode"] != 0]
-    assert _query(settings, "SELECT sum(value_usd) FROM bilateral") == [
+    assert query(settings, "SELECT sum(value_usd) FROM bilateral") == [
         (pytest.approx(sum(r["primaryValue"] for r in leaf), rel=1e-12),)
     ]
     ingest_file(settings, "comtrade", GOOD_CSV, name="csv")
-    pairs = _query(
+    pairs = query(
         settings,
         """SELECT j.value_usd, c.value_usd, j.quantity, c.quantity
            FROM bilateral j JOIN bilateral c USING (year, exporter, importer, hs6, reported_by)
@@ -119,7 +106,7 @@ def test_tab_separated_bulk_file_reads_like_the_csv(settings: Settings, tmp_path
     result = ingest_file(settings, "comtrade", bulk)
     assert (result.dataset_id, result.rows) == ("c-a-699-2024-h5", 300)
     expected = sum(float(r["primaryValue"]) for r in _rows(GOOD_CSV) if r["aggrLevel"] == "6")
-    assert _query(settings, "SELECT sum(value_usd) FROM bilateral")[0][0] == pytest.approx(
+    assert query(settings, "SELECT sum(value_usd) FROM bilateral")[0][0] == pytest.approx(
         expected, rel=1e-12
     )
 
@@ -133,7 +120,7 @@ def test_skipped_rows_are_counted_not_dropped_silently(settings: Settings, tmp_p
     leaf[3]["motCode"] = "2100"  # a breakdown by transport mode: would double count
     result = ingest_file(settings, "comtrade", _write(tmp_path / "mixed.csv", rows))
     assert result.rows == len(leaf) - 4
-    coverage = _manifest(settings, "mixed")["coverage"]
+    coverage = manifest(settings, "mixed")["coverage"]
     assert coverage["skipped_rows"] == {
         "aggregate rows (TOTAL, aggrLevel < 6)": 4,
         "breakdown rows (partner2, transport mode, customs procedure)": 1,
@@ -174,7 +161,7 @@ def test_broken_files_name_line_and_field_and_change_nothing(
     assert (error.line, error.field) == (line, field)
     assert words in str(error)
     assert error.exit_code == 2
-    assert _query(
+    assert query(
         settings, "SELECT list(id ORDER BY id), (SELECT count(*) FROM bilateral) FROM datasets"
     ) == [(["before"], 300)]
 
@@ -232,7 +219,7 @@ def test_only_totals_give_a_clear_error(settings: Settings, tmp_path: Path) -> N
     rows = [r for r in _rows(SMALL) if r["aggrLevel"] != "6"]
     with pytest.raises(InputError, match="no leaf HS6"):
         ingest_file(settings, "comtrade", _write(tmp_path / "totals.csv", rows))
-    assert not _query(settings, "SELECT id FROM datasets")
+    assert not query(settings, "SELECT id FROM datasets")
 
 
 def test_same_file_twice_changes_nothing_and_a_changed_file_replaces(
@@ -248,4 +235,4 @@ def test_same_file_twice_changes_nothing_and_a_changed_file_replaces(
     )  # header + 10 records, 6 of them HS6
     third = ingest_file(settings, "comtrade", path)
     assert (third.status, third.rows) == ("replaced", 6)
-    assert _query(settings, "SELECT count(*) FROM bilateral") == [(6,)]
+    assert query(settings, "SELECT count(*) FROM bilateral") == [(6,)]

@@ -6,12 +6,12 @@ import csv
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 
 from tests.conftest import SOURCES
+from tests.data.sources.helpers import manifest, query
 from tradepivot.config import Settings
 from tradepivot.data.reference import Reference
 from tradepivot.data.sources.eidb import EidbReader
@@ -25,21 +25,6 @@ RAW = EIDB / "raw"
 EXPORT_PAGES = ("42022110_export.json", "42022190_export.json", "64039990_export.json")
 UNMAPPED = ("INSTALLATIONS IN INTERNATIONAL WATERS", "PANAMA C Z", "UNSPECIFIED")
 HEADER = "flow,hs8,fy,country_eidb,value_usd_mn,quantity,unit"
-
-
-def _query(settings: Settings, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _manifest(settings: Settings, dataset_id: str) -> dict[str, Any]:
-    manifest: dict[str, Any] = json.loads(
-        _query(settings, "SELECT manifest FROM datasets WHERE id = ?", [dataset_id])[0][0]
-    )
-    return manifest
 
 
 def _pages(tmp_path: Path, names: tuple[str, ...] = EXPORT_PAGES) -> Path:
@@ -78,10 +63,10 @@ def test_tidy_csv_loads_every_row_in_usd_by_fiscal_year(settings: Settings) -> N
     for (_, _, mine, _), (_, _, theirs, _) in zip(got, expected, strict=True):
         assert mine == pytest.approx(theirs, rel=1e-9)
     assert shape == [("IND", 8, 753)]  # 0.0 = under USD 5,000: a real value, kept
-    manifest = _manifest(settings, result.dataset_id)
-    assert {g["id"] for g in manifest["gaps"]} >= {"itc-hs-basis", "exports-only"}
-    assert manifest["coverage"]["fy_hs_basis"]["2024-25"] == "HS2022"
-    assert manifest["coverage"]["fy_hs_basis"]["2020-21"] == "HS2017"
+    stored = manifest(settings, result.dataset_id)
+    assert {g["id"] for g in stored["gaps"]} >= {"itc-hs-basis", "exports-only"}
+    assert stored["coverage"]["fy_hs_basis"]["2024-25"] == "HS2022"
+    assert stored["coverage"]["fy_hs_basis"]["2020-21"] == "HS2017"
 
 
 def test_every_real_eidb_spelling_maps(reference: Reference) -> None:
@@ -105,11 +90,11 @@ def test_names_that_are_no_country_keep_their_name_and_a_null_partner(
     lines = [f"export,42022110,2024-25,{name},0.5,10,NOS" for name in (*UNMAPPED, "U S A")]
     path.write_text("\r\n".join([HEADER, *lines]) + "\r\n")
     ingest_file(settings, "eidb", path)
-    rows = _query(
+    rows = query(
         settings, "SELECT partner_name, partner FROM national_exports ORDER BY partner_name"
     )
     assert rows == [(UNMAPPED[0], None), (UNMAPPED[1], None), ("U S A", "USA"), (UNMAPPED[2], None)]
-    gaps = {g["id"]: g["text"] for g in _manifest(settings, "eidb-odd")["gaps"]}
+    gaps = {g["id"]: g["text"] for g in manifest(settings, "eidb-odd")["gaps"]}
     assert "UNSPECIFIED (1 rows)" in gaps["unmapped-partners"]
 
 
@@ -118,12 +103,12 @@ def test_raw_pages_fy2024_25_equal_the_tidy_rows(settings: Settings, tmp_path: P
     assert (raw.rows, raw.years) == (808, ["2022-23", "2023-24", "2024-25"])
     ingest_file(settings, "eidb", TIDY, name="tidy")
     codes = ["42022110", "42022190", "64039990"]
-    tidy_rows = _query(
+    tidy_rows = query(
         settings,
         "SELECT count(*) FROM national_exports WHERE dataset = 'tidy' AND fy = '2024-25' AND list_contains(?, code)",
         [codes],
     )[0][0]
-    pairs = _query(
+    pairs = query(
         settings,
         """SELECT r.value_usd, t.value_usd, r.quantity, t.quantity, r.unit, t.unit
            FROM national_exports r JOIN national_exports t USING (code, partner_name, fy)
@@ -137,7 +122,7 @@ def test_raw_pages_fy2024_25_equal_the_tidy_rows(settings: Settings, tmp_path: P
 def test_fixed_year_labels_mean_two_fiscal_years_per_block(settings: Settings) -> None:
     """Block 2023 holds FY2022-23 under y2023_2024; the later block wins for FY2023-24."""
     ingest_file(settings, "eidb", RAW / "42022110_export.json")
-    usa = _query(
+    usa = query(
         settings,
         "SELECT fy, value_usd FROM national_exports WHERE partner = 'USA' ORDER BY fy",
     )
@@ -152,7 +137,7 @@ def test_fixed_year_labels_mean_two_fiscal_years_per_block(settings: Settings) -
                 value = entry["values_usd"][label]
                 if value is not None:
                     expected[(entry["country"], f"{start}-{(start + 1) % 100:02d}")] = value
-    got = _query(settings, "SELECT count(*), sum(value_usd) FROM national_exports")
+    got = query(settings, "SELECT count(*), sum(value_usd) FROM national_exports")
     assert got == [(len(expected), pytest.approx(sum(expected.values()) * 1e6, rel=1e-12))]
 
 
@@ -170,7 +155,7 @@ def test_mislabelled_import_page_is_refused_alone_and_in_a_folder(
         assert "42022110_import.json" in text
         assert "labelled import" in text and "export page" in text and "INR crore" in text
         assert info.value.field == "trade_type"
-    assert _query(
+    assert query(
         settings, "SELECT list(id), (SELECT count(*) FROM national_exports) FROM datasets"
     ) == [(["before"], 20)]
 
@@ -209,7 +194,7 @@ def test_broken_files_name_line_and_field_and_change_nothing(
     assert (error.line, error.field) == (line, field)
     assert words in str(error)
     assert error.exit_code == 2
-    assert _query(
+    assert query(
         settings, "SELECT list(id), (SELECT count(*) FROM national_exports) FROM datasets"
     ) == [(["before"], 2000)]
 
@@ -233,15 +218,15 @@ def test_rows_with_a_quantity_but_no_value_are_kept_and_counted(
         f"{HEADER}\r\nexport,03038930,2024-25,JAPAN,,1,KGS\r\nexport,03038930,2024-25,IRELAND,0.0,300,KGS\r\n"
     )
     ingest_file(settings, "eidb", path)
-    assert _query(
+    assert query(
         settings, "SELECT code, partner, value_usd, quantity FROM national_exports ORDER BY partner"
     ) == [
         ("03038930", "IRL", 0.0, 300.0),
         ("03038930", "JPN", None, 1.0),
     ]
-    manifest = _manifest(settings, "eidb-gaps")
-    assert manifest["coverage"]["rows_without_value"] == 1
-    assert "missing-values" in {g["id"] for g in manifest["gaps"]}
+    stored = manifest(settings, "eidb-gaps")
+    assert stored["coverage"]["rows_without_value"] == 1
+    assert "missing-values" in {g["id"] for g in stored["gaps"]}
 
 
 def test_same_file_twice_changes_nothing_and_a_changed_file_replaces(
