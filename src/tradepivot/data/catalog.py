@@ -16,8 +16,9 @@ class Gap(BaseModel):
     """A known hole in a dataset.
 
     ``importers``/``exporters``/``partners``/``hs_prefixes`` say which queries it touches;
-    ``when="growth"`` limits it to results that show growth; a gap with neither is a general
-    caveat every result from the dataset repeats.
+    ``when="growth"`` limits it to results that show growth, ``when="never"`` marks a defect
+    that was repaired at build time (listed in ``data status``, not repeated on results); a gap
+    with neither is a general caveat every result from the dataset repeats.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -28,7 +29,7 @@ class Gap(BaseModel):
     exporters: list[str] = Field(default_factory=list)
     partners: list[str] = Field(default_factory=list)
     hs_prefixes: list[str] = Field(default_factory=list)
-    when: Literal["growth"] | None = None
+    when: Literal["growth", "never"] | None = None
 
     def touched_by(
         self,
@@ -46,6 +47,8 @@ class Gap(BaseModel):
         """
         if self.when == "growth":
             return growth
+        if self.when == "never":
+            return False
         if self.importers:
             return all_importers or bool(set(self.importers) & set(importers))
         if self.exporters:
