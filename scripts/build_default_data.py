@@ -38,6 +38,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tradepivot.data.embedded import embedded_manifest
+
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = REPO / "src" / "tradepivot" / "data"
 HAND_KEPT = PACKAGE_DATA / "reference"
@@ -121,6 +123,10 @@ def build_countries(con: duckdb.DuckDBPyConnection, src: Path, out: Path) -> dic
     ]
     countries = [dict(zip(columns, r, strict=True)) for r in rows]
     by_iso3 = {c["iso3"]: c for c in countries}
+    # CLDR short names are good display names except a few abbreviations and "&" forms.
+    display = {"USA": "United States", "GBR": "United Kingdom", "COD": "DR Congo", "COG": "Congo"}
+    for iso3, country in by_iso3.items():
+        country["name"] = display.get(iso3, country["name"].replace(" & ", " and "))
     # Taiwan: BACI and the world matrix call it S19 ("Other Asia, nes"); ISO's TWN is an alias.
     twn = by_iso3.pop("TWN")
     by_iso3["S19"] = {
@@ -828,6 +834,41 @@ def manifest(out: Path, built: dict[str, dict[str, Any]], src: Path) -> dict[str
     }
 
 
+def build_derived(out: Path) -> dict[str, Any]:
+    """Tables tradepivot would otherwise compute on first use, shipped so a fresh install is fast.
+
+    Computed by the package's own analytics on the files just written (so the code that uses
+    them is the code that made them); a test recomputes a sample and compares.
+    """
+    from tradepivot.analytics import potential
+    from tradepivot.config import Settings
+    from tradepivot.data.flows import flow_source
+    from tradepivot.data.warehouse import Warehouse
+
+    embedded_manifest.cache_clear()
+    wh = Warehouse(Settings(warehouse=out / "none.duckdb"))
+    source = flow_source(wh)
+    distances = wh.reference_table("geo_dist")
+    data = potential.inputs(source.table, distances).map(wh.materialise)
+    pairs = potential.pair_terms(source.table, distances, data=data)
+    table = pairs.order_by(["exporter", "importer"]).to_pyarrow()
+    key = f"pair-terms-v{potential.METHOD_VERSION}"
+    path = write_parquet(table, out / "derived" / source.manifest.id / f"{key}.parquet")
+    wh.close()
+    return {
+        source.manifest.id: {
+            key: {
+                "file": str(path.relative_to(out)),
+                "rows": table.num_rows,
+                "method": "tradepivot.analytics.potential.pair_terms, METHOD_VERSION "
+                f"{potential.METHOD_VERSION}: per trading pair, total trade, log distance and "
+                "hypothetical trade H_ij (the ease denominator of export potential)",
+                "checksum_sha256": sha256_of([path]),
+            }
+        }
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=REPO.parent / "shared" / "data")
@@ -854,6 +895,14 @@ def main(argv: list[str] | None = None) -> int:
     (out / "manifest.json").write_text(
         json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8"
     )
+    if out == (PACKAGE_DATA / "default").resolve():
+        print("building derived tables ...", flush=True)
+        doc["derived"] = build_derived(out)
+        (out / "manifest.json").write_text(
+            json.dumps(doc, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+    else:
+        print("skipping derived tables: they are computed by the installed package's code")
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"wrote {out} ({total / 1e6:.1f} MB)")
     return 0

@@ -18,7 +18,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tradepivot.errors import InputError
 
-__all__ = ["Settings", "default_config_path", "default_warehouse_path", "load_settings"]
+__all__ = [
+    "Settings",
+    "default_cache_path",
+    "default_config_path",
+    "default_warehouse_path",
+    "load_settings",
+]
 
 APP_NAME = "tradepivot"
 
@@ -26,6 +32,10 @@ APP_NAME = "tradepivot"
 def default_warehouse_path() -> Path:
     """Where user-ingested datasets live unless told otherwise."""
     return Path(platformdirs.user_data_dir(APP_NAME)) / "warehouse.duckdb"
+
+
+def default_cache_path() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
 def default_config_path() -> Path:
@@ -41,6 +51,10 @@ class Settings(BaseSettings):
         default_factory=default_warehouse_path,
         description="DuckDB file holding user-ingested datasets (created on first ingest).",
     )
+    cache_dir: Path = Field(
+        default_factory=default_cache_path,
+        description="Folder for results computed once per dataset (e.g. export-potential pair terms).",
+    )
     dataset: str = Field(
         default="world-2024",
         description="Bilateral trade dataset queries use when none is named.",
@@ -52,7 +66,7 @@ class Settings(BaseSettings):
     currency: Literal["USD", "INR"] = Field(
         default="USD", description="Currency amounts are displayed in."
     )
-    engine: Literal["duckdb"] = Field(
+    engine: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Analytics engine that runs the Ibis expressions."
     )
 

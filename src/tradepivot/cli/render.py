@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,69 +10,19 @@ import pyarrow as pa
 from rich.console import Console
 from rich.table import Table
 
+from tradepivot.reports import columns
 from tradepivot.reports.export import Format, write_report
 from tradepivot.reports.numbers import money, money_unit, percent
+from tradepivot.services.briefing import Brief, Figure
 from tradepivot.services.report import Report
 
-__all__ = ["emit", "render_table"]
-
-NUMERIC = frozenset({"rank", "supplier_rank", "focus_rank", "suppliers", "products"})
-# Columns that only repeat another in a terminal view (kept in csv/json/xlsx).
-TERMINAL_HIDDEN = frozenset({"top_supplier"})
-
-LABELS = {
-    "code": "HS",
-    "hs6": "HS6",
-    "description": "Description",
-    "exporter": "ISO3",
-    "name": "Supplier",
-    "top_supplier_name": "Top supplier",
-    "top_supplier_share_pct": "Top share",
-    "rank": "#",
-    "supplier_rank": "Rank",
-    "suppliers": "Suppliers",
-    "products": "Products",
-    "chpl_tier": "CHPL",
-    "imports_usd": "Imports",
-    "value_usd": "Value",
-    "share_pct": "Share",
-    "share_of_total_pct": "Of total",
-    "growth_pct": "Growth",
-    "market_imports_usd": "Market",
-    "market_share_pct": "Mkt share",
-}
+__all__ = ["emit", "emit_brief", "render_table"]
 
 
 def _header(name: str, currency: dict[str, Any] | None, focus: str | None) -> str:
-    if name.startswith("focus_") and focus:
-        label = {
-            "focus_value_usd": focus,
-            "focus_share_pct": f"{focus} share",
-            "focus_rank": f"{focus} rank",
-        }.get(name, name)
-    else:
-        label = LABELS.get(
-            name, name.replace("_pct", "").replace("_usd", "").replace("_", " ").capitalize()
-        )
-    if name == "growth_pct":
-        return f"{label}\n%/yr"
-    if name.endswith("_usd"):
-        return f"{label}\n{money_unit(currency)}"
-    if name.endswith("_pct"):
-        return f"{label}\n%"
-    return label
-
-
-def _cell(name: str, value: Any, currency: dict[str, Any] | None) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    if name.endswith("_usd"):
-        return money(value, currency)
-    if name.endswith("_pct"):
-        return percent(value).rstrip("%")
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
-    return str(value)
+    text = columns.label(name, focus)
+    suffix = columns.unit(name, currency)
+    return f"{text}\n{suffix}" if suffix else text
 
 
 def render_table(
@@ -80,16 +31,19 @@ def render_table(
     title: str | None,
     currency: dict[str, Any] | None,
     highlight: str | None = None,
+    display: tuple[str, ...] | None = None,
 ) -> None:
     """One Rich table; ``highlight`` (an ISO3) marks that supplier's row."""
+    shown = display or tuple(table.column_names)
     names = [
         n
-        for n in table.column_names
-        if n not in TERMINAL_HIDDEN or f"{n}_name" not in table.column_names
+        for n in shown
+        if n in table.column_names
+        and (n not in columns.HIDDEN or f"{n}_name" not in table.column_names)
     ]
     rich_table = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
     for name in names:
-        numeric = name.endswith(("_usd", "_pct")) or name in NUMERIC
+        numeric = columns.is_numeric(name)
         if name == "description":
             rich_table.add_column(
                 _header(name, currency, highlight),
@@ -99,9 +53,12 @@ def render_table(
                 min_width=16,
                 max_width=60,
             )
-        elif name.endswith("name"):
+        elif name.endswith("name") or name in ("market", "competitors", "hs_scope"):
             rich_table.add_column(
-                _header(name, currency, highlight), no_wrap=True, overflow="ellipsis", max_width=22
+                _header(name, currency, highlight),
+                no_wrap=True,
+                overflow="ellipsis",
+                max_width=40 if name == "competitors" else 22,
             )
         else:
             rich_table.add_column(
@@ -114,7 +71,7 @@ def render_table(
         style = (
             "bold yellow" if highlight is not None and row.get("exporter") == highlight else None
         )
-        rich_table.add_row(*[_cell(n, row[n], currency) for n in names], style=style)
+        rich_table.add_row(*[columns.cell(n, row[n], currency) for n in names], style=style)
     console.print(rich_table)
 
 
@@ -161,10 +118,51 @@ def emit(report: Report, fmt: Format, output: Path | None, console: Console) -> 
     highlight = report.query.get("focus") or report.query.get("exporter")
     console.print(f"[bold]{report.title}[/bold]")
     console.print(_totals_line(report), highlight=False)
-    render_table(console, report.rows, None, report.currency, highlight)
+    render_table(console, report.rows, None, report.currency, highlight, report.display)
     for name, table in report.tables.items():
         render_table(console, table, name.capitalize(), report.currency, highlight)
     _footer(console, report)
     if output is not None:
         write_report(report, "csv", output)
         console.print(f"Wrote the rows as CSV to {output}.", style="green")
+
+
+def _figure(figure: Figure, currency: dict[str, Any] | None) -> str:
+    if figure.value is None:
+        value = "–"
+    elif figure.kind == "usd":
+        value = f"{money(float(figure.value), currency)} {money_unit(currency)}"
+    elif figure.kind == "pct":
+        value = percent(float(figure.value))
+    elif figure.kind == "count":
+        value = f"{figure.value:,}"
+    else:
+        value = str(figure.value)
+    note = f" [dim]({figure.note})[/dim]" if figure.note else ""
+    return f"[bold]{figure.label}:[/bold] {value}{note}"
+
+
+def emit_brief(brief: Brief, console: Console, *, as_json: bool = False) -> None:
+    """The brief in a terminal (sections, key figures, tables) or as one JSON object."""
+    if as_json:
+        console.print_json(json.dumps(brief.to_dict(), default=str))
+        return
+    console.print(f"[bold underline]{brief.title}[/bold underline]")
+    console.print(brief.subtitle)
+    for section in brief.sections:
+        console.rule(section.title)
+        for figure in section.figures:
+            console.print(_figure(figure, brief.currency))
+        for callout in section.callouts:
+            console.print(f"[bold yellow]![/bold yellow] {callout}")
+        for paragraph in section.paragraphs:
+            console.print(f"[dim]{paragraph}[/dim]")
+        for title, table in section.tables:
+            render_table(console, table, title, brief.currency, brief.query.get("exporter"))
+    console.rule("Sources")
+    for ds in brief.provenance.datasets:
+        console.print(f"[dim]Source: {ds['id']} — {ds['title']}; {ds['source']}.[/dim]")
+    for gap in brief.provenance.gaps:
+        console.print(f"[yellow]Data gap ({gap['dataset']}):[/yellow] {gap['text']}")
+    for note in brief.provenance.notes:
+        console.print(f"[dim]Note: {note}[/dim]")

@@ -74,9 +74,10 @@ class Report:
     provenance: Provenance
     totals: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pa.Table] = field(default_factory=dict)
-    currency: dict[str, Any] | None = (
-        None  # {"code": "INR", "rate_per_usd": ..., "period": ..., "source": ...}
-    )
+    # {"code": "INR", "rate_per_usd": ..., "period": ..., "source": ...} when not USD
+    currency: dict[str, Any] | None = None
+    # The columns a terminal shows (every column when None); files and JSON carry all.
+    display: tuple[str, ...] | None = None
 
     def meta(self) -> dict[str, Any]:
         meta: dict[str, Any] = {

@@ -7,7 +7,9 @@ The import order is the order of the help panels: questions first, then data, th
 from __future__ import annotations
 
 from tradepivot.cli.commands import trade
+from tradepivot.cli.commands import opportunity
+from tradepivot.cli.commands import pivot
 from tradepivot.cli.commands import data
 from tradepivot.cli.commands import lookup
 
-__all__ = ["data", "lookup", "trade"]
+__all__ = ["data", "lookup", "opportunity", "pivot", "trade"]

@@ -1,0 +1,168 @@
+"""`rank`, `potential` and `balance`: where an exporter could sell more, and why."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from tradepivot.cli.core import app, state
+from tradepivot.cli.options import (
+    CurrencyOpt,
+    DatasetOpt,
+    FormatOpt,
+    HsOpt,
+    OutputFormat,
+    OutputOpt,
+    SectorOpt,
+    TopOpt,
+)
+from tradepivot.cli.render import emit
+
+PANEL = "Opportunities"
+
+
+class RankView(StrEnum):
+    market = "market"
+    product = "product"
+
+
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        "-x",
+        help="Markets to leave out (repeat or comma-separate).",
+        show_default=False,
+    ),
+]
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command(rich_help_panel=PANEL)
+def rank(
+    ctx: typer.Context,
+    exporter: Annotated[
+        str, typer.Argument(help="The exporting country: ISO3, ISO2, M49 or name.")
+    ],
+    hs: HsOpt = None,
+    sector: SectorOpt = None,
+    exclude: ExcludeOpt = None,
+    by: Annotated[
+        RankView,
+        typer.Option("--by", help="market: one row per market; product: the products behind them."),
+    ] = RankView.market,
+    top: TopOpt = 20,
+    dataset: DatasetOpt = None,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Markets ranked by untapped export potential for a product set, with the factors behind it.
+
+    Example: tradepivot rank IND --sector leather --exclude USA --top 20
+    """
+    from tradepivot.services.opportunity import rank_markets
+
+    app_state = state(ctx)
+    report = rank_markets(
+        app_state.warehouse,
+        exporter,
+        hs=hs,
+        sector=sector,
+        exclude=_split(exclude),
+        top=top,
+        by=by.value,
+        dataset=dataset,
+        currency=currency.value if currency else app_state.settings.currency,
+    )
+    emit(report, fmt.value, output, app_state.console)
+
+
+@app.command(rich_help_panel=PANEL)
+def potential(
+    ctx: typer.Context,
+    exporter: Annotated[
+        str | None,
+        typer.Option(
+            "--exporter", "-e", help="Exporter (default: every exporter).", show_default=False
+        ),
+    ] = None,
+    market: Annotated[
+        str | None,
+        typer.Option("--market", "-m", help="Market (default: every market).", show_default=False),
+    ] = None,
+    hs: HsOpt = None,
+    sector: SectorOpt = None,
+    top: TopOpt = None,
+    dataset: DatasetOpt = None,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Export potential row by row (exporter x market x product) with every factor.
+
+    Without --exporter and --market this is the whole world (tens of millions of rows):
+    write it with --format parquet --output FILE.
+
+    Example: tradepivot potential -e IND -m RUS --sector pharma --top 30
+    """
+    from tradepivot.services.opportunity import potential_rows
+
+    app_state = state(ctx)
+    if exporter is None and market is None and top is None and fmt is OutputFormat.table:
+        raise typer.BadParameter(
+            "the whole world does not fit a terminal: add --exporter, --market or --top, or write a file "
+            "with --format parquet --output FILE",
+            param_hint="--exporter/--market",
+        )
+    report = potential_rows(
+        app_state.warehouse,
+        exporter=exporter,
+        market=market,
+        hs=hs,
+        sector=sector,
+        top=top,
+        dataset=dataset,
+        currency=currency.value if currency else app_state.settings.currency,
+    )
+    emit(report, fmt.value, output, app_state.console)
+
+
+@app.command(rich_help_panel=PANEL)
+def balance(
+    ctx: typer.Context,
+    country: Annotated[str, typer.Argument(help="The country whose balance to show (e.g. IND).")],
+    partner: Annotated[str, typer.Argument(help="The trading partner (e.g. RUS).")],
+    hs: HsOpt = None,
+    sector: SectorOpt = None,
+    top: TopOpt = 25,
+    dataset: DatasetOpt = None,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Bilateral balance by sector and HS chapter, and the products to rebalance it with.
+
+    Example: tradepivot balance IND RUS
+    """
+    from tradepivot.services.balance import bilateral_balance
+
+    app_state = state(ctx)
+    report = bilateral_balance(
+        app_state.warehouse,
+        country,
+        partner,
+        hs=hs,
+        sector=sector,
+        top=top,
+        dataset=dataset,
+        currency=currency.value if currency else app_state.settings.currency,
+    )
+    emit(report, fmt.value, output, app_state.console)

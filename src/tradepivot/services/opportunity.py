@@ -1,0 +1,432 @@
+"""Where to sell: export potential rows and market rankings for an exporter's product set.
+
+The method (ITC's Export Potential Assessment, static version) is in
+:mod:`tradepivot.analytics.potential`; docs/methods.md says which parts of ITC's method are
+implemented and which cannot be with one year of data.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tradepivot.analytics import potential, ranking
+from tradepivot.analytics.markets import in_scope
+from tradepivot.data.flows import FlowSource, flow_source, missing_importers
+from tradepivot.data.reference import RESTRICTED_MARKETS, Country, ProductScope, Reference
+from tradepivot.data.warehouse import Warehouse
+from tradepivot.errors import DataGapError, InputError
+from tradepivot.services._enrich import add_descriptions, add_names, chpl_disclaimer
+from tradepivot.services.currency import currency_info
+from tradepivot.services.report import Provenance, Report
+
+__all__ = ["METHOD_NOTE", "PotentialContext", "potential_context", "potential_rows", "rank_markets"]
+
+METHOD_NOTE = (
+    "Export potential after ITC's Export Potential Assessment (static, one year): supply = "
+    "world market share, demand = market imports x distance factor, ease = actual / "
+    "hypothetical bilateral trade; potentials rescaled so all exporters' potentials in a market "
+    "and product add up to its imports. Untapped = potential - min(current, potential). No "
+    "tariff data is applied (tariff factors = 1) unless a scenario is given. See docs/methods.md."
+)
+
+
+class PotentialContext:
+    """A dataset's flows, distances, cached pair terms and the inputs for one product scope."""
+
+    def __init__(
+        self,
+        wh: Warehouse,
+        source: FlowSource,
+        scope: ProductScope,
+        importers: list[str] | None = None,
+    ) -> None:
+        self.wh = wh
+        self.source = source
+        self.scope = scope
+        self.distances = wh.reference_table("geo_dist")
+        flows = source.table
+        self.pairs = wh.derived(
+            source.manifest,
+            f"pair-terms-v{potential.METHOD_VERSION}",
+            lambda: potential.pair_terms(
+                flows,
+                self.distances,
+                data=potential.inputs(flows, self.distances).map(wh.materialise),
+            ),
+        )
+        if importers is None:  # every market: one scan of the scope, then small tables
+            scoped = flows.select("exporter", "importer", "hs6", "value_usd")
+            if not scope.is_everything:
+                scoped = scoped.filter(in_scope(scoped.hs6, scope))
+            self.data = potential.inputs(wh.materialise(scoped), self.distances).map(wh.materialise)
+        else:  # a few markets: world shares still need every market's imports
+            self.data = potential.inputs(flows, self.distances, scope, importers).map(
+                wh.materialise
+            )
+        self.flows = self.data.flows
+
+    def rows(
+        self,
+        *,
+        exporters: list[str] | None = None,
+        importers: list[str] | None = None,
+        tariffs: ir.Table | None = None,
+    ) -> ir.Table:
+        return potential.potential(
+            self.data, self.pairs, exporters=exporters, importers=importers, tariffs=tariffs
+        )
+
+
+def potential_context(
+    wh: Warehouse, scope_hs: list[str] | None, sector: str | None, dataset: str | None
+) -> PotentialContext:
+    source = flow_source(wh, dataset=dataset)
+    if not source.complete_market:
+        raise InputError(
+            f"{source.manifest.id} holds one country's exports only: export potential needs a "
+            "bilateral world dataset.",
+            hint="Use the default world-2024 or an ingested BACI/Comtrade dataset.",
+        )
+    scope = wh.reference.product_scope(hs=scope_hs, sector=sector, edition=source.edition)
+    return PotentialContext(wh, source, scope)
+
+
+def _check_exports(ctx: PotentialContext, exporter: Country) -> float:
+    supply = ctx.data.supply
+    total = supply.filter(supply.exporter == exporter.iso3).exports_usd.sum().to_pyarrow().as_py()
+    if not total:
+        raise DataGapError(
+            f"{exporter.name} has no exports of {ctx.scope.describe()} in {ctx.source.manifest.id}.",
+            hint="Widen the product scope (--sector or --hs), or check the code with `tradepivot hs`.",
+        )
+    return float(total)
+
+
+def _provenance(
+    ctx: PotentialContext, exporter: Country, markets: list[str] | None = None
+) -> Provenance:
+    provenance = Provenance()
+    provenance.use(
+        ctx.source.manifest,
+        importers=markets or [],
+        exporters=[exporter.iso3],
+        scope=ctx.scope,
+        all_importers=True,  # world market shares sum over every market
+    )
+    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes)
+    missing = sorted(missing_importers(ctx.source.manifest))
+    if missing:
+        provenance.note(
+            f"Not ranked, because {ctx.source.manifest.id} has no imports of them: {', '.join(missing)}."
+        )
+    return provenance
+
+
+def rank_markets(
+    wh: Warehouse,
+    exporter: str,
+    *,
+    hs: list[str] | None = None,
+    sector: str | None = None,
+    exclude: list[str] | None = None,
+    top: int | None = 20,
+    by: Literal["market", "product"] = "market",
+    dataset: str | None = None,
+    currency: str | None = None,
+    tariffs: ir.Table | None = None,
+    detail_markets: int | None = None,
+) -> Report:
+    """Markets ranked by untapped potential for ``exporter``'s products in the scope.
+
+    Market rows: demand, current exports, potential, untapped, the exporter's share and rank,
+    the top three competitors, the world-share gap and the factors (ease, supply, distance,
+    tariff advantage). ``by="product"`` makes the product-level rows behind the ranked markets
+    the primary table (for the first ``detail_markets`` markets shown, default all shown).
+    """
+    ref = wh.reference
+    exp = ref.country(exporter)
+    excluded = [ref.country(c).iso3 for c in exclude or []]
+    ctx = potential_context(wh, hs, sector, dataset)
+    world_exports = _check_exports(ctx, exp)
+    provenance = _provenance(ctx, exp)
+    rows = wh.materialise(ctx.rows(exporters=[exp.iso3], tariffs=tariffs))
+    if excluded:
+        rows = rows.filter(~rows.importer.isin(excluded))
+        provenance.note(f"Excluded markets: {', '.join(excluded)}.")
+
+    markets = ranking.market_summary(rows, ctx.data.demand).to_pyarrow()
+    if markets.num_rows == 0:
+        raise DataGapError(
+            f"{exp.name} trades with no market that imports {ctx.scope.describe()} in {ctx.source.manifest.id}."
+        )
+    competitors = ranking.top_suppliers(ctx.flows).to_pyarrow()
+    standing = ranking.supplier_rank(ctx.flows, exp.iso3).to_pyarrow()
+    markets = _attach_competitors(markets, competitors, standing, ref)
+    n_markets = markets.num_rows
+    markets = markets.sort_by([("untapped_usd", "descending"), ("importer", "ascending")])
+    totals: dict[str, Any] = {
+        "exporter": exp.iso3,
+        "world_exports_usd": world_exports,
+        "current_usd": pc.sum(markets.column("current_usd")).as_py(),
+        "potential_usd": pc.sum(markets.column("potential_usd")).as_py(),
+        "untapped_usd": pc.sum(markets.column("untapped_usd")).as_py(),
+        "markets": n_markets,
+        "period": ctx.source.period,
+    }
+    if top:
+        markets = markets.slice(0, top)
+        if n_markets > top:
+            provenance.note(
+                f"Showing the top {top} of {n_markets} markets; totals cover all of them."
+            )
+    markets = markets.add_column(0, "rank", pa.array(range(1, markets.num_rows + 1), pa.int64()))
+    markets = add_names(markets, ref, "importer", "market")
+    markets = _chpl_by_market(markets, rows, ref, provenance)
+    markets = _order(markets, MARKET_COLUMNS)
+
+    products = None
+    if by == "product":
+        shown = markets.column("importer").to_pylist()[:detail_markets]
+        detail = rows.filter(rows.importer.isin(shown) & (rows.potential_usd > 0)).to_pyarrow()
+        products = _product_detail(detail, ref, ctx.source.edition, provenance)
+
+    query = {
+        "exporter": exp.iso3,
+        "scope": ctx.scope.describe(),
+        "sector": ctx.scope.sector,
+        "exclude": excluded,
+        "top": top,
+        "by": by,
+        "dataset": ctx.source.manifest.id,
+        "hs_edition": ctx.source.edition,
+    }
+    title = f"{exp.name}: markets ranked by untapped export potential, {ctx.scope.label} ({ctx.source.period})"
+    primary, tables = (markets, {}) if products is None else (products, {"markets": markets})
+    display = MARKET_DISPLAY if products is None else PRODUCT_DISPLAY
+    return Report(
+        display=display,
+        title=title,
+        rows=primary,
+        tables=tables,
+        query=query,
+        provenance=provenance,
+        totals=totals,
+        currency=currency_info(ref, currency, ctx.source.period),
+    )
+
+
+# What a terminal shows; files and JSON carry every column.
+MARKET_DISPLAY = (
+    "rank",
+    "market",
+    "demand_usd",
+    "current_usd",
+    "share_pct",
+    "supplier_rank",
+    "potential_usd",
+    "untapped_usd",
+    "ease",
+    "distance_factor",
+    "competitors",
+    "chpl_tier",
+)
+PRODUCT_DISPLAY = (
+    "market",
+    "code",
+    "description",
+    "imports_usd",
+    "current_usd",
+    "potential_usd",
+    "untapped_usd",
+    "supply",
+    "distance_factor",
+    "chpl_tier",
+)
+
+MARKET_COLUMNS = (
+    "rank",
+    "importer",
+    "market",
+    "demand_usd",
+    "current_usd",
+    "share_pct",
+    "supplier_rank",
+    "potential_usd",
+    "untapped_usd",
+    "world_share_gap_usd",
+    "ease",
+    "supply",
+    "distance_factor",
+    "tariff_advantage",
+    "products",
+    "competitors",
+    "chpl_tier",
+)
+
+
+def _order(table: pa.Table, columns: tuple[str, ...]) -> pa.Table:
+    return table.select([c for c in columns if c in table.column_names])
+
+
+def _attach_competitors(
+    markets: pa.Table, competitors: pa.Table, standing: pa.Table, ref: Reference
+) -> pa.Table:
+    by_market: dict[str, list[str]] = {}
+    for row in sorted(competitors.to_pylist(), key=lambda r: (r["importer"], r["rank"])):
+        by_market.setdefault(row["importer"], []).append(
+            f"{ref.name(row['exporter'])} {row['share_pct']:.0f}%"
+        )
+    ranks = {r["importer"]: r["supplier_rank"] for r in standing.to_pylist()}
+    importers = markets.column("importer").to_pylist()
+    markets = markets.append_column(
+        "competitors", pa.array([", ".join(by_market.get(i, [])) for i in importers])
+    )
+    return markets.append_column(
+        "supplier_rank", pa.array([ranks.get(i) for i in importers], pa.int64())
+    )
+
+
+def _chpl_by_market(
+    markets: pa.Table, rows: ir.Table, ref: Reference, provenance: Provenance
+) -> pa.Table:
+    """Tier list of CHPL products with potential, for Russia and Belarus rows."""
+    restricted = [i for i in markets.column("importer").to_pylist() if i in RESTRICTED_MARKETS]
+    if not restricted:
+        return markets
+    hits = rows.filter(
+        rows.importer.isin(restricted) & rows.hs6.isin(list(ref.chpl)) & (rows.potential_usd > 0)
+    )
+    found: dict[str, set[str]] = {}
+    for row in hits.select("importer", "hs6").to_pyarrow().to_pylist():
+        found.setdefault(row["importer"], set()).add(ref.chpl[row["hs6"]].tier)
+    tiers = [
+        ", ".join(sorted(found[i])) if i in found else None
+        for i in markets.column("importer").to_pylist()
+    ]
+    if any(tiers):
+        provenance.note(chpl_disclaimer())
+    return markets.append_column("chpl_tier", pa.array(tiers, pa.string()))
+
+
+PRODUCT_COLUMNS = (
+    "importer",
+    "market",
+    "code",
+    "description",
+    "imports_usd",
+    "current_usd",
+    "potential_usd",
+    "untapped_usd",
+    "world_share_gap_usd",
+    "supply",
+    "distance_factor",
+    "tariff_advantage",
+    "ease",
+    "chpl_tier",
+)
+
+
+def _product_detail(
+    detail: pa.Table, ref: Reference, edition: str, provenance: Provenance
+) -> pa.Table:
+    detail = detail.rename_columns(
+        [
+            "code" if c == "hs6" else "current_usd" if c == "value_usd" else c
+            for c in detail.column_names
+        ]
+    )
+    detail = detail.sort_by(
+        [("untapped_usd", "descending"), ("importer", "ascending"), ("code", "ascending")]
+    )
+    detail = add_descriptions(detail, ref, edition)
+    detail = add_names(detail, ref, "importer", "market")
+    tiers = [
+        ref.chpl[code].tier if imp in RESTRICTED_MARKETS and code in ref.chpl else None
+        for imp, code in zip(
+            detail.column("importer").to_pylist(), detail.column("code").to_pylist(), strict=True
+        )
+    ]
+    if any(tiers):
+        detail = detail.append_column("chpl_tier", pa.array(tiers, pa.string()))
+        provenance.note(chpl_disclaimer())
+    return _order(detail, PRODUCT_COLUMNS)
+
+
+def potential_rows(
+    wh: Warehouse,
+    *,
+    exporter: str | None = None,
+    market: str | None = None,
+    hs: list[str] | None = None,
+    sector: str | None = None,
+    top: int | None = None,
+    dataset: str | None = None,
+    currency: str | None = None,
+) -> Report:
+    """Row-level export potential with every factor (exporter x market x product).
+
+    Without ``exporter`` or ``market`` this is the full-world computation (tens of millions
+    of rows for all products): write it to a file.
+    """
+    ref = wh.reference
+    exp = ref.country(exporter) if exporter else None
+    imp = ref.country(market) if market else None
+    ctx = potential_context(wh, hs, sector, dataset)
+    if exp is not None:
+        _check_exports(ctx, exp)
+    provenance = Provenance()
+    provenance.use(
+        ctx.source.manifest,
+        importers=[imp.iso3] if imp else [],
+        exporters=[exp.iso3] if exp else [],
+        scope=ctx.scope,
+        all_importers=True,
+    )
+    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes)
+    if imp is not None and imp.iso3 in missing_importers(ctx.source.manifest):
+        raise DataGapError(
+            f"{ctx.source.manifest.id} has no imports of {imp.iso3}: no potential can be computed there."
+        )
+    rows = ctx.rows(exporters=[exp.iso3] if exp else None, importers=[imp.iso3] if imp else None)
+    rows = rows.filter(rows.potential_usd > 0).order_by(
+        [rows.untapped_usd.desc(), "exporter", "importer", "hs6"]
+    )
+    if top:
+        rows = rows.limit(top)
+    table = rows.to_pyarrow().rename_columns(
+        [
+            "code" if c == "hs6" else "current_usd" if c == "value_usd" else c
+            for c in POTENTIAL_OUTPUT
+        ]
+    )
+    table = add_descriptions(table, ref, ctx.source.edition)
+    totals = {
+        "rows": table.num_rows,
+        "potential_usd": pc.sum(table.column("potential_usd")).as_py(),
+        "untapped_usd": pc.sum(table.column("untapped_usd")).as_py(),
+        "period": ctx.source.period,
+    }
+    who = exp.name if exp else "every exporter"
+    where = imp.name if imp else "every market"
+    return Report(
+        title=f"Export potential of {who} in {where}: {ctx.scope.label} ({ctx.source.period})",
+        rows=table,
+        query={
+            "exporter": exp.iso3 if exp else None,
+            "market": imp.iso3 if imp else None,
+            "scope": ctx.scope.describe(),
+            "top": top,
+            "dataset": ctx.source.manifest.id,
+            "hs_edition": ctx.source.edition,
+        },
+        provenance=provenance,
+        totals=totals,
+        currency=currency_info(ref, currency, ctx.source.period),
+    )
+
+
+POTENTIAL_OUTPUT = potential.POTENTIAL_COLUMNS
