@@ -71,6 +71,7 @@ class Warehouse:
     @cached_property
     def con(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false")  # tradepivot shows its own progress
         ref = self._data / "reference"
         for name in (
             "countries",

@@ -46,6 +46,13 @@ LABELS = {
     "partner_imports_usd": "Partner imports",
     "world_exports_usd": "World exports",
     "hs_scope": "HS scope",
+    "rca": "RCA",
+    "pci": "PCI",
+    "cog": "COG",
+    "density": "Density",
+    "distance": "Distance",
+    "ubiquity": "Ubiquity",
+    "world_share_pct": "World share",
 }
 NUMERIC = frozenset(
     {
@@ -60,6 +67,12 @@ NUMERIC = frozenset(
         "tariff_advantage",
         "scale",
         "market_share",
+        "rca",
+        "pci",
+        "cog",
+        "density",
+        "distance",
+        "ubiquity",
     }
 )
 # Columns that only repeat another one in a human view (kept in csv/json/xlsx).

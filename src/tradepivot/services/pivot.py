@@ -48,10 +48,15 @@ def pivot_brief(
     _merge(provenance, exposure.provenance)
     world = flow_source(wh, exporter=exp.iso3)
     scope = ref.product_scope(hs=hs, sector=sector, edition=world.edition)
-    destinations, dest_notes = _destinations(
-        wh, exp.iso3, away.iso3, scope, exposure.totals["value_usd"], exposure.query["dataset"]
+    destinations = _destinations(
+        wh,
+        exp.iso3,
+        away.iso3,
+        scope,
+        exposure.totals["value_usd"],
+        exposure.query["dataset"],
+        provenance,
     )
-    provenance.note(*dest_notes)
     total = pc.sum(destinations.column("value_usd")).as_py() or 0.0
     away_value = float(exposure.totals["value_usd"] or 0.0)
     share = away_value / total * 100 if total else None
@@ -122,9 +127,9 @@ def _destinations(
     scope: ProductScope,
     away_value: float,
     away_dataset: str,
-) -> tuple[pa.Table, list[str]]:
+    provenance: Provenance,
+) -> pa.Table:
     """Where the exporter's products in scope go: every market, each from its best source."""
-    notes: list[str] = []
     world = flow_source(wh, exporter=exporter)
     flows = world.table.filter(
         (world.table.exporter == exporter) & in_scope(world.table.hs6, scope)
@@ -147,12 +152,13 @@ def _destinations(
         part = eidb.table.filter(eidb.table.importer.isin(others) & in_scope(eidb.table.hs6, scope))
         extra = part.group_by("importer").aggregate(value_usd=part.value_usd.sum()).to_pyarrow()
         rows.append(extra.append_column("source", pa.array([EIDB_SOURCE] * extra.num_rows)))
-        notes.append(
+        provenance.use(eidb.manifest, importers=others, exporters=[exporter], scope=scope)
+        provenance.note(
             f"{world.manifest.id} has no imports of {', '.join(others)}: India's sales there come from "
             f"its own statistics ({eidb.period}, HS8 rolled up), so the destination shares mix periods."
         )
     elif others:
-        notes.append(
+        provenance.note(
             f"Sales to {', '.join(others)} are unknown: {world.manifest.id} lacks their imports."
         )
     table = pa.concat_tables(rows).sort_by([("value_usd", "descending"), ("importer", "ascending")])
@@ -160,7 +166,7 @@ def _destinations(
     table = table.append_column(
         "share_pct", pc.multiply(pc.divide(table.column("value_usd"), total), 100.0)
     )
-    return add_names(table, wh.reference, "importer", "market"), notes
+    return add_names(table, wh.reference, "importer", "market")
 
 
 def _exposure_section(
