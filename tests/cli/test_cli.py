@@ -178,3 +178,41 @@ def test_lookups(capsys: pytest.CaptureFixture[str]) -> None:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("tradepivot ")
+
+
+def test_rank_json_and_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "rank", "IND", "--hs", "4202", "--top", "5", "--format", "json", "--exclude", "USA"
+    )
+    doc = json.loads(out)
+    assert code == 0 and len(doc["rows"]) == 5
+    assert doc["meta"]["query"]["exclude"] == ["USA"]
+    assert {"untapped_usd", "potential_usd", "ease", "distance_factor", "competitors"} <= set(
+        doc["rows"][0]
+    )
+    code, _, err = run(capsys, "rank", "IND", "--sector", "lether")
+    assert code == 2 and "Unknown sector" in err
+    code, _, err = run(capsys, "rank", "NPL", "--hs", "2709")
+    assert code == 2 and "no exports" in err
+
+
+def test_balance_and_potential_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "balance", "IND", "RUS", "--sector", "pharma", "--top", "3", "-f", "json"
+    )
+    doc = json.loads(out)
+    assert code == 0 and len(doc["rows"]) == 3 and doc["tables"]["sectors"][0]["sector"] == "pharma"
+    code, _, err = run(capsys, "potential")
+    assert code == 2 and "--format parquet --output" in err
+
+
+def test_pivot_writes_an_offline_html_brief(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "brief.html"
+    code, out, err = run(
+        capsys, "pivot", "IND", "--hs", "4202", "--report", str(target), "--top", "5"
+    )
+    assert code == 0 and "Exposure to United States" in out and target.exists()
+    html = target.read_text()
+    assert "Alternative markets" in html and "https://cdn" not in html
