@@ -20,7 +20,12 @@ from tradepivot.errors import DataGapError
 from tradepivot.services._enrich import add_names
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 from tradepivot.services.currency import currency_info
-from tradepivot.services.opportunity import METHOD_NOTE, rank_markets
+from tradepivot.services.opportunity import (
+    MARKET_DISPLAY,
+    METHOD_NOTE,
+    PRODUCT_DISPLAY,
+    rank_markets,
+)
 from tradepivot.services.report import Provenance
 from tradepivot.services.trade import bilateral_flows
 
@@ -240,23 +245,7 @@ def _markets_section(
         "given its world market share, the market's demand, how easily it already trades there and "
         "how far it is compared with current suppliers, minus what it already sells."
     )
-    columns = [
-        c
-        for c in (
-            "rank",
-            "market",
-            "demand_usd",
-            "current_usd",
-            "share_pct",
-            "potential_usd",
-            "untapped_usd",
-            "ease",
-            "distance_factor",
-            "competitors",
-            "chpl_tier",
-        )
-        if c in top_markets.column_names
-    ]
+    columns = [c for c in MARKET_DISPLAY if c in top_markets.column_names]
     section.tables.append(("Markets ranked by untapped potential", top_markets.select(columns)))
     focus = [r for r in markets.to_pylist() if r["importer"] == FOCUS_MARKET]
     chart_rows = top_markets.select(["market", "untapped_usd"])
@@ -299,22 +288,7 @@ def _products_section(products: pa.Table) -> Section:
         "The products with the most untapped potential in the five best markets, with the factors: "
         "supply (world market share), distance factor, ease."
     )
-    columns = [
-        c
-        for c in (
-            "market",
-            "code",
-            "description",
-            "imports_usd",
-            "current_usd",
-            "potential_usd",
-            "untapped_usd",
-            "supply",
-            "distance_factor",
-            "chpl_tier",
-        )
-        if c in products.column_names
-    ]
+    columns = [c for c in PRODUCT_DISPLAY if c in products.column_names]
     section.tables.append(("Products", products.select(columns)))
     return section
 
