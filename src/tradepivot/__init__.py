@@ -23,14 +23,15 @@ __all__ = ["__version__", "open"]
 def open(settings: Settings | None = None, **overrides: Any) -> Warehouse:
     """Open the warehouse on the embedded data (and the user's datasets, when asked for).
 
-    ``overrides`` are settings by name, e.g. ``tradepivot.open(warehouse="/tmp/w.duckdb")``.
+    ``overrides`` are settings by name, e.g. ``tradepivot.open(warehouse="/tmp/w.duckdb")`` or
+    ``tradepivot.open(engine="spark")``.
     """
     from tradepivot.config import load_settings
-    from tradepivot.data.warehouse import Warehouse
+    from tradepivot.data.engines import open_warehouse
 
     if settings is None:
         settings = load_settings(overrides=overrides)
-    return Warehouse(settings)
+    return open_warehouse(settings)
 
 
 def __getattr__(name: str) -> Any:

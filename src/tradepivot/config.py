@@ -67,7 +67,8 @@ class Settings(BaseSettings):
         default="USD", description="Currency amounts are displayed in."
     )
     engine: Literal["duckdb", "spark"] = Field(
-        default="duckdb", description="Analytics engine that runs the Ibis expressions."
+        default="duckdb",
+        description="Analytics engine that runs the Ibis expressions: duckdb, or spark (the spark extra and Java 17).",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from importlib import resources
@@ -357,9 +358,15 @@ LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 
 @pytest.mark.slow
 def test_charts_render_offline_in_chromium(tmp_path: Path) -> None:
+    # CI sets REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
+    required = os.environ.get("REQUIRE_BROWSER") == "1"
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+        message = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium)"
+        pytest.fail(message) if required else pytest.skip(message)
+    if required:
+        from playwright import sync_api
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     path = tmp_path / "brief.html"
     path.write_text(render_html(make_brief()), encoding="utf-8")
     requests: list[str] = []

@@ -56,8 +56,13 @@ def _sector_prefixes(sectors: Sequence[Sector]) -> ir.Table:
 
 
 def _tag(flows: ir.Table, prefixes: ir.Table) -> ir.Table:
-    """(sector, hs6, value_usd) for every flow inside each sector's scope."""
-    matches = flows.join(prefixes, flows.hs6.startswith(prefixes.prefix))
+    """(sector, hs6, value_usd) per product inside each sector's scope.
+
+    Products are summed first, so ``distinct`` only drops a product matched by two
+    overlapping prefixes of one sector (e.g. "42" and "4202"), never two suppliers' flows.
+    """
+    per_product = flows.group_by("hs6").aggregate(value_usd=flows.value_usd.sum())
+    matches = per_product.join(prefixes, per_product.hs6.startswith(prefixes.prefix))
     included = matches.filter(~matches.excluded).select("sector", "hs6", "value_usd").distinct()
     excluded = matches.filter(matches.excluded).select("sector", "hs6")
     return included.anti_join(excluded, ["sector", "hs6"])

@@ -56,9 +56,9 @@ class AppState:
     @property
     def warehouse(self) -> Warehouse:
         if self._warehouse is None:
-            from tradepivot.data.warehouse import Warehouse
+            from tradepivot.data.engines import open_warehouse
 
-            self._warehouse = Warehouse(self.settings)
+            self._warehouse = open_warehouse(self.settings)
         return self._warehouse
 
     def close(self) -> None:
@@ -95,6 +95,14 @@ def _global(
             "--sectors", help="YAML file of extra sectors (named HS scopes).", show_default=False
         ),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="Analytics engine: duckdb (default) or spark \\[env: TRADEPIVOT_ENGINE].",
+            show_default=False,
+        ),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(help="Settings file (TOML) \\[env: TRADEPIVOT_CONFIG].", show_default=False),
@@ -112,7 +120,7 @@ def _global(
         stream=sys.stderr,
     )
     app_state = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
-    app_state.overrides = {"warehouse": warehouse, "sectors_file": sectors}
+    app_state.overrides = {"warehouse": warehouse, "sectors_file": sectors, "engine": engine}
     app_state.config_file = config
     ctx.obj = app_state
 

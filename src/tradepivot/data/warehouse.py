@@ -31,12 +31,17 @@ from tradepivot.data.catalog import DatasetKind, DatasetManifest
 from tradepivot.data.embedded import default_dir, embedded_manifest
 from tradepivot.data.reference import Reference
 from tradepivot.data.store import connect_store
-from tradepivot.errors import DataSourceError, InputError, UnknownDatasetError
+from tradepivot.errors import (
+    DataSourceError,
+    InputError,
+    UnknownDatasetError,
+    UnsupportedOperationError,
+)
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as IbisDuckDB
 
-__all__ = ["EMBEDDED_VIEWS", "Warehouse", "open_warehouse"]
+__all__ = ["EMBEDDED_VIEWS", "Warehouse"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,12 @@ class Warehouse:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        if type(self) is Warehouse and self.settings.engine != "duckdb":
+            # Never a silent fallback: engines.open_warehouse picks the class for an engine.
+            raise UnsupportedOperationError(
+                f"Warehouse runs on DuckDB, not {self.settings.engine!r}.",
+                hint="Open it with tradepivot.open() or tradepivot.data.engines.open_warehouse(settings).",
+            )
         self.reference = Reference(sectors_file=self.settings.sectors_file)
         self._data = default_dir()
         self._user_attached = False
@@ -272,8 +283,3 @@ class Warehouse:
             f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet('{_sql_path(path)}')"
         )
         return self.ibis.table(name)
-
-
-def open_warehouse(settings: Settings | None = None) -> Warehouse:
-    """Open the warehouse: embedded data now, the user's datasets when first asked for."""
-    return Warehouse(settings)
