@@ -210,7 +210,7 @@ def test_pivot_writes_an_offline_html_brief(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "brief.html"
-    code, out, err = run(
+    code, out, _ = run(
         capsys, "pivot", "IND", "--hs", "4202", "--report", str(target), "--top", "5"
     )
     assert code == 0 and "Exposure to United States" in out and target.exists()
