@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     currency: Literal["USD", "INR"] = Field(
         default="USD", description="Currency amounts are displayed in."
     )
+    memory_limit: str = Field(
+        default="6GB",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="Most memory the DuckDB engine may use before spilling to disk (e.g. 6GB).",
+    )
     engine: Literal["duckdb", "spark"] = Field(
         default="duckdb",
         description="Analytics engine that runs the Ibis expressions: duckdb, or spark (the spark extra and Java 17).",

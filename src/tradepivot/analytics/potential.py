@@ -203,12 +203,15 @@ def potential(
     exporters: Sequence[str] | None = None,
     importers: Sequence[str] | None = None,
     tariffs: ir.Table | None = None,
+    materialise: Callable[[ir.Table], ir.Table] | None = None,
 ) -> ir.Table:
     """EPI with its factors for every exporter x market x product of ``data``'s scope.
 
     ``pairs`` comes from :func:`pair_terms` on the whole dataset (ease is a property of the
     pair over all products). Rescaling needs every exporter's raw potential in each (market,
-    product), so ``exporters`` filters only after it. Columns: ``POTENTIAL_COLUMNS``.
+    product), so ``exporters`` filters only after it. ``materialise`` (an engine's cache, e.g.
+    :meth:`Warehouse.materialise`) keeps the per-(market, product) totals as a table, so the
+    candidate rows stream once through the final join. Columns: ``POTENTIAL_COLUMNS``.
     """
     if importers is not None:
         pairs = pairs.filter(pairs.importer.isin(list(importers)))
@@ -219,10 +222,17 @@ def potential(
         )
     )
     rows = rows.mutate(raw=rows.supply * rows.ease * rows.demand)
-    total_raw = rows.raw.sum().over(group_by=["importer", "hs6"])
-    rows = rows.mutate(scale=ibis.cases((total_raw > 0, rows.imports_usd / total_raw), else_=0.0))
+    # Rescaling: each (market, product)'s raw potentials over every exporter, as a grouped
+    # table joined back (a window over 71 M rows costs DuckDB 5x the time and all the memory).
+    totals = rows.group_by(["importer", "hs6"]).aggregate(total_raw=rows.raw.sum())
+    if materialise is not None:  # one small table instead of recomputing it inside the join
+        totals = materialise(totals)
     if exporters is not None:
         rows = rows.filter(rows.exporter.isin(list(exporters)))
+    rows = rows.join(totals, ["importer", "hs6"])
+    rows = rows.mutate(
+        scale=ibis.cases((rows.total_raw > 0, rows.imports_usd / rows.total_raw), else_=0.0)
+    )
     actual = data.flows.select("exporter", "importer", "hs6", actual_usd=data.flows.value_usd)
     rows = rows.left_join(actual, ["exporter", "importer", "hs6"])
     rows = rows.drop(*[c for c in rows.columns if c.endswith("_right")])

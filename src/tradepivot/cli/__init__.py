@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tradepivot.cli.core import app, main
+from tradepivot.cli.core import app, main, run
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]

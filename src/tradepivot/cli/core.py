@@ -19,7 +19,7 @@ from tradepivot.errors import TradepivotError
 if TYPE_CHECKING:
     from tradepivot.data.warehouse import Warehouse
 
-__all__ = ["AppState", "app", "main"]
+__all__ = ["AppState", "app", "main", "run"]
 
 app = typer.Typer(
     name="tradepivot",
@@ -173,3 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         app_state.close()  # releases the warehouse file for the next command in this process
     return 0
+
+
+def run() -> None:
+    """Console-script entry: run :func:`main` and leave without the interpreter's teardown.
+
+    Everything is written and closed by then (files atomically, the warehouse in ``main``);
+    skipping the garbage collection of Ibis and DuckDB objects saves ~0.4 s per command.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -7,8 +7,10 @@ implemented and which cannot be with one year of data.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
+import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,7 +25,14 @@ from tradepivot.services._enrich import add_descriptions, add_names, chpl_discla
 from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
 
-__all__ = ["METHOD_NOTE", "PotentialContext", "potential_context", "potential_rows", "rank_markets"]
+__all__ = [
+    "METHOD_NOTE",
+    "PotentialContext",
+    "potential_context",
+    "potential_rows",
+    "rank_markets",
+    "write_world_potential",
+]
 
 METHOD_NOTE = (
     "Export potential after ITC's Export Potential Assessment (static, one year): supply = "
@@ -77,7 +86,12 @@ class PotentialContext:
         tariffs: ir.Table | None = None,
     ) -> ir.Table:
         return potential.potential(
-            self.data, self.pairs, exporters=exporters, importers=importers, tariffs=tariffs
+            self.data,
+            self.pairs,
+            exporters=exporters,
+            importers=importers,
+            tariffs=tariffs,
+            materialise=self.wh.materialise,
         )
 
 
@@ -430,3 +444,54 @@ def potential_rows(
 
 
 POTENTIAL_OUTPUT = potential.POTENTIAL_COLUMNS
+
+
+def write_world_potential(
+    wh: Warehouse,
+    output: Path,
+    *,
+    hs: list[str] | None = None,
+    sector: str | None = None,
+    dataset: str | None = None,
+) -> Report:
+    """Every exporter x market x product's potential with its factors, streamed to Parquet.
+
+    The whole world (71 M rows for all products on the 2024 matrix) never sits in memory:
+    DuckDB writes it straight to ``output``. The returned report summarises the file by
+    exporter (largest untapped potential first); its totals name the file and row count.
+    """
+    ctx = potential_context(wh, hs, sector, dataset)
+    provenance = Provenance()
+    provenance.use(ctx.source.manifest, scope=ctx.scope, all_importers=True)
+    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes)
+    count = wh.write_parquet(ctx.rows(), output)
+    written = wh.ibis.read_parquet(str(output))
+    summary = (
+        written.group_by("exporter")
+        .aggregate(
+            current_usd=written.value_usd.sum(),
+            potential_usd=written.potential_usd.sum(),
+            untapped_usd=written.untapped_usd.sum(),
+            markets=written.importer.nunique(),
+        )
+        .order_by([ibis.desc("untapped_usd"), "exporter"])
+        .to_pyarrow()
+    )
+    summary = add_names(summary, wh.reference, "exporter", "name")
+    return Report(
+        title=f"Export potential of every exporter in every market: {ctx.scope.label} ({ctx.source.period})",
+        rows=summary,
+        query={
+            "scope": ctx.scope.describe(),
+            "dataset": ctx.source.manifest.id,
+            "hs_edition": ctx.source.edition,
+        },
+        provenance=provenance,
+        totals={
+            "file": str(output),
+            "rows": count,
+            "potential_usd": pc.sum(summary.column("potential_usd")).as_py(),
+            "untapped_usd": pc.sum(summary.column("untapped_usd")).as_py(),
+            "period": ctx.source.period,
+        },
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from tradepivot.cli.options import (
     TopOpt,
 )
 from tradepivot.cli.render import emit
+from tradepivot.reports.export import write_text
 
 PANEL = "Opportunities"
 
@@ -113,15 +115,23 @@ def potential(
 
     Example: tradepivot potential -e IND -m RUS --sector pharma --top 30
     """
-    from tradepivot.services.opportunity import potential_rows
+    from tradepivot.services.opportunity import potential_rows, write_world_potential
 
     app_state = state(ctx)
-    if exporter is None and market is None and top is None and fmt is OutputFormat.table:
-        raise typer.BadParameter(
-            "the whole world does not fit a terminal: add --exporter, --market or --top, or write a file "
-            "with --format parquet --output FILE",
-            param_hint="--exporter/--market",
+    if exporter is None and market is None and top is None:
+        if fmt is not OutputFormat.parquet or output is None:
+            raise typer.BadParameter(
+                "the whole world (tens of millions of rows) goes to a file: add --format parquet "
+                "--output FILE, or narrow it with --exporter, --market or --top",
+                param_hint="--exporter/--market",
+            )
+        summary = write_world_potential(
+            app_state.warehouse, output, hs=hs, sector=sector, dataset=dataset
         )
+        emit(summary, OutputFormat.table.value, None, app_state.console)
+        meta = json.dumps(summary.meta(), indent=2, default=str) + "\n"
+        write_text(output.with_name(output.name + ".meta.json"), meta)
+        return
     report = potential_rows(
         app_state.warehouse,
         exporter=exporter,
