@@ -115,3 +115,24 @@ def test_pivot_brief_for_indian_leather(wh: Warehouse) -> None:
     ids = {d["id"] for d in brief.provenance.datasets}
     assert {"world-2024", "us-census-2024", "india-eidb"} <= ids
     assert brief.to_dict()["sections"][0]["figures"][0]["kind"] == "usd"
+
+
+def test_world_potential_is_streamed_to_parquet(wh: Warehouse, tmp_path: object) -> None:
+    import duckdb
+
+    from tradepivot.services.opportunity import write_world_potential
+
+    target = tmp_path / "world.parquet"  # type: ignore[operator]
+    report = write_world_potential(wh, target, hs=["4202"])
+    con = duckdb.connect()
+    rows, bad = con.execute(
+        f"""
+        WITH m AS (SELECT importer, hs6, sum(potential_usd) p, any_value(imports_usd) m
+                   FROM read_parquet('{target}') GROUP BY ALL)
+        SELECT (SELECT count(*) FROM read_parquet('{target}')),
+               count(*) FILTER (WHERE abs(p - m) > 1e-9 * m) FROM m
+        """
+    ).fetchone()
+    assert rows == report.totals["rows"] > 10_000
+    assert bad == 0  # every market and product gets exactly its imports back
+    assert report.rows.column("exporter")[0].as_py() == "CHN"  # most untapped 4202 potential
