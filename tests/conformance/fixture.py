@@ -4,7 +4,7 @@ Every country exports to and imports from the four others (5 exporters x 5 impor
 products, 120 possible flows). Values and growth rates follow simple rules, and a few flows are
 set by hand to reach the corner cases the analytics must agree on:
 
-- ``cagr_8y`` is float32, as in the embedded ``world_2024`` view;
+- ``cagr_8y`` is float32, as an ingested dataset may store it (the embedded view widens it);
 - missing flows (rule below) and a pair with no trade at all (RUS -> TUR);
 - a tie: BRA and CHN sell IND exactly the same value of 420221 (ranks break it by name);
 - unknown growth (null), an implausible one (-99.9 % a year: the implied base value

@@ -168,7 +168,7 @@ SLICES = {
 def test_embedded_views_hold_the_same_values(
     spark_wh: SparkWarehouse, wh: Warehouse, view: str
 ) -> None:
-    """Exactly equal rows (float32 growth rates included) on a slice of each fact view."""
+    """Exactly equal rows (growth rates included) on a slice of each fact view."""
     tables = [SLICES[view](w.reference_table(view)).to_pyarrow() for w in (spark_wh, wh)]
     spark_rows, duck_rows = (sorted(t.to_pylist(), key=repr) for t in tables)
     assert len(duck_rows) > 10

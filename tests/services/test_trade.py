@@ -75,7 +75,7 @@ def test_growth_aggregates_base_values(wh: Warehouse) -> None:
     report = market_overview(wh, "ARM", hs=["0901"], by="supplier", top=None)
     rows = raw(
         """
-        WITH w AS (SELECT exporter, hs6, value_usd v, cagr_8y_tenths / 10.0 g FROM WORLD WHERE importer='ARM' AND hs6 LIKE '0901%'),
+        WITH w AS (SELECT exporter, hs6, value_usd v, cagr_8y_tenths::DOUBLE / 10 g FROM WORLD WHERE importer='ARM' AND hs6 LIKE '0901%'),
         t AS (SELECT hs6, sum(value_usd) world FROM WORLD GROUP BY 1),
         f AS (SELECT w.*, v / pow(1 + g / 100, 8) v0, world FROM w JOIN t USING (hs6))
         SELECT exporter, sum(v) FILTER (WHERE g > -100 AND v0 <= world), sum(v0) FILTER (WHERE g > -100 AND v0 <= world) FROM f GROUP BY 1

@@ -70,7 +70,7 @@ def with_base_value(flows: ir.Table, universe: ir.Table) -> ir.Table:
     """
     world = universe.group_by("hs6").aggregate(world_usd=universe.value_usd.sum())
     joined = flows.join(world, "hs6")
-    # The embedded matrix stores growth as FLOAT: without the cast DuckDB divides in float32.
+    # Ingested datasets may store growth as FLOAT: without the cast DuckDB divides in float32.
     growth = joined.cagr_8y.cast("float64")
     base = joined.value_usd / (1 + growth / 100) ** GROWTH_YEARS
     plausible = growth.notnull() & (growth > -100) & (base <= joined.world_usd)

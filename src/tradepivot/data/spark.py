@@ -90,7 +90,7 @@ _FACT_VIEWS: Mapping[str, tuple[str, tuple[str, ...], str]] = {
         SELECT CAST(2024 AS SMALLINT) AS year, exporter, importer, hs6,
                value_usd, CAST(NULL AS DOUBLE) AS quantity,
                CASE WHEN cagr_8y_tenths > -1000
-                    THEN CAST(cagr_8y_tenths / 10 AS FLOAT) END AS cagr_8y,
+                    THEN CAST(cagr_8y_tenths AS DOUBLE) / 10 END AS cagr_8y,
                CAST(NULL AS STRING) AS reported_by
         FROM {raw}
         """,

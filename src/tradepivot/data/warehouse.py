@@ -14,6 +14,8 @@ Every fact view has the same columns within its kind:
 
 from __future__ import annotations
 
+import contextlib
+
 import logging
 import os
 from collections.abc import Callable
@@ -85,6 +87,10 @@ class Warehouse:
         con.execute("SET enable_progress_bar = false")  # tradepivot shows its own progress
         # Bounded memory: big computations (full-world potential) spill to the cache folder.
         spill = self.settings.cache_dir / "duckdb-spill"
+        # DuckDB creates the spill folder on first use but not its parents (a fresh machine
+        # may have no cache folder yet). A read-only cache only matters if DuckDB must spill.
+        with contextlib.suppress(OSError):
+            spill.parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
         con.execute(f"SET memory_limit = '{self.settings.memory_limit}'")
         ref = self._data / "reference"
@@ -106,7 +112,7 @@ class Warehouse:
             CREATE VIEW world_2024 AS
             SELECT 2024::SMALLINT AS year, exporter, importer, hs6,
                    value_usd, NULL::DOUBLE AS quantity,
-                   CASE WHEN cagr_8y_tenths > -1000 THEN cagr_8y_tenths / 10.0 END AS cagr_8y,
+                   CASE WHEN cagr_8y_tenths > -1000 THEN cagr_8y_tenths::DOUBLE / 10 END AS cagr_8y,
                    NULL::VARCHAR AS reported_by
             FROM read_parquet('{world}/part-*.parquet')
             """
