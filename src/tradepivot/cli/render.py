@@ -120,7 +120,14 @@ def emit(report: Report, fmt: Format, output: Path | None, console: Console) -> 
     console.print(_totals_line(report), highlight=False)
     render_table(console, report.rows, None, report.currency, highlight, report.display)
     for name, table in report.tables.items():
-        render_table(console, table, name.capitalize(), report.currency, highlight)
+        render_table(
+            console,
+            table,
+            name.capitalize(),
+            report.currency,
+            highlight,
+            report.table_display.get(name),
+        )
     _footer(console, report)
     if output is not None:
         write_report(report, "csv", output)

@@ -15,7 +15,6 @@ Every fact view has the same columns within its kind:
 from __future__ import annotations
 
 import contextlib
-
 import logging
 import os
 from collections.abc import Callable

@@ -7,6 +7,7 @@ untapped potential, the products behind them, the competitors there, and Russia'
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -43,8 +44,15 @@ def pivot_brief(
     hs: list[str] | None = None,
     top: int = 15,
     currency: str | None = None,
+    scenario: Path | None = None,
+    portfolio: Path | None = None,
 ) -> Brief:
-    """A delegation brief for ``exporter``'s ``sector`` leaving ``away_from``."""
+    """A delegation brief for ``exporter``'s ``sector`` leaving ``away_from``.
+
+    With a tariff ``scenario`` (and optionally a firm or cluster ``portfolio``) the brief adds
+    the redirect chain: the simulated loss by product, the alternative markets that could
+    absorb it (never more than their untapped potential) and a summary to act on.
+    """
     ref = wh.reference
     exp, away = ref.country(exporter), ref.country(away_from)
     provenance = Provenance()
@@ -88,12 +96,25 @@ def pivot_brief(
         _competition_section(top_markets),
         _method_section(),
     ]
+    if scenario is not None or portfolio is not None:
+        from tradepivot.services.redirect import shock_sections
+
+        sections[1:1] = shock_sections(
+            wh,
+            exp.iso3,
+            sector=sector,
+            hs=hs,
+            scenario=scenario,
+            portfolio=portfolio,
+            provenance=provenance,
+            top=top,
+        )
     focus_callout = _focus_callout(markets, exp.name)
     if focus_callout:
-        sections[1].callouts.append(focus_callout)
+        _section(sections, "Alternative markets").callouts.append(focus_callout)
     chpl = [r for r in markets.to_pylist() if r.get("chpl_tier")]
     if chpl:
-        sections[1].callouts.append(
+        _section(sections, "Alternative markets").callouts.append(
             "Compliance: products on the Common High Priority List carry potential in "
             + ", ".join(f"{r['market']} (tiers {r['chpl_tier']})" for r in chpl)
             + ". Exports of these items to Russia or Belarus expose a firm to secondary sanctions; "
@@ -110,9 +131,15 @@ def pivot_brief(
             "scope": scope.describe(),
             "sector": scope.sector,
             "top": top,
+            "scenario": str(scenario) if scenario else None,
+            "portfolio": str(portfolio) if portfolio else None,
         },
         currency=currency_info(ref, currency, world.period),
     )
+
+
+def _section(sections: list[Section], title: str) -> Section:
+    return next(s for s in sections if s.title == title)
 
 
 def _merge(target: Provenance, source: Provenance) -> None:

@@ -78,6 +78,8 @@ class Report:
     currency: dict[str, Any] | None = None
     # The columns a terminal shows (every column when None); files and JSON carry all.
     display: tuple[str, ...] | None = None
+    # The same for named tables.
+    table_display: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def meta(self) -> dict[str, Any]:
         meta: dict[str, Any] = {

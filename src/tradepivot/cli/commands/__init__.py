@@ -10,7 +10,8 @@ from tradepivot.cli.commands import trade
 from tradepivot.cli.commands import opportunity
 from tradepivot.cli.commands import pivot
 from tradepivot.cli.commands import products
+from tradepivot.cli.commands import tariff
 from tradepivot.cli.commands import data
 from tradepivot.cli.commands import lookup
 
-__all__ = ["data", "lookup", "opportunity", "pivot", "products", "trade"]
+__all__ = ["data", "lookup", "opportunity", "pivot", "products", "tariff", "trade"]

@@ -30,6 +30,22 @@ def pivot(
             show_default=False,
         ),
     ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="Tariff scenario (YAML): adds the simulated loss and where it could go.",
+            show_default=False,
+        ),
+    ] = None,
+    portfolio: Annotated[
+        Path | None,
+        typer.Option(
+            "--portfolio",
+            help="Firm or cluster portfolio (CSV/YAML) to measure instead of the whole sector.",
+            show_default=False,
+        ),
+    ] = None,
     currency: CurrencyOpt = None,
     fmt: Annotated[
         OutputFormat,
@@ -41,6 +57,10 @@ def pivot(
     """Brief: exposure to the market being left, alternative markets, products, competitors.
 
     Example: tradepivot pivot IND --sector leather --away-from USA --report brief.html
+
+    With --scenario (and --portfolio): the redirect chain, from the simulated loss to the
+    markets that could absorb it, e.g.
+    tradepivot pivot IND --sector leather --scenario examples/scenarios/us-india-50.yaml
     """
     from tradepivot.reports.export import write_text
     from tradepivot.services.pivot import pivot_brief
@@ -59,6 +79,8 @@ def pivot(
         hs=hs,
         top=top,
         currency=currency.value if currency else app_state.settings.currency,
+        scenario=scenario,
+        portfolio=portfolio,
     )
     emit_brief(brief, app_state.console, as_json=fmt is OutputFormat.json)
     if report is not None:

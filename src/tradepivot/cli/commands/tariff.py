@@ -1,0 +1,157 @@
+"""`tariff show` and `tariff simulate`: dated duty stacks and what a tariff change does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradepivot.cli.core import app, state
+from tradepivot.cli.options import CurrencyOpt, FormatOpt, HsOpt, OutputFormat, OutputOpt, SectorOpt
+from tradepivot.cli.render import emit
+
+tariff_app = typer.Typer(
+    help="Tariff measures: the dated stack of duties, and shock simulations.",
+    no_args_is_help=True,
+)
+app.add_typer(tariff_app, name="tariff", rich_help_panel="Tariffs")
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2025-09-01."
+        ) from None
+
+
+@tariff_app.command("show")
+def show(
+    ctx: typer.Context,
+    market: Annotated[str, typer.Argument(help="Importing market (the US schedule ships).")],
+    exporter: Annotated[str, typer.Argument(help="Exporting country, e.g. IND.")],
+    hs: Annotated[
+        str, typer.Option("--hs", help="HS/HTS prefix: 2 to 8 digits, e.g. 4202 or 42022130.")
+    ],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Day the stack is read for (YYYY-MM-DD; default today)."),
+    ] = None,
+    timeline: Annotated[
+        bool,
+        typer.Option("--timeline", help="Show every change over 2025-2026 instead of one day."),
+    ] = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The duties in force on a product on one day, layer by layer, with their legal source.
+
+    Example: tradepivot tariff show USA IND --hs 4202 --date 2025-09-01
+    """
+    from tradepivot.services.tariffs import tariff_stack, tariff_timeline
+
+    app_state = state(ctx)
+    ref = app_state.warehouse.reference
+    if timeline:
+        report = tariff_timeline(ref, market, exporter, hs)
+    else:
+        day = _date(date) or dt.date.today()
+        report = tariff_stack(ref, market, exporter, hs, day)
+    emit(report, fmt.value, output, app_state.console)
+
+
+@tariff_app.command("simulate")
+def simulate(
+    ctx: typer.Context,
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario file (YAML; see examples/scenarios/).")
+    ],
+    exporter: Annotated[
+        str | None,
+        typer.Option("--exporter", "-e", help="Focus on this exporter's loss (e.g. IND)."),
+    ] = None,
+    sector: SectorOpt = None,
+    hs: HsOpt = None,
+    elasticities: Annotated[
+        Path | None,
+        typer.Option(
+            "--elasticities",
+            help="CSV of hs,import_demand,substitution overriding the defaults by HS prefix.",
+            show_default=False,
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Products to list.")] = 25,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """SMART-style simulation: trade creation, diversion, the exporter's loss, competitors' gains.
+
+    Example: tradepivot tariff simulate examples/scenarios/us-india-50.yaml --exporter IND --sector leather
+    """
+    from tradepivot.services.simulation import simulate_scenario
+
+    app_state = state(ctx)
+    report = simulate_scenario(
+        app_state.warehouse,
+        scenario,
+        exporter=exporter,
+        sector=sector,
+        hs=hs,
+        elasticities_file=elasticities,
+        top=top,
+        currency=currency.value if currency else app_state.settings.currency,
+    )
+    emit(report, fmt.value, output, app_state.console)
+
+
+@app.command("exposure", rich_help_panel="Tariffs")
+def exposure(
+    ctx: typer.Context,
+    portfolio: Annotated[
+        Path | None,
+        typer.Option(
+            "--portfolio",
+            "-p",
+            help="Firm or cluster portfolio (CSV or YAML; see examples/portfolios/).",
+            show_default=False,
+        ),
+    ] = None,
+    exporter: Annotated[
+        str | None,
+        typer.Option("--exporter", "-e", help="Or a country-sector: the exporting country."),
+    ] = None,
+    sector: SectorOpt = None,
+    hs: HsOpt = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Tariff scenario (YAML) for the value at risk."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Markets to list.")] = 20,
+    currency: CurrencyOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Where a sector, firm or cluster sells, and what a tariff scenario puts at risk.
+
+    Example: tradepivot exposure --portfolio examples/kanpur-leather.yaml --scenario examples/scenarios/us-india-50.yaml
+    """
+    from tradepivot.services.exposure import exposure_report
+
+    app_state = state(ctx)
+    report = exposure_report(
+        app_state.warehouse,
+        portfolio=portfolio,
+        exporter=exporter,
+        sector=sector,
+        hs=hs,
+        scenario=scenario,
+        top=top,
+        currency=currency.value if currency else None,
+    )
+    emit(report, fmt.value, output, app_state.console)

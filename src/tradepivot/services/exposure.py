@@ -1,0 +1,452 @@
+"""Exposure to a market and value at risk under a tariff scenario, and where the loss can go.
+
+Three kinds of exporter are handled the same way once they are a table of holdings
+(HS6 x market x USD): a country-sector (the national pattern itself), a firm portfolio
+(its own rows) and a cluster (a total spread by the national pattern, with the assumption
+printed). The scenario's simulated loss *rate* per product in its market (the exporter's
+change over its 2024 sales there, at low/central/high elasticities) is applied to the
+holdings in that market. The redirect step spreads each product's loss over the other
+markets in proportion to the exporter's untapped potential there, never more than it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tradepivot.analytics.markets import in_scope
+from tradepivot.data.flows import EIDB_SOURCE, flow_source, missing_importers
+from tradepivot.data.reference import ProductScope
+from tradepivot.data.warehouse import Warehouse
+from tradepivot.errors import InputError
+from tradepivot.services._enrich import add_descriptions, add_names
+from tradepivot.services.currency import currency_info
+from tradepivot.services.opportunity import potential_rows
+from tradepivot.services.report import Provenance, Report
+from tradepivot.services.simulation import SimulationResult, run_simulation
+from tradepivot.services.tariffs import load_scenario
+from tradepivot.tariffs.portfolio import Portfolio, expand, load_portfolio
+
+__all__ = [
+    "Exposure",
+    "allocate",
+    "assess_exposure",
+    "exposure_report",
+    "national_pattern",
+    "redirect",
+]
+
+CASES = ("central", "low", "high")
+
+
+def _merge(target: Provenance, source: Provenance) -> None:
+    for dataset in source.datasets:
+        if all(d["id"] != dataset["id"] for d in target.datasets):
+            target.datasets.append(dataset)
+    for gap in source.gaps:
+        if gap not in target.gaps:
+            target.gaps.append(gap)
+    target.note(*source.notes)
+
+
+def national_pattern(
+    wh: Warehouse, exporter: str, scope: ProductScope
+) -> tuple[pa.Table, Provenance]:
+    """``exporter``'s exports in ``scope`` by HS6 and market, each market from its best source.
+
+    Columns ``hs6, market, value_usd, source``. The world matrix lacks six importers: the US
+    comes from the Census data, India's sales to the other five from the EIDB.
+    """
+    provenance = Provenance()
+    world = flow_source(wh, exporter=exporter)
+    flows = world.table.filter(
+        (world.table.exporter == exporter) & in_scope(world.table.hs6, scope)
+    )
+    parts = [
+        flows.group_by(["hs6", "importer"])
+        .aggregate(value_usd=flows.value_usd.sum())
+        .to_pyarrow()
+        .rename_columns(["hs6", "market", "value_usd"])
+    ]
+    parts[0] = parts[0].append_column("source", pa.array([world.manifest.id] * parts[0].num_rows))
+    provenance.use(world.manifest, exporters=[exporter], scope=scope, all_importers=True)
+    missing = missing_importers(world.manifest)
+    if "USA" in missing:
+        us = flow_source(wh, importer="USA", exporter=exporter)
+        part = us.table.filter((us.table.exporter == exporter) & in_scope(us.table.hs6, scope))
+        table = part.group_by("hs6").aggregate(value_usd=part.value_usd.sum()).to_pyarrow()
+        parts.append(
+            pa.table(
+                {
+                    "hs6": table.column("hs6"),
+                    "market": pa.array(["USA"] * table.num_rows),
+                    "value_usd": table.column("value_usd"),
+                    "source": pa.array([us.manifest.id] * table.num_rows),
+                }
+            )
+        )
+        provenance.use(us.manifest, importers=["USA"], exporters=[exporter], scope=scope)
+    others = sorted(missing - {"USA"})
+    if exporter == "IND" and others:
+        eidb = flow_source(wh, importer=others[0], exporter=exporter)
+        part = eidb.table.filter(eidb.table.importer.isin(others) & in_scope(eidb.table.hs6, scope))
+        table = (
+            part.group_by(["hs6", "importer"])
+            .aggregate(value_usd=part.value_usd.sum())
+            .to_pyarrow()
+        )
+        parts.append(
+            pa.table(
+                {
+                    "hs6": table.column("hs6"),
+                    "market": table.column("importer"),
+                    "value_usd": table.column("value_usd").cast(pa.float64()),
+                    "source": pa.array([EIDB_SOURCE] * table.num_rows),
+                }
+            )
+        )
+        provenance.use(eidb.manifest, importers=others, exporters=[exporter], scope=scope)
+        provenance.note(
+            f"Sales to {', '.join(others)} come from India's own statistics ({eidb.period}); "
+            "the other markets from calendar 2024 data, so the pattern mixes periods."
+        )
+    elif others:
+        provenance.note(f"Sales to {', '.join(others)} are unknown: the world matrix lacks them.")
+    pattern = pa.concat_tables(
+        [
+            p.cast(
+                pa.schema(
+                    [
+                        ("hs6", pa.string()),
+                        ("market", pa.string()),
+                        ("value_usd", pa.float64()),
+                        ("source", pa.string()),
+                    ]
+                )
+            )
+            for p in parts
+        ]
+    )
+    return pattern, provenance
+
+
+@dataclass
+class Exposure:
+    """Holdings with the scenario's value at risk, ready to report or to redirect."""
+
+    name: str
+    exporter: str
+    scope: ProductScope
+    holdings: pa.Table  # hs6, market, value_usd (+ at_risk_*_usd when a scenario is given)
+    provenance: Provenance
+    portfolio: Portfolio | None = None
+    simulation: SimulationResult | None = None
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def market(self) -> str | None:
+        return self.simulation.scenario.market if self.simulation else None
+
+
+def _holdings_from_portfolio(portfolio: Portfolio) -> pa.Table:
+    rows = portfolio.holdings or ()
+    return pa.table(
+        {
+            "hs6": pa.array([h.hs for h in rows], pa.string()),
+            "market": pa.array([h.market for h in rows], pa.string()),
+            "value_usd": pa.array([h.value_usd for h in rows], pa.float64()),
+        }
+    )
+
+
+def _loss_rates(simulation: SimulationResult, exporter: str) -> dict[str, dict[str, float]]:
+    """Per HS6: the exporter's change over its base value in the scenario market, per case."""
+    rows = simulation.rows.filter(pc.equal(simulation.rows.column("exporter"), exporter))
+    columns = {"central": "change_usd", "low": "change_low_usd", "high": "change_high_usd"}
+    sums = rows.group_by("hs6").aggregate(
+        [("value_usd", "sum"), *[(c, "sum") for c in columns.values()]]
+    )
+    out: dict[str, dict[str, float]] = {}
+    for r in sums.to_pylist():
+        base = r["value_usd_sum"]
+        if base:
+            out[r["hs6"]] = {case: -r[f"{col}_sum"] / base for case, col in columns.items()}
+    return out
+
+
+def _rate_for(code: str, rates: dict[str, dict[str, float]], case: str) -> float | None:
+    """The loss rate of an HS code of any length (a prefix pools its HS6 codes equally)."""
+    if code in rates:
+        return rates[code][case]
+    under = [v[case] for k, v in rates.items() if k.startswith(code)]
+    return float(np.mean(under)) if under else None
+
+
+def assess_exposure(
+    wh: Warehouse,
+    *,
+    portfolio: Path | None = None,
+    exporter: str | None = None,
+    sector: str | None = None,
+    hs: list[str] | None = None,
+    scenario: Path | None = None,
+) -> Exposure:
+    """Holdings (country-sector, firm or cluster) and their value at risk under ``scenario``."""
+    ref = wh.reference
+    provenance = Provenance()
+    loaded: Portfolio | None = None
+    assumptions: list[str] = []
+    if portfolio is not None:
+        loaded = load_portfolio(portfolio, ref)
+        exporter_iso = loaded.exporter
+        if loaded.cluster is not None:
+            scope = loaded.cluster.scope
+            pattern, pattern_prov = national_pattern(wh, exporter_iso, scope)
+            _merge(provenance, pattern_prov)
+            loaded = expand(
+                loaded,
+                pattern,
+                ref=ref,
+                pattern_source="; ".join(sorted(set(pattern.column("source").to_pylist()))),
+            )
+        else:
+            scope = ref.product_scope(hs=sorted({h.hs for h in loaded.holdings or ()}))
+        holdings = _holdings_from_portfolio(loaded)
+        assumptions += list(loaded.assumptions)
+        name = loaded.name
+    else:
+        if exporter is None:
+            raise InputError(
+                "Give --portfolio FILE, or an exporter with --sector/--hs.",
+                hint="Example: tradepivot exposure --exporter IND --sector leather --scenario S.yaml",
+            )
+        exporter_iso = ref.iso3(exporter)
+        scope = ref.product_scope(hs=hs, sector=sector)
+        pattern, pattern_prov = national_pattern(wh, exporter_iso, scope)
+        _merge(provenance, pattern_prov)
+        holdings = pattern.select(["hs6", "market", "value_usd"])
+        name = f"{ref.name(exporter_iso)}, {scope.label.lower()}"
+    simulation = None
+    if scenario is not None:
+        loaded_scenario = load_scenario(scenario, ref)
+        simulation = run_simulation(wh, loaded_scenario, scope=scope)
+        _merge(provenance, simulation.provenance)
+        rates = _loss_rates(simulation, exporter_iso)
+        market = loaded_scenario.market
+        codes = holdings.column("hs6").to_pylist()
+        markets = holdings.column("market").to_pylist()
+        values = holdings.column("value_usd").to_pylist()
+        unknown = 0.0
+        for case in CASES:
+            at_risk = []
+            for code, m, v in zip(codes, markets, values, strict=True):
+                if m != market:
+                    at_risk.append(0.0)
+                    continue
+                rate = _rate_for(code, rates, case)
+                if rate is None:
+                    if case == "central":
+                        unknown += v
+                    rate = 0.0
+                at_risk.append(v * rate)
+            holdings = holdings.append_column(
+                f"at_risk_{case}_usd", pa.array(at_risk, pa.float64())
+            )
+        if unknown:
+            provenance.note(
+                f"USD {unknown / 1e6:,.1f} m of holdings in {market} are in products "
+                f"{ref.name(exporter_iso)} did not sell there in 2024: no loss rate, counted as 0."
+            )
+        provenance.note(
+            "Value at risk = holdings in the scenario's market x the simulated loss rate of "
+            "the product (the exporter's simulated change over its 2024 sales there)."
+        )
+    provenance.note(*assumptions)
+    return Exposure(
+        name=name,
+        exporter=exporter_iso,
+        scope=scope,
+        holdings=holdings,
+        provenance=provenance,
+        portfolio=loaded,
+        simulation=simulation,
+        assumptions=assumptions,
+    )
+
+
+def exposure_report(
+    wh: Warehouse,
+    *,
+    portfolio: Path | None = None,
+    exporter: str | None = None,
+    sector: str | None = None,
+    hs: list[str] | None = None,
+    scenario: Path | None = None,
+    top: int | None = 20,
+    currency: str | None = None,
+) -> Report:
+    """Exposure by market (share of the exports, value at risk) and by product at risk."""
+    ref = wh.reference
+    exposure = assess_exposure(
+        wh, portfolio=portfolio, exporter=exporter, sector=sector, hs=hs, scenario=scenario
+    )
+    h = exposure.holdings
+    money_columns = [c for c in h.column_names if c.endswith("_usd")]
+    sums = h.group_by("market").aggregate([(c, "sum") for c in money_columns])
+    by_market = pa.table(
+        {"market_code": sums.column("market")} | {c: sums.column(f"{c}_sum") for c in money_columns}
+    )
+    total = pc.sum(by_market.column("value_usd")).as_py() or 0.0
+    by_market = by_market.append_column(
+        "share_pct", pc.multiply(pc.divide(by_market.column("value_usd"), total or 1.0), 100.0)
+    ).sort_by([("value_usd", "descending")])
+    by_market = add_names(by_market, ref, "market_code", "market")
+    totals: dict[str, Any] = {"exports_usd": total, "markets": by_market.num_rows}
+    tables: dict[str, pa.Table] = {}
+    market = exposure.market
+    if market is not None:
+        in_market = h.filter(pc.equal(h.column("market"), market))
+        totals["market"] = market
+        totals["market_usd"] = pc.sum(in_market.column("value_usd")).as_py() or 0.0
+        totals["market_share_pct"] = 100 * totals["market_usd"] / total if total else None
+        for case in CASES:
+            totals[f"at_risk_{case}_usd"] = (
+                pc.sum(in_market.column(f"at_risk_{case}_usd")).as_py() or 0.0
+            )
+        products = in_market.group_by("hs6").aggregate(
+            [("value_usd", "sum"), *[(f"at_risk_{c}_usd", "sum") for c in CASES]]
+        )
+        products = pa.table(
+            {"hs6": products.column("hs6"), "value_usd": products.column("value_usd_sum")}
+            | {f"at_risk_{c}_usd": products.column(f"at_risk_{c}_usd_sum") for c in CASES}
+        ).sort_by([("at_risk_central_usd", "descending")])
+        products = add_descriptions(products, ref, "HS2017", column="hs6")
+        tables["products_at_risk"] = products.slice(0, top) if top else products
+    title = f"Exposure of {exposure.name}"
+    if exposure.simulation is not None:
+        title += f" under “{exposure.simulation.scenario.name}”"
+    period = (
+        exposure.portfolio.period if exposure.portfolio and exposure.portfolio.period else "2024"
+    )
+    display_currency = currency or (exposure.portfolio.currency if exposure.portfolio else None)
+    return Report(
+        title=title,
+        rows=by_market.slice(0, top) if top else by_market,
+        query={
+            "portfolio": str(portfolio) if portfolio else None,
+            "exporter": exposure.exporter,
+            "scope": exposure.scope.describe(),
+            "scenario": str(scenario) if scenario else None,
+        },
+        provenance=exposure.provenance,
+        totals=totals,
+        tables=tables,
+        currency=currency_info(ref, display_currency, period),
+        display=(
+            "market",
+            "value_usd",
+            "share_pct",
+            *(("at_risk_central_usd", "at_risk_low_usd", "at_risk_high_usd") if market else ()),
+        ),
+    )
+
+
+def allocate(untapped: pa.Table, loss: dict[str, float]) -> tuple[pa.Table, dict[str, float]]:
+    """Add ``absorbed_usd`` to ``importer, hs6, untapped_usd`` rows: each product's loss
+    spread in proportion to untapped potential, ``U_jk x min(1, L_k / sum_j U_jk)``.
+
+    Returns the rows and each product's total untapped potential.
+    """
+    sums = untapped.group_by("hs6").aggregate([("untapped_usd", "sum")])
+    totals = dict(
+        zip(
+            sums.column("hs6").to_pylist(), sums.column("untapped_usd_sum").to_pylist(), strict=True
+        )
+    )
+    factor = [
+        min(1.0, max(loss.get(k, 0.0), 0.0) / totals[k]) if totals.get(k) else 0.0
+        for k in untapped.column("hs6").to_pylist()
+    ]
+    absorbed = pc.multiply(untapped.column("untapped_usd"), pa.array(factor, pa.float64()))
+    return untapped.append_column("absorbed_usd", absorbed), totals
+
+
+def redirect(
+    wh: Warehouse,
+    exporter: str,
+    losses: pa.Table,
+    *,
+    exclude: list[str],
+) -> tuple[pa.Table, pa.Table, dict[str, float]]:
+    """Spread each product's loss over other markets by untapped potential, capped by it.
+
+    ``losses``: ``hs6, loss_usd``. Market j absorbs ``U_jk x min(1, L_k / sum_j U_jk)`` of
+    product k: in proportion to its untapped potential and never more than it. Returns the
+    absorption by market and by product, and totals (loss, absorbed, left over).
+    """
+    codes = list(losses.column("hs6").to_pylist())
+    if not codes:
+        empty = pa.table({"market_code": pa.array([], pa.string())})
+        return (
+            empty,
+            pa.table({"hs6": pa.array([], pa.string())}),
+            {"loss_usd": 0.0, "absorbed_usd": 0.0, "unabsorbed_usd": 0.0},
+        )
+    report = potential_rows(wh, exporter=exporter, hs=sorted(set(codes)))
+    pot = report.rows.filter(
+        pc.invert(pc.is_in(report.rows.column("importer"), pa.array(exclude, pa.string())))
+    )
+    pot = pa.table(
+        {
+            "importer": pot.column("importer"),
+            "hs6": pot.column("code"),
+            "untapped_usd": pot.column("untapped_usd"),
+        }
+    )
+    loss = dict(zip(codes, losses.column("loss_usd").to_pylist(), strict=True))
+    pot, totals_u = allocate(pot, loss)
+    sums = pot.group_by("importer").aggregate([("untapped_usd", "sum"), ("absorbed_usd", "sum")])
+    by_market = pa.table(
+        {
+            "market_code": sums.column("importer"),
+            "untapped_usd": sums.column("untapped_usd_sum"),
+            "absorbed_usd": sums.column("absorbed_usd_sum"),
+        }
+    ).sort_by([("absorbed_usd", "descending"), ("market_code", "ascending")])
+    total_loss = float(sum(max(v, 0.0) for v in loss.values()))
+    by_market = by_market.append_column(
+        "of_loss_pct",
+        pc.multiply(pc.divide(by_market.column("absorbed_usd"), total_loss or 1.0), 100.0),
+    )
+    by_market = add_names(by_market, wh.reference, "market_code", "market")
+    product_sums = pot.group_by("hs6").aggregate([("absorbed_usd", "sum"), ("untapped_usd", "sum")])
+    absorbed_by = dict(
+        zip(
+            product_sums.column("hs6").to_pylist(),
+            product_sums.column("absorbed_usd_sum").to_pylist(),
+            strict=True,
+        )
+    )
+    by_product = pa.table(
+        {
+            "hs6": codes,
+            "loss_usd": losses.column("loss_usd"),
+            "untapped_elsewhere_usd": pa.array([totals_u.get(k, 0.0) for k in codes], pa.float64()),
+            "absorbed_usd": pa.array([absorbed_by.get(k, 0.0) for k in codes], pa.float64()),
+        }
+    ).sort_by([("loss_usd", "descending")])
+    absorbed_total = float(pc.sum(by_market.column("absorbed_usd")).as_py() or 0.0)
+    return (
+        by_market,
+        by_product,
+        {
+            "loss_usd": total_loss,
+            "absorbed_usd": absorbed_total,
+            "unabsorbed_usd": total_loss - absorbed_total,
+        },
+    )

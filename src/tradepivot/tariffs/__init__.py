@@ -1,0 +1,1 @@
+"""Tariff measures, scenarios, SMART-style shock simulation and exposure (pure computations)."""

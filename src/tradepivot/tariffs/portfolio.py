@@ -1,0 +1,1117 @@
+"""Portfolios: what a firm or a cluster exports, by product and market.
+
+A portfolio is either a list of *holdings* (HS code x market x value, read from CSV or YAML)
+or a *cluster*: a published total with a product scope and the few market figures that are
+known, spread over products and the remaining markets by the exporting country's own pattern
+(:func:`distribute`), with every assumption kept as a sentence to print. Values come in any
+currency of the exchange-rate table and are converted to USD at the rate for the portfolio's
+period. Every bad input is a :class:`~tradepivot.errors.SourceFileError` naming the file, the
+line and the field. The formats are documented in ``examples/portfolios/README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyarrow as pa
+import yaml
+from babel.numbers import format_decimal
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tradepivot.data.reference import ProductScope, Reference
+from tradepivot.errors import (
+    DataGapError,
+    InputError,
+    SourceFileError,
+    UnknownCountryError,
+    UnknownProductError,
+    UnknownSectorError,
+)
+
+__all__ = ["ClusterSpec", "Holding", "Portfolio", "distribute", "expand", "load_portfolio"]
+
+CRORE = 10_000_000
+DEFAULT_EXPORTER = "IND"
+# Firms write current (HS2022-based ITC-HS) codes; the world matrix is HS2017. Accept both.
+_EDITIONS = ("HS2022", "HS2017")
+_HS_CLEAN = re.compile(r"[\s.\-]")
+_PERIOD = re.compile(r"^(?:(\d{4})|FY(\d{4})-(\d{2}))$")
+_CSV_COLUMNS = ("hs", "market", "value")
+_CSV_OPTIONAL = ("currency", "period")
+_HS_HINT = "Look codes up with `tradepivot hs WORDS` (e.g. `tradepivot hs handbag leather`)."
+
+
+# ---------------------------------------------------------------------------- data model
+@dataclass(frozen=True)
+class Holding:
+    """Exports of one product to one market, in USD and in the currency they were given in."""
+
+    hs: str  # HS code of 2-6 digits (8/10-digit national lines truncated to 6)
+    market: str  # ISO3
+    value_usd: float
+    value: float
+    currency: str
+    line: int | None = None  # line of the input file; None when distributed from a total
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """A cluster's total exports in a product scope, with the market figures that are known.
+
+    ``rate_per_usd`` converts ``currency`` to USD (1.0 for USD).
+    """
+
+    total: float
+    currency: str
+    period: str
+    scope: ProductScope
+    known_markets: dict[str, float]  # ISO3 -> value in the same currency
+    rate_per_usd: float
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A firm's holdings or a cluster's total, with its exchange rate, sources and assumptions.
+
+    Exactly one of ``holdings`` and ``cluster`` is set (a cluster gets holdings from
+    :func:`expand`, which keeps both). ``period`` is ``""`` for a USD file that names none.
+    """
+
+    name: str
+    exporter: str
+    holdings: tuple[Holding, ...] | None
+    cluster: ClusterSpec | None
+    period: str
+    currency: str
+    rate_per_usd: float
+    fx_source: str
+    sources: tuple[str, ...]
+    assumptions: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        """Total exports in the portfolio's currency."""
+        if self.cluster is not None:
+            return self.cluster.total
+        return math.fsum(h.value for h in self.holdings or ())
+
+    @property
+    def total_usd(self) -> float:
+        return self.total / self.rate_per_usd
+
+
+# ---------------------------------------------------------------------------- formatting
+def _money(value: float, currency: str) -> str:
+    """``5.25e10, "INR"`` -> ``"INR 5,250 crore"``; ``2.5e6, "USD"`` -> ``"USD 2.5 million"``."""
+    if currency == "INR":
+        if abs(value) >= CRORE:
+            amount = format_decimal(value / CRORE, format="#,##,##0.##", locale="en_IN")
+            return f"INR {amount} crore"
+        return f"INR {format_decimal(value, format='#,##,##0', locale='en_IN')}"
+    if abs(value) >= 1e6:
+        return (
+            f"{currency} {format_decimal(value / 1e6, format='#,##0.##', locale='en_US')} million"
+        )
+    return f"{currency} {format_decimal(value, format='#,##0', locale='en_US')}"
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return f"line{'s' if len(numbers) > 1 else ''} {shown}{' ...' if len(numbers) > 10 else ''}"
+
+
+def _number(raw: object) -> float | None:
+    """A finite number from a YAML scalar or CSV cell (``1,00,000`` and ``1_000`` allowed)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(re.sub(r"[,_\s]", "", raw))
+        except ValueError:
+            return None
+    else:
+        return None
+    return value if math.isfinite(value) else None
+
+
+# ---------------------------------------------------------------------------- validation
+@dataclass
+class _Checker:
+    """Validates the fields both formats share, failing with the file, line and field."""
+
+    path: Path
+    ref: Reference
+    exporter: str = DEFAULT_EXPORTER
+
+    def __post_init__(self) -> None:
+        self.truncated: list[int] = []
+        self.zero_restored: list[int] = []
+
+    def fail(
+        self,
+        problem: str,
+        *,
+        line: int | None,
+        field: str | None = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> SourceFileError:
+        return SourceFileError(
+            str(self.path), problem, line=line, field=field, expected=expected, hint=hint
+        )
+
+    def country(self, raw: object, line: int | None, field: str) -> str:
+        text = str(raw).strip()
+        try:
+            iso3 = self.ref.iso3(text)
+        except UnknownCountryError as exc:
+            raise self.fail(
+                f"unknown country {text!r}",
+                line=line,
+                field=field,
+                expected="an ISO3 code (USA), ISO2 (US), M49 number (840) or English name",
+                hint=exc.hint or "Look it up with `tradepivot country NAME`.",
+            ) from exc
+        if field != "exporter" and iso3 == self.exporter:
+            raise self.fail(
+                f"{text!r} is the exporter itself",
+                line=line,
+                field=field,
+                expected="a market other than the exporter",
+                hint="A portfolio lists exports to other countries; drop this entry.",
+            )
+        return iso3
+
+    def hs(self, raw: object, line: int | None, field: str = "hs") -> str:
+        text = str(raw).strip()
+        code = _HS_CLEAN.sub("", text)
+        expected = "an HS code of 2, 4 or 6 digits; 8- or 10-digit national lines are cut to 6"
+        if not code.isdigit():
+            raise self.fail(
+                f"HS code {text!r} is not numeric", line=line, field=field, expected=expected
+            )
+        if len(code) not in (2, 3, 4, 5, 6, 8, 10):
+            raise self.fail(
+                f"HS code {text!r} has {len(code)} digits",
+                line=line,
+                field=field,
+                expected=expected,
+                hint="Write chapters (42), headings (4202) or subheadings (420221); "
+                "quote codes with a leading zero in YAML ('0401').",
+            )
+        last: UnknownProductError | None = None
+        for edition in _EDITIONS:
+            try:
+                codes, notes = self.ref.parse_hs([code], edition)
+            except UnknownProductError as exc:
+                last = last or exc
+                continue
+            if line is not None and notes:
+                (self.truncated if len(code) in (8, 10) else self.zero_restored).append(line)
+            return codes[0]
+        suggestions = f"{last.hint} " if last and last.hint else ""
+        read_as = f" (read as {code.zfill(len(code) + 1)})" if len(code) in (3, 5) else ""
+        raise self.fail(
+            f"HS code {text!r}{read_as} does not exist in {' or '.join(_EDITIONS)}",
+            line=line,
+            field=field,
+            expected=expected,
+            hint=suggestions + _HS_HINT,
+        )
+
+    def amount(self, raw: object, line: int | None, field: str = "value") -> float:
+        value = _number(raw)
+        if value is None:
+            raise self.fail(
+                f"{raw!r} is not a number",
+                line=line,
+                field=field,
+                expected="a number such as 1250000, without a currency sign",
+            )
+        if value < 0:
+            raise self.fail(
+                f"value {raw} is negative",
+                line=line,
+                field=field,
+                expected="zero or more",
+                hint="Exports are positive amounts: fix the sign or drop the entry.",
+            )
+        return value
+
+    def currency(self, raw: object, line: int | None, field: str = "currency") -> str:
+        code = str(raw).strip().upper()
+        known = sorted({"USD"} | {r.currency for r in self.ref.fx_rates()})
+        if code not in known:
+            raise self.fail(
+                f"unknown currency {str(raw).strip()!r}",
+                line=line,
+                field=field,
+                expected=", ".join(known),
+                hint="Convert the values to one of these currencies (the exchange-rate table has no other).",
+            )
+        return code
+
+    def period(self, raw: object, line: int | None, field: str = "period") -> str:
+        text = str(raw).strip()
+        match = _PERIOD.match(text)
+        if match is None or (
+            match.group(2) and int(match.group(3)) != (int(match.group(2)) + 1) % 100
+        ):
+            raise self.fail(
+                f"period {text!r} is not a calendar year or an Indian fiscal year",
+                line=line,
+                field=field,
+                expected='a year such as "2024" or a fiscal year such as "FY2024-25"',
+            )
+        return text
+
+    def rate(self, currency: str, period: str, line: int | None) -> tuple[float, str, str]:
+        """(units per USD, source, assumption sentence) for values in ``currency``."""
+        if currency == "USD":
+            return 1.0, "values given in US dollars: no conversion", ""
+        try:
+            fx = self.ref.fx_rate(currency, period)
+        except InputError as exc:
+            periods = sorted({r.period for r in self.ref.fx_rates() if r.currency == currency})
+            raise self.fail(
+                f"no {currency} exchange rate for {period!r}",
+                line=line,
+                field="period",
+                expected="one of " + ", ".join(periods),
+                hint="Pick a period the exchange-rate table covers, or give the values in USD.",
+            ) from exc
+        note = (
+            f"Values in {currency} are converted to USD at {fx.rate_per_usd:,.4f} {currency} "
+            f"per USD for {period} ({fx.kind} rate): {fx.source}."
+        )
+        return fx.rate_per_usd, f"{fx.source}; {fx.reference}", note
+
+    def code_notes(self) -> list[str]:
+        notes = []
+        if self.truncated:
+            notes.append(
+                f"National 8/10-digit lines are read as their HS6 subheading ({_lines(self.truncated)})."
+            )
+        if self.zero_restored:
+            notes.append(
+                f"HS codes with an odd number of digits are read with a leading zero restored "
+                f"({_lines(self.zero_restored)})."
+            )
+        return notes
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceFileError(
+            str(path),
+            "does not exist",
+            hint="Check the path; example portfolios are in examples/ and examples/portfolios/.",
+        ) from None
+    except OSError as exc:
+        raise SourceFileError(str(path), f"cannot be read: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFileError(
+            str(path),
+            "is not UTF-8 text",
+            line=data[: exc.start].count(b"\n") + 1,
+            hint="Save it as UTF-8 (in Excel: 'CSV UTF-8').",
+        ) from exc
+
+
+def load_portfolio(path: Path, ref: Reference) -> Portfolio:
+    """Read a portfolio from a ``.csv`` (holdings) or ``.yaml``/``.yml`` file (holdings or cluster).
+
+    Parameters: ``path`` the file; ``ref`` the reference tables that resolve countries, HS codes,
+    sectors and exchange rates. Returns the :class:`Portfolio`; a cluster's holdings are
+    filled in later by :func:`expand`. Raises :class:`SourceFileError` for any bad input.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".tsv", ".yaml", ".yml"):
+        raise SourceFileError(
+            str(path),
+            f"has an unknown extension {suffix or '(none)'!r}",
+            expected=".csv, .yaml or .yml",
+            hint="Name a holdings table *.csv and a portfolio description *.yaml.",
+        )
+    text = _read_text(path)
+    if suffix in (".csv", ".tsv"):
+        return _load_csv(path, text, ref)
+    return _load_yaml(path, text, ref)
+
+
+# ---------------------------------------------------------------------------- CSV
+def _load_csv(path: Path, text: str, ref: Reference) -> Portfolio:
+    check = _Checker(path, ref)
+    comments: list[str] = []
+    physical: list[int] = []  # physical line of each line handed to the csv reader
+
+    def content() -> Iterator[str]:
+        block: list[str] = []  # consecutive comment lines make one source text
+        for number, raw in enumerate(io.StringIO(text, newline=""), start=1):
+            stripped = raw.strip()
+            comment = stripped.lstrip("#").strip() if stripped.startswith("#") else None
+            if comment:
+                block.append(comment)
+                continue
+            if block:
+                comments.append(" ".join(block))
+                block = []
+            if comment is None and stripped:
+                physical.append(number)
+                yield raw
+        if block:
+            comments.append(" ".join(block))
+
+    lines = content()
+    header_text = next(lines, None)
+    if header_text is None:
+        raise check.fail("has no header", line=1, expected="a header line hs,market,value")
+    header_line = physical[0]
+    delimiter = max((",", ";", "\t"), key=header_text.count)
+    header = [h.strip().lower() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    missing = [c for c in _CSV_COLUMNS if c not in header]
+    if missing:
+        raise check.fail(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            line=header_line,
+            expected=f"a header hs,market,value (optional: currency, period); found {', '.join(header)}",
+        )
+    doubled = sorted(
+        {h for h in header if header.count(h) > 1 and h in _CSV_COLUMNS + _CSV_OPTIONAL}
+    )
+    if doubled:
+        raise check.fail(f"column {doubled[0]!r} appears twice", line=header_line, field=doubled[0])
+    col = {name: header.index(name) for name in _CSV_COLUMNS + _CSV_OPTIONAL if name in header}
+
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    while True:
+        consumed = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            at = physical[min(reader.line_num, len(physical) - 1)]
+            raise check.fail(f"malformed CSV: {exc}", line=at) from exc
+        line = physical[consumed + 1]  # +1: the header was read by another reader
+        if len(row) != len(header):
+            raise check.fail(
+                f"has {len(row)} field{'s' if len(row) != 1 else ''}",
+                line=line,
+                expected=f"{len(header)} like the header ({delimiter.join(header)})",
+                hint='Quote values that contain the delimiter, e.g. "1,00,000".',
+            )
+        rows.append((line, [cell.strip() for cell in row]))
+    if not rows:
+        raise check.fail("has no holdings", line=header_line, expected="rows below the header")
+
+    def uniform(name: str, default: str | None) -> tuple[str | None, int | None]:
+        if name not in col:
+            return default, None
+        first: tuple[str, int] | None = None
+        for line, row in rows:
+            cell = row[col[name]]
+            if not cell:
+                raise check.fail(f"{name} is empty", line=line, field=name)
+            if first is None:
+                first = (cell, line)
+            elif cell.upper() != first[0].upper():
+                raise check.fail(
+                    f"{name} {cell!r} differs from {first[0]!r} on line {first[1]}",
+                    line=line,
+                    field=name,
+                    expected=f"one {name} for the whole file",
+                    hint=f"Split the file by {name}, or convert the values first.",
+                )
+        assert first is not None
+        return first
+
+    raw_currency, currency_line = uniform("currency", "USD")
+    currency = check.currency(raw_currency, currency_line)
+    raw_period, period_line = uniform("period", None)
+    if raw_period is None:
+        if currency != "USD":
+            raise check.fail(
+                f"values in {currency} need a period to pick the exchange rate",
+                line=header_line,
+                field="period",
+                expected="a period column (e.g. FY2024-25 or 2024)",
+            )
+        period = ""
+    else:
+        period = check.period(raw_period, period_line)
+    rate, fx_source, fx_note = check.rate(currency, period, period_line or currency_line)
+
+    holdings = []
+    for line, row in rows:
+        value = check.amount(row[col["value"]], line)
+        holdings.append(
+            Holding(
+                hs=check.hs(row[col["hs"]], line),
+                market=check.country(row[col["market"]], line, "market"),
+                value_usd=value / rate,
+                value=value,
+                currency=currency,
+                line=line,
+            )
+        )
+    return Portfolio(
+        name=path.stem,
+        exporter=DEFAULT_EXPORTER,
+        holdings=tuple(holdings),
+        cluster=None,
+        period=period,
+        currency=currency,
+        rate_per_usd=rate,
+        fx_source=fx_source,
+        sources=tuple(comments),
+        assumptions=(*check.code_notes(), *([fx_note] if fx_note else [])),
+    )
+
+
+# ---------------------------------------------------------------------------- YAML
+_CONSTRUCTOR = SafeConstructor()
+_TRUE_FALSE = {"true", "false"}
+_TAG = "tag:yaml.org,2002:"
+
+
+class _WrittenFloat(float):
+    """A YAML float that remembers how it was written (``hs: 4202.10`` is code 420210)."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> _WrittenFloat:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+
+def _scalar(node: ScalarNode) -> object:
+    """A YAML scalar as YAML 1.2 would read it where 1.1 surprises.
+
+    ``NO``/``yes``/``on`` stay text (Norway is ``NO``), codes with a leading zero stay text
+    (1.1 reads ``0401`` as octal), dates stay text.
+    """
+    tag, text = node.tag, node.value
+    if tag == _TAG + "bool" and text.lower() not in _TRUE_FALSE:
+        return text
+    if tag == _TAG + "int" and re.fullmatch(r"0\d+", text):
+        return text
+    if tag == _TAG + "float":
+        return _WrittenFloat(_CONSTRUCTOR.construct_document(node), text)
+    if tag in (_TAG + "bool", _TAG + "int", _TAG + "null"):
+        return _CONSTRUCTOR.construct_document(node)
+    return text
+
+
+def _build(node: Node, at: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> Any:
+    """Plain Python data from a composed node, recording the line of every key and item."""
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                raise _YamlKeyError("keys must be plain text", line)
+            key = str(key_node.value)
+            if key in out:
+                raise _YamlKeyError(f"key {key!r} appears twice", line)
+            lines[(*at, key)] = line
+            out[key] = _build(value_node, (*at, key), lines)
+        return out
+    if isinstance(node, SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            lines[(*at, index)] = item.start_mark.line + 1
+            items.append(_build(item, (*at, index), lines))
+        return items
+    assert isinstance(node, ScalarNode)
+    return _scalar(node)
+
+
+class _YamlKeyError(Exception):
+    def __init__(self, problem: str, line: int) -> None:
+        self.problem, self.line = problem, line
+        super().__init__(problem)
+
+
+def _text(value: object) -> object:
+    """Numbers written where text is meant (``hs: 4202``, ``period: 2024``) become text."""
+    if isinstance(value, _WrittenFloat):
+        return value.text
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def _figure(value: object) -> object:
+    """A non-negative number, or a published range ``[low, high]`` (kept as a pair)."""
+    if isinstance(value, list):
+        numbers = [_number(v) for v in value]
+        if len(numbers) != 2 or None in numbers:
+            raise ValueError("a range must be two numbers, [low, high]")
+        low, high = (float(n or 0.0) for n in numbers)
+        if low > high:
+            raise ValueError(f"range [{value[0]}, {value[1]}] has low above high")
+        if low < 0:
+            raise ValueError(f"range [{value[0]}, {value[1]}] is negative")
+        return (low, high)
+    number = _number(value)
+    if number is None:
+        raise ValueError(f"{value!r} is not a number or a range [low, high]")
+    if number < 0:
+        raise ValueError(f"value {value} is negative")
+    return number
+
+
+def _amount(value: object) -> object:
+    figure = _figure(value)
+    if isinstance(figure, tuple):
+        raise ValueError("give one number here (ranges are for cluster figures)")
+    return figure
+
+
+_Text = Annotated[str, BeforeValidator(_text)]
+_Figure = Annotated[float | tuple[float, float], BeforeValidator(_figure)]
+_Amount = Annotated[float, BeforeValidator(_amount)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class _HoldingIn(_Model):
+    hs: _Text
+    market: _Text
+    value: _Amount
+
+
+class _ScopeIn(_Model):
+    sector: _Text | None = None
+    hs: list[_Text] | None = None
+    exclude: list[_Text] | None = None
+
+
+class _ClusterIn(_Model):
+    total: _Figure
+    scope: _ScopeIn
+    known_markets: dict[str, _Figure] = Field(default_factory=dict)
+
+
+class _PortfolioIn(_Model):
+    name: _Text
+    exporter: _Text = DEFAULT_EXPORTER
+    currency: _Text = "USD"
+    period: _Text
+    holdings: list[_HoldingIn] | None = None
+    cluster: _ClusterIn | None = None
+    sources: list[_Text] = Field(default_factory=list)
+
+
+_EXPECTED = {
+    "name": "a name, e.g. Kanpur leather cluster",
+    "period": 'a year such as "2024" or a fiscal year such as "FY2024-25"',
+    "hs": "an HS code, e.g. 4202",
+    "market": "a country, e.g. USA",
+    "value": "a number of zero or more",
+    "total": "a number or a published range [low, high]",
+    "scope": "a mapping with sector: NAME and/or hs: [codes]",
+    "sources": "a list of texts",
+}
+
+
+def _keys_of(at: tuple[str | int, ...]) -> list[str]:
+    named = [p for p in at if isinstance(p, str)]
+    models: dict[tuple[str, ...], type[BaseModel]] = {
+        ("holdings",): _HoldingIn,
+        ("cluster",): _ClusterIn,
+        ("cluster", "scope"): _ScopeIn,
+    }
+    return list(models.get(tuple(named), _PortfolioIn).model_fields)
+
+
+def _line_of(at: Sequence[str | int], lines: dict[tuple[str | int, ...], int]) -> int:
+    for cut in range(len(at), 0, -1):
+        line = lines.get(tuple(at[:cut]))
+        if line is not None:
+            return line
+    return 1
+
+
+def _validation_error(
+    check: _Checker, exc: ValidationError, lines: dict[tuple[str | int, ...], int]
+) -> SourceFileError:
+    errors = exc.errors()
+    # A misspelt key also leaves the right one missing: report the misspelling.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    # Keep keys of the file and of the schema; drop the union member tags pydantic appends.
+    keys = _all_keys()
+    kept: list[str | int] = []
+    for part in error["loc"]:
+        if isinstance(part, int) or (*kept, part) in lines or part in keys:
+            kept.append(part)
+    at = tuple(kept)
+    named = [p for p in at if isinstance(p, str)]
+    field = ".".join(named) or None
+    last = named[-1] if named else ""
+    if error["type"] == "missing":
+        parent = at[:-1]
+        return check.fail(
+            f"{last!r} is missing",
+            line=_line_of(parent, lines) if parent else 1,
+            field=".".join(named[:-1]) or None,
+            expected=_EXPECTED.get(last, f"a {last} entry"),
+        )
+    if error["type"] == "extra_forbidden":
+        known = _keys_of(at[:-1])
+        close = difflib.get_close_matches(last, known, n=1)
+        return check.fail(
+            f"unknown key {last!r}",
+            line=_line_of(at, lines),
+            field=field,
+            expected="one of " + ", ".join(known),
+            hint=f"Did you mean {close[0]!r}?" if close else None,
+        )
+    context = error.get("ctx") or {}
+    problem = str(context["error"]) if error["type"] == "value_error" else error["msg"]
+    hint = "Exports are positive amounts: fix the sign." if "negative" in problem else None
+    return check.fail(
+        problem, line=_line_of(at, lines), field=field, expected=_EXPECTED.get(last), hint=hint
+    )
+
+
+def _all_keys() -> set[str]:
+    return {k for m in (_PortfolioIn, _HoldingIn, _ClusterIn, _ScopeIn) for k in m.model_fields}
+
+
+def _load_yaml(path: Path, text: str, ref: Reference) -> Portfolio:
+    check = _Checker(path, ref)
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise check.fail(
+            f"is not valid YAML: {exc.problem or exc.context}",
+            line=mark.line + 1 if mark else None,
+            hint="Check the indentation and quoting around this line.",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise check.fail(f"is not valid YAML: {exc}", line=None) from exc
+    lines: dict[tuple[str | int, ...], int] = {}
+    if node is None or not isinstance(node, MappingNode):
+        raise check.fail(
+            "is not a portfolio description",
+            line=node.start_mark.line + 1 if node is not None else 1,
+            expected="a mapping with name, period and holdings or cluster",
+            hint="See examples/portfolios/README.md for the format.",
+        )
+    try:
+        data = _build(node, (), lines)
+    except _YamlKeyError as exc:
+        raise check.fail(exc.problem, line=exc.line) from exc
+    try:
+        spec = _PortfolioIn.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(check, exc, lines) from exc
+
+    check.exporter = check.country(spec.exporter, lines.get(("exporter",)), "exporter")
+    currency = check.currency(spec.currency, lines.get(("currency",)))
+    period = check.period(spec.period, lines.get(("period",)))
+    rate, fx_source, fx_note = check.rate(
+        currency, period, lines.get(("period",)) or lines.get(("currency",))
+    )
+    if (spec.holdings is None) == (spec.cluster is None):
+        raise check.fail(
+            "has both holdings and cluster"
+            if spec.holdings is not None
+            else "has neither holdings nor cluster",
+            line=lines.get(("cluster",), 1),
+            expected="either holdings: (a firm) or cluster: (a total with a scope), not both",
+        )
+    holdings: tuple[Holding, ...] | None = None
+    cluster: ClusterSpec | None = None
+    notes: list[str] = []
+    if spec.holdings is not None:
+        if not spec.holdings:
+            raise check.fail(
+                "holdings is empty",
+                line=lines[("holdings",)],
+                field="holdings",
+                expected="a list of {hs, market, value}",
+            )
+        holdings = tuple(
+            Holding(
+                hs=check.hs(item.hs, lines[("holdings", i, "hs")]),
+                market=check.country(item.market, lines[("holdings", i, "market")], "market"),
+                value_usd=item.value / rate,
+                value=item.value,
+                currency=currency,
+                line=lines[("holdings", i)],
+            )
+            for i, item in enumerate(spec.holdings)
+        )
+    else:
+        assert spec.cluster is not None
+        cluster, notes = _cluster(check, spec.cluster, lines, currency, period, rate)
+    return Portfolio(
+        name=spec.name,
+        exporter=check.exporter,
+        holdings=holdings,
+        cluster=cluster,
+        period=period,
+        currency=currency,
+        rate_per_usd=rate,
+        fx_source=fx_source,
+        sources=tuple(spec.sources),
+        assumptions=(*notes, *check.code_notes(), *([fx_note] if fx_note else [])),
+    )
+
+
+def _midpoint(
+    figure: float | tuple[float, float], what: str, currency: str, notes: list[str]
+) -> float:
+    if isinstance(figure, tuple):
+        low, high = figure
+        middle = (low + high) / 2
+        if low != high:
+            notes.append(
+                f"{what} is a published range, {_money(low, currency)} to "
+                f"{_money(high, currency)}; the midpoint, {_money(middle, currency)}, is used."
+            )
+        return middle
+    return figure
+
+
+def _cluster(
+    check: _Checker,
+    spec: _ClusterIn,
+    lines: dict[tuple[str | int, ...], int],
+    currency: str,
+    period: str,
+    rate: float,
+) -> tuple[ClusterSpec, list[str]]:
+    notes: list[str] = []
+    total = _midpoint(spec.total, "The total", currency, notes)
+    if total <= 0:
+        raise check.fail(
+            "total is zero",
+            line=lines[("cluster", "total")],
+            field="cluster.total",
+            expected="a positive amount",
+        )
+    scope_line = lines[("cluster", "scope")]
+    if not spec.scope.sector and not spec.scope.hs:
+        raise check.fail(
+            "scope names no products",
+            line=scope_line,
+            field="cluster.scope",
+            expected=_EXPECTED["scope"],
+            hint="e.g. scope: {sector: leather} (see `tradepivot sectors`).",
+        )
+    hs = [
+        check.hs(code, lines[("cluster", "scope", "hs", i)], "cluster.scope.hs")
+        for i, code in enumerate(spec.scope.hs or [])
+    ]
+    exclude = [
+        check.hs(code, lines[("cluster", "scope", "exclude", i)], "cluster.scope.exclude")
+        for i, code in enumerate(spec.scope.exclude or [])
+    ]
+    scope: ProductScope | None = None
+    for edition in ("HS2017", "HS2022"):
+        try:
+            scope = check.ref.product_scope(hs, spec.scope.sector, edition, exclude)
+            break
+        except UnknownSectorError as exc:
+            raise check.fail(
+                exc.message,
+                line=lines[("cluster", "scope", "sector")],
+                field="cluster.scope.sector",
+                hint=exc.hint,
+            ) from exc
+        except UnknownProductError:
+            continue  # valid in the other edition (checked above)
+        except InputError as exc:
+            raise check.fail(
+                exc.message,
+                line=scope_line,
+                field="cluster.scope",
+                hint="Drop sector: to use these codes, or pick codes inside the sector.",
+            ) from exc
+    if scope is None:
+        raise check.fail(
+            "scope mixes codes that exist only in HS2017 with codes only in HS2022",
+            line=scope_line,
+            field="cluster.scope",
+            expected="codes of one HS edition",
+        )
+
+    known: dict[str, float] = {}
+    known_lines: dict[str, int] = {}
+    for key, figure in spec.known_markets.items():
+        line = lines[("cluster", "known_markets", key)]
+        iso3 = check.country(key, line, "cluster.known_markets")
+        if iso3 in known:
+            raise check.fail(
+                f"{key!r} is {iso3}, already given on line {known_lines[iso3]}",
+                line=line,
+                field="cluster.known_markets",
+                expected="each market once",
+            )
+        known[iso3] = _midpoint(figure, f"The figure for {check.ref.name(iso3)}", currency, notes)
+        known_lines[iso3] = line
+    known_sum = math.fsum(known.values())
+    if known_sum > total:
+        raise check.fail(
+            f"known markets add up to {_money(known_sum, currency)}, more than the total "
+            f"{_money(total, currency)}",
+            line=lines[("cluster", "known_markets")],
+            field="cluster.known_markets",
+            expected="known markets within the total",
+            hint=f"Check the units (all figures in {currency}"
+            + ("; 1 crore = 10,000,000" if currency == "INR" else "")
+            + ") or raise the total.",
+        )
+    return ClusterSpec(total, currency, period, scope, known, rate), notes
+
+
+# ---------------------------------------------------------------------------- distribution
+def _apportion(units: int, weights: Sequence[float]) -> list[int]:
+    """Split ``units`` in proportion to ``weights`` by largest remainders, exactly.
+
+    Weights are read as exact binary fractions, so the split depends on no rounding.
+    """
+    ratios = [Fraction(w) for w in weights]
+    denominator = max(r.denominator for r in ratios)  # all powers of two
+    scaled = [r.numerator * (denominator // r.denominator) for r in ratios]
+    whole = sum(scaled)
+    counts = [units * s // whole for s in scaled]
+    left = units - sum(counts)
+    by_remainder = sorted(range(len(scaled)), key=lambda i: (-(units * scaled[i] % whole), i))
+    for i in by_remainder[:left]:
+        counts[i] += 1
+    return counts
+
+
+def _quantum(total: float, parts: Iterable[float]) -> float:
+    """The largest power of two up to 1 that divides ``total`` and ``parts`` (at least the
+    total's last binary digit): amounts counted in it add up exactly, in any order."""
+    finest = math.ulp(total)
+    quantum = max(finest, min(1.0, finest * 2**52))
+    figures = [total, *parts]
+    while quantum > finest and any(math.fmod(x, quantum) for x in figures):
+        quantum /= 2
+    return quantum
+
+
+def _pattern_in_scope(
+    pattern: pa.Table, scope: ProductScope, exporter: str
+) -> dict[str, dict[str, float]]:
+    """market -> hs6 -> value of positive flows in scope, the exporter itself left out."""
+    missing = {"hs6", "market", "value_usd"} - set(pattern.column_names)
+    if missing:
+        raise ValueError(f"pattern lacks column(s) {', '.join(sorted(missing))}")
+    data = pattern.select(["hs6", "market", "value_usd"]).to_pydict()
+    flows: dict[str, dict[str, float]] = {}
+    for hs6, market, value in zip(data["hs6"], data["market"], data["value_usd"], strict=True):
+        if value is None or not value > 0 or market is None or hs6 is None or market == exporter:
+            continue
+        code = f"{hs6:06d}" if isinstance(hs6, int) else str(hs6)
+        if not scope.contains(code):
+            continue
+        products = flows.setdefault(str(market), {})
+        products[code] = products.get(code, 0.0) + float(value)
+    return flows
+
+
+def distribute(
+    cluster: ClusterSpec,
+    pattern: pa.Table,
+    exporter: str,
+    *,
+    label: str = "The cluster",
+    ref: Reference | None = None,
+    pattern_source: str | None = None,
+) -> tuple[list[Holding], list[str]]:
+    """Spread a cluster's total over products and markets by the exporter's national pattern.
+
+    Parameters: ``pattern`` is the exporter's exports (columns ``hs6, market, value_usd``; rows
+    outside the scope are ignored); ``label`` names the cluster in the sentences, ``ref`` gives
+    country names, ``pattern_source`` names the data (e.g. ``"india-eidb, FY2024-25"``).
+
+    Each known market keeps its value, split across products by the exporter's products to
+    that market (by the national product mix when the pattern shows none); the rest of the
+    total goes to the other markets and products in proportion to the pattern. Returns the
+    holdings and the assumption sentences.
+
+    The split is counted in whole units: whole rupees or dollars when the figures are whole,
+    finer powers of two otherwise (down to the total's last binary digit, to which known
+    figures are rounded down). So ``sum(h.value for h in holdings) == cluster.total`` exactly, in
+    any order, and each known market's holdings add up to its value.
+    """
+    name: Callable[[str], str] = ref.name if ref is not None else (lambda iso3: iso3)
+    currency = cluster.currency
+    total = cluster.total
+    if not (math.isfinite(total) and total >= 0):
+        raise InputError(f"The cluster total must be a finite amount of zero or more, not {total}.")
+    for market, value in cluster.known_markets.items():
+        if not (math.isfinite(value) and value >= 0):
+            raise InputError(f"The figure for {market} must be zero or more, not {value}.")
+    if exporter in cluster.known_markets:
+        raise InputError(f"{name(exporter)} is the exporter and cannot be one of its markets.")
+    if total == 0:
+        return [], [f"{label}'s total is zero: nothing to distribute."]
+
+    quantum = _quantum(total, cluster.known_markets.values())
+    units = int(total / quantum)
+    known_units = {m: math.floor(v / quantum) for m, v in cluster.known_markets.items()}
+    rest_units = units - sum(known_units.values())
+    if rest_units < 0:
+        known_sum = math.fsum(cluster.known_markets.values())
+        raise InputError(
+            f"Known markets add up to {_money(known_sum, currency)}, more than {label}'s total "
+            f"of {_money(total, currency)}.",
+            hint="Check the units of the figures or raise the total.",
+        )
+
+    flows = _pattern_in_scope(pattern, cluster.scope, exporter)
+    national: dict[str, float] = {}
+    for products in flows.values():
+        for code, value in products.items():
+            national[code] = national.get(code, 0.0) + value
+    scope_text = (
+        cluster.scope.label[:1].lower() + cluster.scope.label[1:]
+        if cluster.scope.sector
+        else cluster.scope.describe()
+    )
+    source = f" ({pattern_source})" if pattern_source else ""
+    who = name(exporter)
+
+    def no_pattern() -> DataGapError:
+        return DataGapError(
+            f"The pattern{source} shows no exports of {scope_text} by {who}: "
+            f"{label}'s total cannot be split by product.",
+            hint="Use a dataset that covers this exporter and scope, or give holdings by product.",
+        )
+
+    def holdings_of(market: str, counts: list[int], codes: list[str]) -> list[Holding]:
+        found = []
+        for code, count in zip(codes, counts, strict=True):
+            if count:
+                value = float(count) * quantum
+                found.append(Holding(code, market, value / cluster.rate_per_usd, value, currency))
+        return sorted(found, key=lambda h: (-h.value, h.hs))
+
+    holdings: list[Holding] = []
+    notes: list[str] = []
+    for market, count in known_units.items():
+        if count == 0:
+            continue
+        amount = _money(float(count) * quantum, currency)
+        own = flows.get(market)
+        if own:
+            codes = sorted(own)
+            holdings += holdings_of(market, _apportion(count, [own[c] for c in codes]), codes)
+            notes.append(
+                f"{label}'s {amount} to {name(market)} is split across products in proportion to "
+                f"{who}'s exports of {scope_text} to {name(market)}{source}."
+            )
+        else:
+            if not national:
+                raise no_pattern()
+            codes = sorted(national)
+            holdings += holdings_of(market, _apportion(count, [national[c] for c in codes]), codes)
+            notes.append(
+                f"The pattern{source} shows no exports of {scope_text} from {who} to "
+                f"{name(market)}; {label}'s {amount} there is split by {who}'s product mix "
+                "to all markets."
+            )
+
+    if rest_units:
+        cells = sorted(
+            (market, code)
+            for market, products in flows.items()
+            if market not in cluster.known_markets
+            for code in products
+        )
+        rest = _money(float(rest_units) * quantum, currency)
+        if not cells:
+            if not national:
+                raise no_pattern()
+            raise DataGapError(
+                f"{label}'s {rest} outside the known markets has nowhere to go: the pattern"
+                f"{source} shows {who} exporting {scope_text} only to the known markets.",
+                hint="List the remaining markets under known_markets, or lower the total.",
+            )
+        counts = _apportion(rest_units, [flows[m][c] for m, c in cells])
+        by_market: dict[str, tuple[list[str], list[int]]] = {}
+        for (market, code), count in zip(cells, counts, strict=True):
+            codes, numbers = by_market.setdefault(market, ([], []))
+            codes.append(code)
+            numbers.append(count)
+        rest_holdings = [
+            h for m, (codes, numbers) in by_market.items() for h in holdings_of(m, numbers, codes)
+        ]
+        holdings += sorted(rest_holdings, key=lambda h: (-h.value, h.market, h.hs))
+        if cluster.known_markets:
+            outside = _and([name(m) for m in cluster.known_markets])
+            notes.append(
+                f"{label}'s {rest} outside {outside} is assumed to follow {who}'s export "
+                f"pattern of {scope_text} to other markets{source}."
+            )
+        else:
+            notes.append(
+                f"{label}'s {rest} is assumed to follow {who}'s export pattern of "
+                f"{scope_text} across all markets{source}."
+            )
+    return holdings, notes
+
+
+def expand(
+    portfolio: Portfolio,
+    pattern: pa.Table,
+    *,
+    ref: Reference | None = None,
+    pattern_source: str | None = None,
+) -> Portfolio:
+    """A cluster portfolio with its holdings distributed (see :func:`distribute`).
+
+    Holdings portfolios come back unchanged; the cluster keeps its spec and gains the
+    distribution's assumptions.
+    """
+    if portfolio.cluster is None:
+        return portfolio
+    holdings, notes = distribute(
+        portfolio.cluster,
+        pattern,
+        portfolio.exporter,
+        label=portfolio.name,
+        ref=ref,
+        pattern_source=pattern_source,
+    )
+    return replace(
+        portfolio, holdings=tuple(holdings), assumptions=(*portfolio.assumptions, *notes)
+    )

@@ -1,0 +1,117 @@
+"""Exposure of sectors, firms and clusters, and the redirect of a simulated loss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tradepivot.data.warehouse import Warehouse
+from tradepivot.services.exposure import allocate, assess_exposure, national_pattern, redirect
+
+ROOT = Path(__file__).parents[2]
+SCENARIO = ROOT / "examples" / "scenarios" / "us-india-50.yaml"
+KANPUR = ROOT / "examples" / "kanpur-leather.yaml"
+
+
+def total(table: pa.Table, column: str = "value_usd") -> float:
+    return float(pc.sum(table.column(column)).as_py() or 0.0)
+
+
+def test_national_pattern_takes_each_market_from_its_best_source(wh: Warehouse) -> None:
+    scope = wh.reference.product_scope(sector="leather")
+    pattern, provenance = national_pattern(wh, "IND", scope)
+    us = pattern.filter(pc.equal(pattern.column("market"), "USA"))
+    assert set(us.column("source").to_pylist()) == {"us-census-2024"}
+    assert total(us) / 1e6 == pytest.approx(1185.1, abs=0.1)  # as in the pivot brief
+    assert total(pattern) / 1e6 == pytest.approx(6482.4, abs=0.1)  # "sales to every market"
+    assert set(
+        pattern.filter(pc.equal(pattern.column("market"), "DEU")).column("source").to_pylist()
+    ) == {"india-eidb"}
+    assert {d["id"] for d in provenance.datasets} == {"world-2024", "us-census-2024", "india-eidb"}
+
+
+def test_kanpur_cluster_keeps_its_published_figures(wh: Warehouse) -> None:
+    exposure = assess_exposure(wh, portfolio=KANPUR, scenario=SCENARIO)
+    portfolio = exposure.portfolio
+    assert portfolio is not None
+    rate = portfolio.rate_per_usd
+    h = exposure.holdings
+    assert total(h) * rate == pytest.approx(6_250e7, rel=1e-9)  # midpoint of 6,000-6,500 crore
+    us = h.filter(pc.equal(h.column("market"), "USA"))
+    assert total(us) * rate == pytest.approx(1_000e7, rel=1e-9)
+    for case in ("low", "central", "high"):
+        risk = us.column(f"at_risk_{case}_usd").to_pylist()
+        values = us.column("value_usd").to_pylist()
+        assert all(0 <= r <= v + 1e-6 for r, v in zip(risk, values, strict=True))
+        others = h.filter(pc.not_equal(h.column("market"), "USA"))
+        assert total(others, f"at_risk_{case}_usd") == 0
+    assert (
+        total(us, "at_risk_low_usd")
+        < total(us, "at_risk_central_usd")
+        < total(us, "at_risk_high_usd")
+    )
+
+
+def test_sector_loss_rate_applies_to_the_sector_itself(wh: Warehouse) -> None:
+    """For the country-sector, value at risk equals the simulated loss (same flows)."""
+    from tradepivot.services.simulation import simulate_scenario
+
+    exposure = assess_exposure(wh, exporter="IND", sector="leather", scenario=SCENARIO)
+    us = exposure.holdings.filter(pc.equal(exposure.holdings.column("market"), "USA"))
+    simulated = simulate_scenario(wh, SCENARIO, exporter="IND", sector="leather")
+    assert total(us, "at_risk_central_usd") == pytest.approx(
+        -simulated.totals["change_usd"], rel=1e-9
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    untapped=st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C", "D"]),
+            st.sampled_from(["p1", "p2", "p3"]),
+            st.floats(0, 1e9),
+        ),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda r: (r[0], r[1]),
+    ),
+    losses=st.dictionaries(st.sampled_from(["p1", "p2", "p3", "p4"]), st.floats(0, 2e9)),
+)
+def test_allocation_never_exceeds_untapped_or_loss(
+    untapped: list[tuple[str, str, float]], losses: dict[str, float]
+) -> None:
+    table = pa.table(
+        {
+            "importer": [r[0] for r in untapped],
+            "hs6": [r[1] for r in untapped],
+            "untapped_usd": [r[2] for r in untapped],
+        }
+    )
+    rows, totals = allocate(table, losses)
+    for r in rows.to_pylist():
+        assert 0 <= r["absorbed_usd"] <= r["untapped_usd"] * (1 + 1e-12)
+    for product, loss in losses.items():
+        part = [r["absorbed_usd"] for r in rows.to_pylist() if r["hs6"] == product]
+        assert sum(part) <= loss * (1 + 1e-9) + 1e-6
+        if totals.get(product, 0) >= loss:  # enough room: the whole loss is placed
+            assert sum(part) == pytest.approx(loss, rel=1e-9, abs=1e-6)
+
+
+def test_redirect_on_real_potentials(wh: Warehouse) -> None:
+    losses = pa.table({"hs6": ["420221", "640399"], "loss_usd": [47e6, 1e12]})
+    markets, products, totals = redirect(wh, "IND", losses, exclude=["USA"])
+    assert "USA" not in markets.column("market_code").to_pylist()
+    by = {r["hs6"]: r for r in products.to_pylist()}
+    # 420221: enough untapped potential elsewhere -> fully absorbed; 640399: capped by it.
+    assert by["420221"]["absorbed_usd"] == pytest.approx(47e6, rel=1e-9)
+    assert by["640399"]["absorbed_usd"] == pytest.approx(
+        by["640399"]["untapped_elsewhere_usd"], rel=1e-9
+    )
+    assert totals["absorbed_usd"] == pytest.approx(total(markets, "absorbed_usd"))
+    assert totals["unabsorbed_usd"] == pytest.approx(1e12 + 47e6 - totals["absorbed_usd"])
