@@ -115,3 +115,26 @@ def test_redirect_on_real_potentials(wh: Warehouse) -> None:
     )
     assert totals["absorbed_usd"] == pytest.approx(total(markets, "absorbed_usd"))
     assert totals["unabsorbed_usd"] == pytest.approx(1e12 + 47e6 - totals["absorbed_usd"])
+
+
+def test_the_html_brief_gains_the_exposure_and_redirect_sections(wh: Warehouse) -> None:
+    from tradepivot.reports.brief_html import render_html
+    from tradepivot.services.pivot import pivot_brief
+
+    plain = pivot_brief(wh, "IND", sector="leather")
+    brief = pivot_brief(wh, "IND", sector="leather", scenario=SCENARIO, portfolio=KANPUR)
+    titles = [s.title for s in brief.sections]
+    assert titles[1:3] == [
+        "Exposure under the tariff scenario",
+        "Redirect: where the lost sales could go",
+    ]
+    assert brief.query["portfolio"] == str(KANPUR)
+    html = render_html(brief)
+    assert "Redirect: where the lost sales could go" in html
+    charts = sum(len(s.charts) for s in brief.sections)
+    assert charts == sum(len(s.charts) for s in plain.sections) + 1
+    assert html.count('"$schema"') == charts  # one Vega-Lite spec per chart
+    # The Kanpur portfolio, not the whole sector, is what is at risk: INR 1,000 crore in the US.
+    exposure = brief.sections[1]
+    sold = next(f for f in exposure.figures if f.label.startswith("Of which to"))
+    assert float(sold.value or 0) * 84.5555 == pytest.approx(1_000e7, rel=1e-3)

@@ -114,3 +114,44 @@ def test_schedule_scenario_moves_competitors_too(wh: Warehouse) -> None:
     # India pays +50 but China and Vietnam pay more too, so India's loss is smaller than alone.
     alone = simulate_scenario(wh, EXAMPLES / "us-india-50.yaml", exporter="IND", sector="leather")
     assert alone.totals["change_usd"] < report.totals["change_usd"] < 0
+
+
+def test_elasticity_table_overrides_by_prefix(wh: Warehouse, tmp_path: Path) -> None:
+    from tradepivot.services.simulation import load_elasticities
+
+    table = tmp_path / "e.csv"
+    table.write_text("# source: test\nhs,import_demand,substitution\n4202,-3,\n420221,,4\n")
+    overrides = load_elasticities(table)
+    assert [(o.prefix, o.import_demand, o.substitution) for o in overrides] == [
+        ("4202", -3.0, None),
+        ("420221", None, 4.0),
+    ]
+    base = simulate_scenario(wh, EXAMPLES / "us-india-50.yaml", exporter="IND", hs=["4202"])
+    steeper = simulate_scenario(
+        wh, EXAMPLES / "us-india-50.yaml", exporter="IND", hs=["4202"], elasticities_file=table
+    )
+    assert steeper.totals["change_usd"] < base.totals["change_usd"] < 0
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "field"),
+    [
+        ("hs,import_demand\n42,-1\n", 1, None),
+        ("hs,import_demand,substitution\n42,0.5,1\n", 2, "import_demand"),
+        ("hs,import_demand,substitution\n42,-1,0\n", 2, "substitution"),
+        ("hs,import_demand,substitution\n42,-1,1\n4x,-1,1\n", 3, "hs"),
+        ("# comment\n\nhs,import_demand,substitution\n# another\n4x,-1,1\n", 5, "hs"),
+        ("hs,import_demand,substitution\n42,abc,1\n", 2, "import_demand"),
+    ],
+)
+def test_bad_elasticity_tables_name_line_and_field(
+    tmp_path: Path, body: str, line: int, field: str | None
+) -> None:
+    from tradepivot.errors import SourceFileError
+    from tradepivot.services.simulation import load_elasticities
+
+    table = tmp_path / "e.csv"
+    table.write_text(body)
+    with pytest.raises(SourceFileError) as info:
+        load_elasticities(table)
+    assert info.value.line == line and info.value.field == field

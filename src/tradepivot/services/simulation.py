@@ -112,74 +112,86 @@ def _base_flows(
 def load_elasticities(path: Path) -> list[ElasticityOverride]:
     """A CSV of ``hs,import_demand,substitution`` (blank = keep the default)."""
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        content = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceFileError(str(path), "no such file", hint="Check the path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceFileError(str(path), f"cannot be read: {exc}") from None
+    # Comment and blank lines are skipped but counted, so errors give the physical line.
+    numbered = [
+        (n, line)
+        for n, line in enumerate(content.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
     out: list[ElasticityOverride] = []
-    with handle:
-        reader = csv.DictReader(line for line in handle if not line.startswith("#"))
-        missing = {"hs", "import_demand", "substitution"} - set(reader.fieldnames or [])
-        if missing:
+    reader = csv.DictReader(line for _, line in numbered)
+    header_line = numbered[0][0] if numbered else 1
+    missing = {"hs", "import_demand", "substitution"} - set(reader.fieldnames or [])
+    if missing:
+        raise SourceFileError(
+            str(path),
+            f"missing column(s) {', '.join(sorted(missing))}",
+            line=header_line,
+            expected="header hs,import_demand,substitution",
+        )
+    for index, row in enumerate(reader, start=1):
+        line = numbered[index][0]
+        code = (row["hs"] or "").replace(".", "").strip()
+        if not code.isdigit() or len(code) not in (2, 4, 6):
             raise SourceFileError(
                 str(path),
-                f"missing column(s) {', '.join(sorted(missing))}",
-                line=1,
-                expected="header hs,import_demand,substitution",
+                f"HS prefix {row['hs']!r} is not 2, 4 or 6 digits",
+                line=line,
+                field="hs",
             )
-        for row in reader:
-            line = reader.line_num
-            code = (row["hs"] or "").replace(".", "").strip()
-            if not code.isdigit() or len(code) not in (2, 4, 6):
+        values: dict[str, float | None] = {}
+        for name, low, high, expected in (
+            ("import_demand", -np.inf, 0.0, "a number <= 0 (imports fall when prices rise)"),
+            ("substitution", 0.0, np.inf, "a number > 0"),
+        ):
+            text = (row[name] or "").strip()
+            if not text:
+                values[name] = None
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                value = float("nan")
+            valid = bool(np.isfinite(value)) and (
+                value <= high if name == "import_demand" else value > low
+            )
+            if not valid:
                 raise SourceFileError(
                     str(path),
-                    f"HS prefix {row['hs']!r} is not 2, 4 or 6 digits",
+                    f"{name} {text!r} is invalid",
                     line=line,
-                    field="hs",
+                    field=name,
+                    expected=expected,
                 )
-            values: dict[str, float | None] = {}
-            for name, low, high, expected in (
-                ("import_demand", -np.inf, 0.0, "a number <= 0 (imports fall when prices rise)"),
-                ("substitution", 0.0, np.inf, "a number > 0"),
-            ):
-                text = (row[name] or "").strip()
-                if not text:
-                    values[name] = None
-                    continue
-                try:
-                    value = float(text)
-                except ValueError:
-                    value = float("nan")
-                valid = bool(np.isfinite(value)) and (
-                    value <= high if name == "import_demand" else value > low
-                )
-                if not valid:
-                    raise SourceFileError(
-                        str(path),
-                        f"{name} {text!r} is invalid",
-                        line=line,
-                        field=name,
-                        expected=expected,
-                    )
-                values[name] = value
-            out.append(ElasticityOverride(code, values["import_demand"], values["substitution"]))
+            values[name] = value
+        out.append(ElasticityOverride(code, values["import_demand"], values["substitution"]))
     return out
 
 
 def _elasticity_columns(
-    codes: Sequence[str], overrides: Sequence[ElasticityOverride]
+    codes: pa.ChunkedArray, overrides: Sequence[ElasticityOverride]
 ) -> tuple[pa.Array, pa.Array]:
     """Per-row elasticities from the longest matching override prefix (null = default)."""
+    n = len(codes)
+    if not overrides:
+        return pa.nulls(n, pa.float64()), pa.nulls(n, pa.float64())
     ordered = sorted(overrides, key=lambda o: len(o.prefix), reverse=True)
+    encoded = codes.combine_chunks().dictionary_encode()
     demand: list[float | None] = []
     substitution: list[float | None] = []
-    cache: dict[str, tuple[float | None, float | None]] = {}
-    for code in codes:
-        if code not in cache:
-            match = next((o for o in ordered if code.startswith(o.prefix)), None)
-            cache[code] = (match.import_demand, match.substitution) if match else (None, None)
-        demand.append(cache[code][0])
-        substitution.append(cache[code][1])
-    return pa.array(demand, pa.float64()), pa.array(substitution, pa.float64())
+    for code in encoded.dictionary.to_pylist():
+        match = next((o for o in ordered if code.startswith(o.prefix)), None)
+        demand.append(match.import_demand if match else None)
+        substitution.append(match.substitution if match else None)
+    return (
+        pa.array(demand, pa.float64()).take(encoded.indices),
+        pa.array(substitution, pa.float64()).take(encoded.indices),
+    )
 
 
 def _cases(scenario: Scenario) -> dict[str, Elasticities]:
@@ -229,14 +241,14 @@ def run_simulation(
         measures,
         scenario.date,
         market=scenario.market,
-        exporters=base.column("exporter").to_numpy(zero_copy_only=False),
-        codes=base.column("code").to_numpy(zero_copy_only=False),
+        exporters=base.column("exporter"),
+        codes=base.column("code"),
         base_pct=before * 100,
         exempt_lists=exempt_lists,
         lines=lines,
     )
     demand, substitution = _elasticity_columns(
-        base.column("hs6").to_pylist(), [*scenario.by_product, *elasticities]
+        base.column("hs6"), [*scenario.by_product, *elasticities]
     )
     table = pa.table(
         {

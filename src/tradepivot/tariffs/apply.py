@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from tradepivot.tariffs.measures import ExemptLookup, Measure, exempt_share
 
@@ -28,8 +29,8 @@ def additional_duties(
     day: dt.date,
     *,
     market: str,
-    exporters: npt.NDArray[np.str_] | list[str],
-    codes: npt.NDArray[np.str_] | list[str],
+    exporters: pa.Array | pa.ChunkedArray | list[str],
+    codes: pa.Array | pa.ChunkedArray | list[str],
     base_pct: FloatArray,
     exempt_lists: ExemptLookup | None = None,
     lines: Callable[[str], list[str]] | None = None,
@@ -40,8 +41,8 @@ def additional_duties(
     national lines under a code, for exemption lists (default: the code itself).
     """
     exempt_lists = exempt_lists or {}
-    exp_values, exp_index = np.unique(np.asarray(exporters, dtype=str), return_inverse=True)
-    code_values, code_index = np.unique(np.asarray(codes, dtype=str), return_inverse=True)
+    exp_values, exp_index = _encode(exporters)
+    code_values, code_index = _encode(codes)
     base = np.asarray(base_pct, dtype=np.float64)
     n = len(base)
     active_in_force = sorted(
@@ -61,13 +62,23 @@ def additional_duties(
     covered: dict[str, npt.NDArray[np.bool_]] = {}
     for m in active_in_force:
         by_exporter = np.array([m.covers_exporter(str(e)) for e in exp_values], dtype=bool)
-        by_code = np.array([m.covers_product(str(c)) for c in code_values], dtype=bool)
-        active = by_exporter[exp_index] & by_code[code_index]
-        share = np.ones(len(code_values))
-        if m.exempt_list:
-            name = m.exempt_list
-            share = np.array([not_exempt(name, str(c)) for c in code_values])
-        rate = np.full(n, m.rate_pct)
+        rows = by_exporter[exp_index]
+        if not rows.any():  # most country rates reach none of the rows
+            covered[m.id] = rows
+            contributions[m.id] = np.zeros(n)
+            continue
+        # Products and exemptions only for the codes this measure's exporters trade.
+        present = np.zeros(len(code_values), dtype=bool)
+        present[code_index[rows]] = True
+        by_code = np.zeros(len(code_values), dtype=bool)
+        share = np.zeros(len(code_values))
+        for k in np.flatnonzero(present):
+            code = str(code_values[k])
+            if m.covers_product(code):
+                by_code[k] = True
+                share[k] = not_exempt(m.exempt_list, code) if m.exempt_list else 1.0
+        active = rows & by_code[code_index]
+        rate: FloatArray | float = m.rate_pct
         if m.mode == "floor":
             rate = np.maximum(0.0, m.rate_pct - base)
         covered[m.id] = active  # displacement and replacement ignore exemptions, as stack()
@@ -85,3 +96,19 @@ def additional_duties(
         if m.mode == "replace":
             total = np.where(covered[m.id], m.rate_pct, total)
     return total
+
+
+def _encode(
+    values: pa.Array | pa.ChunkedArray | list[str],
+) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """Distinct values and each row's index into them (Arrow's hash encoding: np.unique on
+    strings sorts, 20x slower on a market's 200,000 rows)."""
+    array = (
+        values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(values, pa.string())
+    )
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = array.dictionary_encode()
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False).astype(
+        np.intp
+    )

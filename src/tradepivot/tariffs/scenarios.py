@@ -135,6 +135,17 @@ class Scenario:
         }
 
 
+class _TextDates(yaml.SafeLoader):
+    """PyYAML's safe loader with dates left as text, so pydantic validates them (an impossible
+    date such as 2025-13-01 is then reported with its line instead of crashing the loader)."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 # ---------------------------------------------------------------------- line numbers
 def _node_at(node: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | None:
     """The YAML node a pydantic error location points to (the deepest one that exists)."""
@@ -166,7 +177,7 @@ def parse_scenario(text: str, path: str, ref: Reference) -> Scenario:
     """Validate a scenario document; raises :class:`SourceFileError` naming line and field."""
     try:
         root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextDates)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -182,8 +193,9 @@ def parse_scenario(text: str, path: str, ref: Reference) -> Scenario:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [p for p in err["loc"] if isinstance(p, str | int)]
-        # Model-level checks report the measure itself; strip pydantic's union branch names.
-        loc = [p for p in loc if p not in ("str", "int", "date")]
+        # `list[str | int]` items carry pydantic's union branch name last: drop it.
+        while len(loc) > 1 and isinstance(loc[-2], int) and loc[-1] in ("str", "int"):
+            loc.pop()
         raise SourceFileError(
             path,
             _message(err),
@@ -273,7 +285,8 @@ def _message(err: Mapping[str, Any]) -> str:
     if err["type"] == "extra_forbidden":
         return "unknown key (a typo?)"
     if err["type"] == "missing":
-        return "required key is missing"
+        key = err["loc"][-1] if err["loc"] else "?"
+        return f"required key {key!r} is missing"
     if "input" in err and err["type"] not in ("model_type",):
         value = err["input"]
         if not isinstance(value, Mapping | list):

@@ -80,6 +80,15 @@ def status(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
         )
         for gap in d["gaps"]:
             console.print(f"  [yellow]gap[/yellow] {gap['text']}")
+    for t in report["tariff_schedules"]:
+        rows = ", ".join(f"{k} {v:,}" for k, v in t["rows"].items())
+        console.print(
+            f"[bold]{t['id']}[/bold] (tariff schedule, {t['market']}): {t['title']}. "
+            f"Source: {t['source']}. Terms: {t['terms']}. Rows: {rows}. "
+            f"Dated measures: {t['measures_file']}."
+        )
+        for gap in t["gaps"]:
+            console.print(f"  [yellow]gap[/yellow] {gap}")
     console.print(
         f"[dim]Your warehouse: {report['warehouse']} ({report['warehouse_state']}).[/dim]"
     )
