@@ -44,16 +44,6 @@ __all__ = [
 CASES = ("central", "low", "high")
 
 
-def _merge(target: Provenance, source: Provenance) -> None:
-    for dataset in source.datasets:
-        if all(d["id"] != dataset["id"] for d in target.datasets):
-            target.datasets.append(dataset)
-    for gap in source.gaps:
-        if gap not in target.gaps:
-            target.gaps.append(gap)
-    target.note(*source.notes)
-
-
 def national_pattern(
     wh: Warehouse, exporter: str, scope: ProductScope
 ) -> tuple[pa.Table, Provenance]:
@@ -207,7 +197,7 @@ def assess_exposure(
         if loaded.cluster is not None:
             scope = loaded.cluster.scope
             pattern, pattern_prov = national_pattern(wh, exporter_iso, scope)
-            _merge(provenance, pattern_prov)
+            provenance.merge(pattern_prov)
             loaded = expand(
                 loaded,
                 pattern,
@@ -228,14 +218,14 @@ def assess_exposure(
         exporter_iso = ref.iso3(exporter)
         scope = ref.product_scope(hs=hs, sector=sector)
         pattern, pattern_prov = national_pattern(wh, exporter_iso, scope)
-        _merge(provenance, pattern_prov)
+        provenance.merge(pattern_prov)
         holdings = pattern.select(["hs6", "market", "value_usd"])
         name = f"{ref.name(exporter_iso)}, {scope.label.lower()}"
     simulation = None
     if scenario is not None:
         loaded_scenario = load_scenario(scenario, ref)
         simulation = run_simulation(wh, loaded_scenario, scope=scope)
-        _merge(provenance, simulation.provenance)
+        provenance.merge(simulation.provenance)
         rates = _loss_rates(simulation, exporter_iso)
         market = loaded_scenario.market
         codes = holdings.column("hs6").to_pylist()

@@ -58,7 +58,7 @@ def pivot_brief(
     provenance = Provenance()
 
     exposure = bilateral_flows(wh, exp.iso3, away.iso3, sector=sector, hs=hs, top=10)
-    _merge(provenance, exposure.provenance)
+    provenance.merge(exposure.provenance)
     world = flow_source(wh, exporter=exp.iso3)
     scope = ref.product_scope(hs=hs, sector=sector, edition=world.edition)
     destinations = _destinations(
@@ -84,7 +84,7 @@ def pivot_brief(
         by="product",
         detail_markets=5,
     )
-    _merge(provenance, ranked.provenance)
+    provenance.merge(ranked.provenance)
     markets = ranked.tables["markets"]
     top_markets = markets.slice(0, top)
     products = ranked.rows.slice(0, 25)
@@ -140,16 +140,6 @@ def pivot_brief(
 
 def _section(sections: list[Section], title: str) -> Section:
     return next(s for s in sections if s.title == title)
-
-
-def _merge(target: Provenance, source: Provenance) -> None:
-    for dataset in source.datasets:
-        if all(d["id"] != dataset["id"] for d in target.datasets):
-            target.datasets.append(dataset)
-    for gap in source.gaps:
-        if gap not in target.gaps:
-            target.gaps.append(gap)
-    target.note(*source.notes)
 
 
 def _destinations(

@@ -27,16 +27,6 @@ from tradepivot.services.report import Provenance
 __all__ = ["shock_sections"]
 
 
-def _merge(target: Provenance, source: Provenance) -> None:
-    for dataset in source.datasets:
-        if all(d["id"] != dataset["id"] for d in target.datasets):
-            target.datasets.append(dataset)
-    for gap in source.gaps:
-        if gap not in target.gaps:
-            target.gaps.append(gap)
-    target.note(*source.notes)
-
-
 def _inr(value: float, inr: dict[str, Any] | None) -> str | None:
     return f"INR {money(value, inr)} crore" if inr else None
 
@@ -69,7 +59,7 @@ def shock_sections(
         hs=hs,
         scenario=scenario,
     )
-    _merge(provenance, exposure.provenance)
+    provenance.merge(exposure.provenance)
     holdings = exposure.holdings
     total = float(pc.sum(holdings.column("value_usd")).as_py() or 0.0)
     inr = currency_info(ref, "INR", "2024") if exposure.exporter == "IND" else None

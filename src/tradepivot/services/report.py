@@ -63,6 +63,16 @@ class Provenance:
             if text and text not in self.notes:
                 self.notes.append(text)
 
+    def merge(self, other: Provenance) -> None:
+        """Take in another result's datasets, gaps and notes (each once)."""
+        for dataset in other.datasets:
+            if all(d["id"] != dataset["id"] for d in self.datasets):
+                self.datasets.append(dataset)
+        for gap in other.gaps:
+            if gap not in self.gaps:
+                self.gaps.append(gap)
+        self.note(*other.notes)
+
 
 @dataclass
 class Report:
