@@ -25,6 +25,7 @@ from collections.abc import Sequence
 __all__ = [
     "DataGapError",
     "DataSourceError",
+    "InfeasibleScheduleError",
     "InputError",
     "SourceFileError",
     "TradepivotError",
@@ -173,3 +174,22 @@ class UnsupportedOperationError(TradepivotError):
     """Raised when the chosen engine cannot run an operation."""
 
     http_status = 501
+
+
+class InfeasibleScheduleError(InputError):
+    """Raised when an event's fixed meetings or resources cannot all hold at once.
+
+    Names the constraint and the participants involved, so an organiser knows what to change.
+    """
+
+    http_status = 409
+
+    def __init__(
+        self, constraint: str, participants: Sequence[str], detail: str, *, hint: str | None = None
+    ) -> None:
+        self.constraint = constraint
+        self.participants = list(participants)
+        who = ", ".join(self.participants) if self.participants else "no participant in particular"
+        super().__init__(
+            f"Infeasible schedule ({constraint}): {detail} [participants: {who}]", hint=hint
+        )

@@ -1,0 +1,1 @@
+"""B2B matchmaking: events as data, explainable scores, an optimising scheduler, agendas."""

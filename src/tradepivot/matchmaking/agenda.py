@@ -1,0 +1,999 @@
+"""Agendas for participants and grids for organisers: HTML, PDF, iCalendar, XLSX and CSV.
+
+A participant's agenda lists their meetings in their own time zone and, when it differs, in
+the event's (``07:30 MSK / 10:00 IST``), with the counterpart, table, interpreter and why the
+two were matched, plus the slots still free. The organiser's grid shows every venue as slots
+by tables, with table and interpreter use per slot. Every output is deterministic: the same
+input gives the same bytes (PDF creation date and iCalendar DTSTAMP are fixed, not "now").
+
+HTML pages are self-contained (inline CSS, no script, a CSP that forbids any request) and
+escape every text. PDFs embed DejaVu Sans (shipped in ``reports/fonts``), so Cyrillic names
+print; the font is read from the package, never from the system.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from statistics import fmean, median
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jinja2
+
+from tradepivot import __version__
+from tradepivot.errors import InputError
+from tradepivot.matchmaking.model import (
+    SIDES,
+    Event,
+    Interpreter,
+    Meeting,
+    Participant,
+    Slot,
+    Table,
+    Venue,
+)
+
+__all__ = [
+    "AgendaData",
+    "AgendaRow",
+    "FreeSlot",
+    "GridCell",
+    "GridData",
+    "GridRow",
+    "VenueGrid",
+    "agenda_html",
+    "agenda_ics",
+    "agenda_pdf",
+    "grid_html",
+    "grid_xlsx",
+    "meetings_csv",
+    "organiser_grid",
+    "participant_agenda",
+    "statistics",
+]
+
+TOOL = f"tradepivot {__version__}"
+FONT_FAMILY = "DejaVuSans"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+SHORT_NAME = 24  # characters of an organisation's name in a grid cell
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # creation date of a PDF with no slot at all
+NO_DELEGATION = "(none)"
+CSV_COLUMNS = (
+    "slot",
+    "date",
+    "start",
+    "end",
+    "timezone",
+    "venue",
+    "table",
+    "a",
+    "a_organisation",
+    "a_country",
+    "b",
+    "b_organisation",
+    "b_country",
+    "interpreter",
+    "interpreter_name",
+    "score",
+    "locked",
+    "published",
+)
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Legal forms dropped from names in grid cells ("Sharma Exports Pvt Ltd" -> "Sharma Exports").
+_LEGAL_FORM = re.compile(
+    r"(?<!\w)(private limited|pvt\.? ?ltd\.?|ltd\.?|limited|llp|llc|inc\.?|gmbh|pjsc|jsc|"
+    r"ooo|ооо|пао|зао|оао|ао)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+# --- participant agenda ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One meeting of the participant, its times in their zone and in the event's."""
+
+    meeting: Meeting
+    slot: str
+    start: dt.datetime  # participant's time zone
+    end: dt.datetime
+    event_start: dt.datetime  # event's time zone
+    event_end: dt.datetime
+    venue: str  # venue name
+    venue_timezone: str  # IANA name of the venue (the zone of DTSTART in the .ics)
+    table: str
+    counterpart: Participant
+    interpreter: str | None  # interpreter's name
+    explanation: str  # why we matched ("" when none was given)
+    start_label: str  # "07:30 MSK / 10:00 IST", or "10:00 IST" in one zone
+    end_label: str
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    """A time window the participant can attend and has no meeting in (all venues merged)."""
+
+    slots: tuple[str, ...]
+    start: dt.datetime  # participant's time zone
+    end: dt.datetime
+    event_start: dt.datetime
+    event_end: dt.datetime
+    venues: tuple[str, ...]  # venue names
+    start_label: str
+    end_label: str
+
+
+@dataclass(frozen=True)
+class AgendaData:
+    """Everything a participant's agenda shows, in any format."""
+
+    event_name: str
+    event_timezone: str
+    participant: Participant
+    timezone: str  # the participant's (IANA)
+    two_zones: bool  # whether times are shown in both zones
+    rows: tuple[AgendaRow, ...]  # by start
+    free: tuple[FreeSlot, ...]  # by start
+
+    @property
+    def zone_note(self) -> str:
+        """``Times in MSK (Europe/Moscow), then in the event's time zone IST (Asia/Kolkata).``"""
+        local = _zone_label(self.timezone, self._reference())
+        if not self.two_zones:
+            return f"Times in {local}."
+        event = _zone_label(self.event_timezone, self._reference())
+        return f"Times in {local}, then in the event's time zone {event}."
+
+    def _reference(self) -> dt.datetime:
+        return _first_start(self) or EPOCH
+
+
+def participant_agenda(
+    event: Event,
+    meetings: Sequence[Meeting],
+    participant_id: str,
+    explanations: Mapping[tuple[str, str], str] | None = None,
+) -> AgendaData:
+    """The agenda of ``participant_id``: their meetings and free slots, in both time zones.
+
+    ``explanations`` maps a pair ``(a, b)`` (either order) to why the two were matched.
+    Raises :class:`InputError` for an unknown participant (with close matches as the hint)
+    or a meeting that names an unknown slot, table, participant or interpreter.
+    """
+    participant = event.participants.get(participant_id)
+    if participant is None:
+        raise InputError(
+            f"Unknown participant {participant_id!r} in event {event.name!r}.",
+            hint=_participant_hint(event, participant_id),
+        )
+    _check(event, meetings)
+    own = _zone(participant.timezone, f"time zone of participant {participant.id!r}")
+    home = _zone(event.timezone, f"time zone of event {event.name!r}")
+    slots = {s.id: s for s in event.slots}
+    interpreters = {i.id: i for i in event.interpreters}
+    notes = explanations or {}
+    mine = sorted(
+        (m for m in meetings if participant_id in m.pair),
+        key=lambda m: (slots[m.slot].start, m.slot, m.table),
+    )
+    times = [(slots[m.slot].start, slots[m.slot].end) for m in mine]
+    free_slots = [
+        s
+        for s in event.slots
+        if (participant.available is None or s.id in participant.available)
+        and not any(s.start < end and start < s.end for start, end in times)
+    ]
+    shown = [*(slots[m.slot] for m in mine), *free_slots]
+    two = participant.timezone != event.timezone and any(
+        _differs(s.start.astimezone(own), s.start.astimezone(home)) for s in shown
+    )
+    rows = []
+    for meeting in mine:
+        slot = slots[meeting.slot]
+        venue = _venue(event, slot.venue)
+        other = meeting.b if meeting.a == participant_id else meeting.a
+        interpreter = interpreters[meeting.interpreter] if meeting.interpreter else None
+        rows.append(
+            AgendaRow(
+                meeting=meeting,
+                slot=slot.id,
+                start=slot.start.astimezone(own),
+                end=slot.end.astimezone(own),
+                event_start=slot.start.astimezone(home),
+                event_end=slot.end.astimezone(home),
+                venue=venue.name,
+                venue_timezone=venue.timezone or event.timezone,
+                table=meeting.table,
+                counterpart=event.participants[other],
+                interpreter=interpreter.name if interpreter else None,
+                explanation=notes.get(meeting.pair, notes.get((meeting.b, meeting.a), "")),
+                start_label=_label(slot.start, own, home, two),
+                end_label=_label(slot.end, own, home, two),
+            )
+        )
+    return AgendaData(
+        event_name=event.name,
+        event_timezone=event.timezone,
+        participant=participant,
+        timezone=participant.timezone,
+        two_zones=two,
+        rows=tuple(rows),
+        free=_free(event, free_slots, own, home, two),
+    )
+
+
+def agenda_html(data: AgendaData) -> str:
+    """The agenda as one self-contained, printable HTML page (no script, no request)."""
+    entries: list[tuple[str, AgendaRow | FreeSlot]] = [
+        *(("meeting", row) for row in data.rows),
+        *(("free", free) for free in data.free),
+    ]
+    entries.sort(key=lambda e: (e[1].start, e[0] == "free"))
+    days: dict[str, list[tuple[str, AgendaRow | FreeSlot]]] = {}
+    for kind, entry in entries:
+        days.setdefault(_day(entry.start), []).append((kind, entry))
+    return (
+        _environment()
+        .get_template("agenda.html.j2")
+        .render(
+            data=data,
+            days=list(days.items()),
+            interpreted=sum(1 for r in data.rows if r.interpreter),
+            tool=TOOL,
+            language_names=_languages,
+        )
+    )
+
+
+def agenda_pdf(data: AgendaData, *, created: dt.datetime | None = None) -> bytes:
+    """The agenda as an A4 PDF (DejaVu Sans embedded): same input, same bytes.
+
+    ``created`` is the PDF's creation date; by default the start of the first slot shown.
+    """
+    from fpdf import FPDF, FontFace
+    from fpdf.enums import XPos, YPos
+
+    class _Agenda(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT_FAMILY, size=7.5)
+            self.set_text_color(110)
+            self.cell(
+                0,
+                5,
+                f"{data.event_name} — {data.participant.organisation} — {TOOL} — "
+                f"page {self.page_no()}/{{nb}}",
+                align="C",
+            )
+
+    pdf = _Agenda(orientation="portrait", unit="mm", format="A4")
+    pdf.set_creation_date(created or _first_start(data) or EPOCH)
+    pdf.set_title(f"Agenda: {data.participant.organisation} — {data.event_name}")
+    pdf.set_author(data.event_name)
+    pdf.set_creator(TOOL)
+    pdf.set_subject(f"Meetings of {data.participant.organisation}")
+    pdf.set_lang("en")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=18)
+    for style, name in FONT_FILES.items():
+        with resources.as_file(_fonts().joinpath(name)) as path:
+            pdf.add_font(FONT_FAMILY, style, str(path))
+    pdf.add_page()
+
+    def para(height: float, text: str) -> None:
+        pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf.set_font(FONT_FAMILY, "B", 15)
+    para(7, data.event_name)
+    pdf.set_font(FONT_FAMILY, "B", 12)
+    para(6.5, f"Agenda for {data.participant.organisation}")
+    pdf.set_font(FONT_FAMILY, size=9)
+    pdf.set_text_color(70)
+    for line in _participant_lines(data.participant):
+        para(4.8, line)
+    para(4.8, data.zone_note)
+    pdf.set_text_color(0)
+    pdf.ln(3)
+
+    if data.rows:
+        pdf.set_font(FONT_FAMILY, size=8)
+        with pdf.table(
+            col_widths=(30, 28, 50, 24, 48),
+            text_align="LEFT",
+            v_align="TOP",
+            line_height=4,
+            padding=1.2,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 243)),
+        ) as table:
+            heading = table.row()
+            for title in ("Time", "Where", "Counterpart", "Interpreter", "Why we matched"):
+                heading.cell(title)
+            for row in data.rows:
+                cells = table.row()
+                cells.cell(_pdf_time(row, data.two_zones))
+                cells.cell(f"{row.venue}\nTable {row.table}")
+                cells.cell(_counterpart_text(row.counterpart))
+                cells.cell(row.interpreter or "—")
+                cells.cell(row.explanation or "—")
+    else:
+        pdf.set_font(FONT_FAMILY, size=10)
+        para(5, "No meetings scheduled.")
+
+    pdf.ln(4)
+    pdf.set_font(FONT_FAMILY, "B", 10)
+    para(5.5, "Free slots")
+    pdf.set_font(FONT_FAMILY, size=8.5)
+    if data.free:
+        for free in data.free:
+            spans = " / ".join(_spans(free, data.two_zones))
+            para(4.5, f"{_short_day(free.start)}  {spans}  ({', '.join(free.venues)})")
+    else:
+        para(4.5, "None.")
+    return bytes(pdf.output())
+
+
+def agenda_ics(data: AgendaData, *, stamp: dt.datetime | None = None) -> bytes:
+    """The meetings as an iCalendar file: one VEVENT each, in the venue's time zone.
+
+    DTSTART/DTEND carry a TZID with its VTIMEZONE; UIDs are stable
+    (``{event}-{a}-{b}-{slot}@tradepivot``) so a re-published agenda updates the same
+    entries; DTSTAMP is ``stamp`` (UTC), or the meeting's start when not given.
+    """
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//tradepivot//agenda {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{data.event_name}: {data.participant.organisation}")
+    event_slug = _slug(data.event_name)
+    for row in data.rows:
+        zone = _zone(row.venue_timezone, f"time zone of venue {row.venue!r}")
+        meeting = row.meeting
+        vevent = VEvent()
+        vevent.add("uid", f"{event_slug}-{meeting.a}-{meeting.b}-{meeting.slot}@tradepivot")
+        vevent.add("dtstamp", (stamp or row.start).astimezone(dt.UTC))
+        vevent.add("dtstart", row.start.astimezone(zone))
+        vevent.add("dtend", row.end.astimezone(zone))
+        vevent.add("summary", f"Meeting: {row.counterpart.organisation}")
+        vevent.add("location", f"{row.venue}, table {row.table}")
+        vevent.add("description", _ics_description(row, data.two_zones))
+        vevent.add("status", "CONFIRMED" if meeting.published or meeting.locked else "TENTATIVE")
+        vevent.add("transp", "OPAQUE")
+        calendar.add_component(vevent)
+    if data.rows:
+        first = min(r.start for r in data.rows).date()
+        last = max(r.end for r in data.rows).date()
+        calendar.add_missing_timezones(
+            first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 2, 1, 1)
+        )
+        # add_missing_timezones walks a set: put the VTIMEZONEs in a fixed order.
+        zones = sorted(
+            (c for c in calendar.subcomponents if c.name == "VTIMEZONE"),
+            key=lambda c: str(c["TZID"]),
+        )
+        others = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+        calendar.subcomponents[:] = [*zones, *others]
+    return bytes(calendar.to_ical())
+
+
+# --- organiser grid --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One meeting in the grid: the two organisations (short and full) and the interpreter."""
+
+    meeting: Meeting
+    a: str  # short organisation names
+    b: str
+    a_full: str
+    b_full: str
+    interpreter: str | None  # name
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One slot of a venue: a cell per table (``None`` = free) and what the slot uses."""
+
+    slot: Slot
+    start: dt.datetime  # event's time zone
+    end: dt.datetime
+    label: str  # "Mon 2 Mar 10:00–10:30 IST"
+    cells: tuple[GridCell | None, ...]  # aligned with VenueGrid.tables
+    closed: frozenset[str]  # table ids that cannot be used in this slot
+    tables_used: int
+    tables_available: int
+    interpreters_busy: tuple[str, ...]  # names
+    interpreters_free: tuple[str, ...]  # names: could work here, busy nowhere at that time
+
+
+@dataclass(frozen=True)
+class VenueGrid:
+    venue: Venue
+    tables: tuple[Table, ...]
+    rows: tuple[GridRow, ...]
+
+
+@dataclass(frozen=True)
+class GridData:
+    """The organiser's view: per venue, slots by tables."""
+
+    event_name: str
+    timezone: str  # the event's
+    venues: tuple[VenueGrid, ...]
+    meetings: int
+    interpreted: int
+
+
+def organiser_grid(event: Event, meetings: Sequence[Meeting]) -> GridData:
+    """Slots by tables for every venue, with table and interpreter use per slot.
+
+    Raises :class:`InputError` when a meeting names something unknown or two meetings
+    share a table in a slot.
+    """
+    _check(event, meetings)
+    home = _zone(event.timezone, f"time zone of event {event.name!r}")
+    interpreters = {i.id: i for i in event.interpreters}
+    slots = {s.id: s for s in event.slots}
+    by_place: dict[tuple[str, str], Meeting] = {}
+    for meeting in meetings:
+        key = (meeting.slot, meeting.table)
+        if key in by_place:
+            raise InputError(
+                f"Two meetings at table {meeting.table!r} in slot {meeting.slot!r}: "
+                f"{'/'.join(by_place[key].pair)} and {'/'.join(meeting.pair)}."
+            )
+        by_place[key] = meeting
+    venue_ids = list(dict.fromkeys([*event.venues, *(s.venue for s in event.slots)]))
+    grids = []
+    for venue_id in venue_ids:
+        tables = tuple(t for t in event.tables if t.venue == venue_id)
+        venue_slots = [s for s in event.slots if s.venue == venue_id]
+        if not venue_slots and not tables:
+            continue
+        rows = []
+        for slot in venue_slots:
+            cells = tuple(_grid_cell(event, by_place.get((slot.id, t.id))) for t in tables)
+            closed = frozenset(t.id for t in tables if slot.id in t.unavailable)
+            here = [m for m in meetings if m.slot == slot.id]
+            busy_ids = sorted({m.interpreter for m in here if m.interpreter})
+            elsewhere = {
+                m.interpreter for m in meetings if m.interpreter and _overlap(slots[m.slot], slot)
+            }
+            free = [
+                i.name for i in event.interpreters if _can_work(i, slot) and i.id not in elsewhere
+            ]
+            rows.append(
+                GridRow(
+                    slot=slot,
+                    start=slot.start.astimezone(home),
+                    end=slot.end.astimezone(home),
+                    label=f"{_short_day(slot.start.astimezone(home))} "
+                    f"{_span(slot.start.astimezone(home), slot.end.astimezone(home))}",
+                    cells=cells,
+                    closed=closed,
+                    tables_used=len({m.table for m in here}),
+                    tables_available=len(tables) - len(closed),
+                    interpreters_busy=tuple(
+                        interpreters[i].name if i in interpreters else i for i in busy_ids
+                    ),
+                    interpreters_free=tuple(free),
+                )
+            )
+        grids.append(VenueGrid(_venue(event, venue_id), tables, tuple(rows)))
+    return GridData(
+        event_name=event.name,
+        timezone=event.timezone,
+        venues=tuple(grids),
+        meetings=len(meetings),
+        interpreted=sum(1 for m in meetings if m.interpreter),
+    )
+
+
+def grid_html(grid: GridData) -> str:
+    """The grid as one self-contained, printable HTML page (A4 landscape)."""
+    return (
+        _environment()
+        .get_template("grid.html.j2")
+        .render(grid=grid, tool=TOOL, zone=_zone_label(grid.timezone, _grid_reference(grid)))
+    )
+
+
+def grid_xlsx(grid: GridData, path: Path | str) -> None:
+    """The grid as an XLSX workbook: one sheet per venue, slots by tables plus use columns."""
+    import xlsxwriter
+
+    output = Path(path)
+
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp))
+        try:
+            book.set_properties({"title": f"{grid.event_name}: meeting grid", "comments": TOOL})
+            head = book.add_format({"bold": True, "bg_color": "#E6ECF3", "border": 1})
+            wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+            grey = book.add_format({"bg_color": "#EEEEEE", "font_color": "#777777", "border": 1})
+            names: set[str] = set()
+            for venue_grid in grid.venues:
+                sheet = book.add_worksheet(_sheet_name(venue_grid.venue.name, names))
+                titles = [
+                    "Slot",
+                    f"Time ({grid.timezone})",
+                    *(f"Table {t.id}" for t in venue_grid.tables),
+                    "Tables used",
+                    "Tables available",
+                    "Interpreters busy",
+                    "Interpreters free",
+                ]
+                sheet.write_row(0, 0, titles, head)
+                sheet.freeze_panes(1, 2)
+                sheet.set_column(0, 0, 10)
+                sheet.set_column(1, 1, 24)
+                sheet.set_column(2, 1 + len(venue_grid.tables), 28)
+                sheet.set_column(2 + len(venue_grid.tables), len(titles) - 1, 18)
+                for r, row in enumerate(venue_grid.rows, start=1):
+                    sheet.write_string(r, 0, row.slot.id, wrap)
+                    sheet.write_string(r, 1, row.label, wrap)
+                    for c, (table, cell) in enumerate(
+                        zip(venue_grid.tables, row.cells, strict=True), start=2
+                    ):
+                        if cell is not None:
+                            sheet.write_string(r, c, _cell_text(cell, full=True), wrap)
+                        elif table.id in row.closed:
+                            sheet.write_string(r, c, "closed", grey)
+                        else:
+                            sheet.write_blank(r, c, None, wrap)
+                    c = 2 + len(venue_grid.tables)
+                    sheet.write_number(r, c, row.tables_used, wrap)
+                    sheet.write_number(r, c + 1, row.tables_available, wrap)
+                    sheet.write_string(r, c + 2, ", ".join(row.interpreters_busy), wrap)
+                    sheet.write_string(r, c + 3, ", ".join(row.interpreters_free), wrap)
+        finally:
+            book.close()
+
+    _atomic(output, write)
+
+
+def meetings_csv(event: Event, meetings: Sequence[Meeting], path: Path | str) -> None:
+    """All meetings as CSV (UTF-8), by slot then table; times in the event's time zone."""
+    _check(event, meetings)
+    home = _zone(event.timezone, f"time zone of event {event.name!r}")
+    slots = {s.id: s for s in event.slots}
+    interpreters = {i.id: i for i in event.interpreters}
+    ordered = sorted(meetings, key=lambda m: (slots[m.slot].start, m.slot, m.table, m.pair))
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(CSV_COLUMNS)
+            for m in ordered:
+                slot = slots[m.slot]
+                start, end = slot.start.astimezone(home), slot.end.astimezone(home)
+                a, b = event.participants[m.a], event.participants[m.b]
+                interpreter = interpreters[m.interpreter] if m.interpreter else None
+                writer.writerow(
+                    [
+                        slot.id,
+                        start.date().isoformat(),
+                        f"{start:%H:%M}",
+                        f"{end:%H:%M}",
+                        event.timezone,
+                        _venue(event, slot.venue).name,
+                        m.table,
+                        a.id,
+                        a.organisation,
+                        a.country,
+                        b.id,
+                        b.organisation,
+                        b.country,
+                        m.interpreter or "",
+                        interpreter.name if interpreter else "",
+                        f"{m.score:.6g}",
+                        "true" if m.locked else "false",
+                        "true" if m.published else "false",
+                    ]
+                )
+
+    _atomic(Path(path), write)
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+def statistics(
+    event: Event,
+    meetings: Sequence[Meeting],
+    must_pairs: AbstractSet[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """Counts that say how good a schedule is (a JSON-ready dict; the CLI prints it).
+
+    ``must_pairs`` are the pairs that must meet (either order); by default the event's
+    ``must`` preferences. Keys: ``meetings``, ``interpreted_meetings``, ``participants``,
+    ``meetings_per_participant`` (id -> count), ``overall``, ``by_side`` and
+    ``by_delegation`` (each ``participants/min/median/max/mean``), ``must_meets``
+    (``requested/satisfied/share/unsatisfied``), ``zero_meetings``, ``tables_per_slot`` and
+    ``interpreters_per_slot`` (``slot/venue/start/used|busy/available`` per slot).
+    """
+    _check(event, meetings)
+    home = _zone(event.timezone, f"time zone of event {event.name!r}")
+    counts: Counter[str] = Counter()
+    for m in meetings:
+        counts[m.a] += 1
+        counts[m.b] += 1
+    per = {pid: counts[pid] for pid in sorted(event.participants)}
+    people = [event.participants[pid] for pid in sorted(event.participants)]
+    by_side = {
+        side: _summary([per[p.id] for p in people if p.side == side])
+        for side in SIDES
+        if any(p.side == side for p in people)
+    }
+    delegations = sorted({p.delegation or NO_DELEGATION for p in people})
+    by_delegation = {
+        d: _summary([per[p.id] for p in people if (p.delegation or NO_DELEGATION) == d])
+        for d in delegations
+    }
+    if must_pairs is None:
+        must_pairs = {(p.source, p.target) for p in event.preferences if p.level == "must"}
+    wanted = sorted({_ordered(a, b) for a, b in must_pairs if a != b})
+    held = {_ordered(m.a, m.b) for m in meetings}
+    unsatisfied = [list(pair) for pair in wanted if pair not in held]
+    satisfied = len(wanted) - len(unsatisfied)
+    tables_per_slot = []
+    interpreters_per_slot = []
+    for slot in event.slots:
+        here = [m for m in meetings if m.slot == slot.id]
+        place = {
+            "slot": slot.id,
+            "venue": slot.venue,
+            "start": slot.start.astimezone(home).isoformat(),
+        }
+        tables = [t for t in event.tables if t.venue == slot.venue]
+        tables_per_slot.append(
+            place
+            | {
+                "used": len({m.table for m in here}),
+                "available": sum(1 for t in tables if slot.id not in t.unavailable),
+            }
+        )
+        interpreters_per_slot.append(
+            place
+            | {
+                "busy": len({m.interpreter for m in here if m.interpreter}),
+                "available": sum(1 for i in event.interpreters if _can_work(i, slot)),
+            }
+        )
+    return {
+        "event": event.name,
+        "meetings": len(meetings),
+        "interpreted_meetings": sum(1 for m in meetings if m.interpreter),
+        "participants": len(people),
+        "meetings_per_participant": per,
+        "overall": _summary(list(per.values())),
+        "by_side": by_side,
+        "by_delegation": by_delegation,
+        "must_meets": {
+            "requested": len(wanted),
+            "satisfied": satisfied,
+            "share": satisfied / len(wanted) if wanted else None,
+            "unsatisfied": unsatisfied,
+        },
+        "zero_meetings": [pid for pid, n in per.items() if n == 0],
+        "tables_per_slot": tables_per_slot,
+        "interpreters_per_slot": interpreters_per_slot,
+    }
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _check(event: Event, meetings: Iterable[Meeting]) -> None:
+    """Every meeting names a known slot, participant, table (at the slot's venue), interpreter."""
+    slots = {s.id: s for s in event.slots}
+    tables = {(t.venue, t.id) for t in event.tables}
+    interpreters = {i.id for i in event.interpreters}
+    for m in meetings:
+        where = f"Meeting {m.a}/{m.b} in slot {m.slot!r}"
+        for pid in m.pair:
+            if pid not in event.participants:
+                raise InputError(
+                    f"{where} names unknown participant {pid!r}.",
+                    hint=_participant_hint(event, pid),
+                )
+        slot = slots.get(m.slot)
+        if slot is None:
+            raise InputError(f"{where} names an unknown slot.", hint=_hint(m.slot, slots))
+        if (slot.venue, m.table) not in tables:
+            here = [t.id for t in event.tables if t.venue == slot.venue]
+            raise InputError(
+                f"{where} names table {m.table!r}, which venue {slot.venue!r} does not have.",
+                hint=_hint(m.table, here),
+            )
+        if m.interpreter is not None and m.interpreter not in interpreters:
+            raise InputError(
+                f"{where} names unknown interpreter {m.interpreter!r}.",
+                hint=_hint(m.interpreter, interpreters),
+            )
+
+
+def _participant_hint(event: Event, query: str) -> str | None:
+    """Close participant ids, and ids of organisations whose name is close to ``query``."""
+    ids = sorted(event.participants)
+    found = difflib.get_close_matches(query, ids, n=3, cutoff=0.6)
+    names = {p.organisation.casefold(): p.id for p in event.participants.values()}
+    for name in difflib.get_close_matches(query.casefold(), sorted(names), n=3, cutoff=0.6):
+        if names[name] not in found:
+            found.append(names[name])
+    if not found:
+        return None
+    shown = [f"{pid} ({event.participants[pid].organisation})" for pid in found]
+    return "Did you mean: " + ", ".join(shown) + "?"
+
+
+def _hint(query: str, known: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(query, sorted(known), n=3, cutoff=0.6)
+    return "Did you mean: " + ", ".join(found) + "?" if found else None
+
+
+def _zone(name: str, what: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise InputError(
+            f"Unknown {what}: {name!r}.", hint="Use an IANA name such as Asia/Kolkata."
+        ) from error
+
+
+def _venue(event: Event, venue_id: str) -> Venue:
+    return event.venues.get(venue_id) or Venue(venue_id, venue_id, "", event.timezone)
+
+
+def _overlap(a: Slot, b: Slot) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _can_work(interpreter: Interpreter, slot: Slot) -> bool:
+    return (interpreter.available is None or slot.id in interpreter.available) and (
+        interpreter.venue is None or interpreter.venue == slot.venue
+    )
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _summary(values: list[int]) -> dict[str, Any]:
+    if not values:
+        return {"participants": 0, "min": None, "median": None, "max": None, "mean": None}
+    return {
+        "participants": len(values),
+        "min": min(values),
+        "median": float(median(values)),
+        "max": max(values),
+        "mean": round(fmean(values), 3),
+    }
+
+
+def _free(
+    event: Event, slots: Sequence[Slot], own: ZoneInfo, home: ZoneInfo, two: bool
+) -> tuple[FreeSlot, ...]:
+    """Free slots merged by time window (parallel slots at several venues are one window)."""
+    windows: dict[tuple[dt.datetime, dt.datetime], list[Slot]] = defaultdict(list)
+    for slot in slots:
+        windows[(slot.start, slot.end)].append(slot)
+    return tuple(
+        FreeSlot(
+            slots=tuple(s.id for s in group),
+            start=start.astimezone(own),
+            end=end.astimezone(own),
+            event_start=start.astimezone(home),
+            event_end=end.astimezone(home),
+            venues=tuple(dict.fromkeys(_venue(event, s.venue).name for s in group)),
+            start_label=_label(start, own, home, two),
+            end_label=_label(end, own, home, two),
+        )
+        for (start, end), group in sorted(windows.items(), key=lambda w: w[0])
+    )
+
+
+def _abbreviation(moment: dt.datetime) -> str:
+    """The zone's abbreviation (IST, MSK); ``UTC+04`` where tzdata has only a number."""
+    name = moment.strftime("%Z")
+    return f"UTC{name}" if name[:1] in "+-" else name
+
+
+def _clock(moment: dt.datetime) -> str:
+    return f"{moment:%H:%M} {_abbreviation(moment)}"
+
+
+def _differs(a: dt.datetime, b: dt.datetime) -> bool:
+    return a.utcoffset() != b.utcoffset() or _abbreviation(a) != _abbreviation(b)
+
+
+def _label(moment: dt.datetime, own: ZoneInfo, home: ZoneInfo, two: bool) -> str:
+    """``07:30 MSK / 10:00 IST``: own zone first; the event's day is added when it differs."""
+    local = moment.astimezone(own)
+    if not two:
+        return _clock(local)
+    event = moment.astimezone(home)
+    day = f" ({_short_day(event)})" if event.date() != local.date() else ""
+    return f"{_clock(local)} / {_clock(event)}{day}"
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    return f"{start:%H:%M}–{end:%H:%M} {_abbreviation(start)}"
+
+
+def _day(moment: dt.datetime) -> str:
+    return f"{_DAYS[moment.weekday()]}, {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _short_day(moment: dt.datetime) -> str:
+    return f"{_DAYS[moment.weekday()][:3]} {moment.day} {_MONTHS[moment.month - 1][:3]}"
+
+
+def _zone_label(name: str, moment: dt.datetime) -> str:
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return name
+    return f"{_abbreviation(moment.astimezone(zone))} ({name})"
+
+
+def _first_start(data: AgendaData) -> dt.datetime | None:
+    starts = [r.start for r in data.rows] + [f.start for f in data.free]
+    return min(starts) if starts else None
+
+
+def _grid_reference(grid: GridData) -> dt.datetime:
+    starts = [row.start for v in grid.venues for row in v.rows]
+    return min(starts) if starts else EPOCH
+
+
+def _languages(codes: Iterable[str]) -> str:
+    return ", ".join(codes)
+
+
+def _participant_lines(participant: Participant) -> list[str]:
+    place = ", ".join(x for x in (participant.city, participant.country) if x)
+    lines = [f"{participant.id} · {place}" if place else participant.id]
+    if participant.contact or participant.email:
+        lines.append(" · ".join(x for x in (participant.contact, participant.email) if x))
+    return lines
+
+
+def _counterpart_text(p: Participant) -> str:
+    lines = [p.organisation, " · ".join(x for x in (p.country, p.city) if x)]
+    if p.contact:
+        lines.append(p.contact)
+    lines.append(f"Languages: {_languages(p.languages) or '—'}")
+    return "\n".join(line for line in lines if line)
+
+
+def _spans(row: AgendaRow | FreeSlot, two: bool) -> list[str]:
+    """``["07:30–08:00 MSK", "10:00–10:30 IST"]`` (the event's with its day when it differs)."""
+    spans = [_span(row.start, row.end)]
+    if two:
+        event = _span(row.event_start, row.event_end)
+        if row.event_start.date() != row.start.date():
+            event += f" ({_short_day(row.event_start)})"
+        spans.append(event)
+    return spans
+
+
+def _pdf_time(row: AgendaRow, two: bool) -> str:
+    return "\n".join([_short_day(row.start), *_spans(row, two)])
+
+
+def _ics_description(row: AgendaRow, two: bool) -> str:
+    p = row.counterpart
+    lines = [
+        f"Counterpart: {p.organisation} ({p.country})",
+        *([f"Contact: {p.contact}"] if p.contact else []),
+        f"Languages: {_languages(p.languages) or '-'}",
+        f"Interpreter: {row.interpreter or 'none'}",
+        f"Venue: {row.venue}, table {row.table}",
+        f"Time: {_short_day(row.start)} {' / '.join(_spans(row, two))}",
+    ]
+    if row.explanation:
+        lines.append(f"Why we matched: {row.explanation}")
+    return "\n".join(lines)
+
+
+def _short(name: str, size: int = SHORT_NAME) -> str:
+    """A short form of an organisation's name for a grid cell (legal form dropped, cut)."""
+    text = re.sub(r"\s+", " ", _LEGAL_FORM.sub("", name)).strip(" ,.-")
+    text = text or name.strip()
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _grid_cell(event: Event, meeting: Meeting | None) -> GridCell | None:
+    if meeting is None:
+        return None
+    a, b = event.participants[meeting.a], event.participants[meeting.b]
+    names = {i.id: i.name for i in event.interpreters}
+    interpreter = meeting.interpreter
+    return GridCell(
+        meeting=meeting,
+        a=_short(a.organisation),
+        b=_short(b.organisation),
+        a_full=a.organisation,
+        b_full=b.organisation,
+        interpreter=names.get(interpreter, interpreter) if interpreter else None,
+    )
+
+
+def _cell_text(cell: GridCell, *, full: bool = False) -> str:
+    a, b = (cell.a_full, cell.b_full) if full else (cell.a, cell.b)
+    text = f"{a}\n{b}"
+    return text + (f"\nInterpreter: {cell.interpreter}" if cell.interpreter else "")
+
+
+def _slug(text: str) -> str:
+    """ASCII letters and digits joined by ``-`` (accents dropped): ``India–Russia`` -> ``india-russia``."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-") or "event"
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'") or "venue"
+    candidate, n = base[:31], 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{base[: 31 - len(str(n)) - 1]} {n}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _atomic(output: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside ``output``, then rename: never half a file."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(output)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fonts() -> Traversable:
+    return resources.files("tradepivot.reports").joinpath("fonts")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("tradepivot.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

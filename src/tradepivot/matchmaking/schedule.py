@@ -1,0 +1,1308 @@
+"""Meeting schedules with OR-Tools CP-SAT, seeded by a greedy solution.
+
+The model, in the order it is built (read it like the constraint list of DESIGN.md section 6):
+
+- **Candidates.** Scored pairs that nobody vetoed, pruned to each participant's best
+  ``candidates_per_participant`` (a pair stays if it is among the best of either side),
+  plus every must-meet and every fixed meeting. ``x[p, s] = 1`` when pair p meets in slot s,
+  created only for slots both can attend and, when the pair shares no language, where an
+  eligible interpreter is available.
+- **Hard constraints.** Each pair meets at most once; a participant has at most one meeting
+  in a slot, and none in two slots that overlap or that are too close for the travel between
+  their venues; at most as many meetings in a slot as the venue has tables; an interpreter
+  serves one meeting per slot (``y[p, s, i]`` chooses who); meeting caps; fixed meetings
+  (locked, or published and kept) stay in their slot.
+- **Objective**, lexicographic. First: total score (must-meets carry a bonus) + a fairness
+  term (each delegation member earns ``fairness_weight`` per meeting up to a floor: the
+  most its candidates, availability and caps allow, at most ``fairness_floor``). Then,
+  keeping that value: the fewest idle slots between a participant's first and last meeting
+  of a day. Idle gaps come second because no useful bound exists for them and a meeting
+  gained is worth more than a gap closed; they are reported beside the objective.
+- **Bound and gap.** CP-SAT's best objective bound (from its LP relaxation and search) is
+  reported with the gap. The solver runs with ``interleave_search`` and a deterministic time
+  limit, so the same event, scores, seed and limit give the same schedule.
+
+Tables and interpreters are assigned to meetings after solving (any free table of the slot's
+venue; locked meetings keep theirs). :func:`greedy` is also a baseline in benchmarks/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+
+from tradepivot.errors import InfeasibleScheduleError
+from tradepivot.matchmaking.model import Event, Interpreter, Meeting, Participant, Schedule, Slot
+
+__all__ = [
+    "Candidate",
+    "Instance",
+    "ScheduleOptions",
+    "build_instance",
+    "evaluate",
+    "greedy",
+    "idle_slots",
+    "solve",
+]
+
+SCALE = 10  # scores are given to one decimal; CP-SAT needs integers
+
+
+@dataclass(frozen=True)
+class ScheduleOptions:
+    """Knobs of the scheduling model (defaults suit a one-day forum)."""
+
+    time_limit: float = 60.0  # CP-SAT deterministic time (about seconds on this machine)
+    seed: int = 1
+    workers: int = 2
+    candidates_per_participant: int = 24
+    must_bonus: float = 50.0  # added to a must-meet pair's score
+    fairness_floor: int = 4  # meetings every delegation member should reach if possible
+    fairness_weight: float = 40.0  # per meeting up to the floor
+    compact: bool = True  # then minimise idle gaps without losing any of the objective
+    compact_share: float = 0.3  # share of the time limit spent on that second stage
+    min_score: float = 1.0  # pairs scoring below are not candidates (unless must or fixed)
+    exact_limit: int = 40_000  # pair x slot variables up to which one exact model is solved
+    neighbourhood_extra: int = 400  # unscheduled pairs offered to each two-slot re-solve
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair that may meet: its weight and the slots it may use."""
+
+    a: str
+    b: str
+    score: float
+    must: bool
+    needs_interpreter: bool
+    slots: tuple[str, ...]
+    interpreters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slot -> ids
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.a, self.b)
+
+    @property
+    def weight(self) -> int:
+        return round(self.score * SCALE)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything the solver and the greedy read, derived once from an event and scores."""
+
+    event: Event
+    candidates: tuple[Candidate, ...]
+    fixed: Mapping[tuple[str, str], Meeting]  # pair -> the meeting that must stay
+    capacity: Mapping[str, int]  # slot -> usable tables
+    conflicts: Mapping[str, tuple[tuple[str, str], ...]]  # participant -> slot pairs it cannot join
+    floors: Mapping[str, int]  # delegation members -> fairness floor
+    options: ScheduleOptions
+    notes: tuple[str, ...] = ()
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _can_attend(p: Participant, slot: Slot) -> bool:
+    return p.available is None or slot.id in p.available
+
+
+def _shared_language(a: Participant, b: Participant) -> bool:
+    return bool(set(a.languages) & set(b.languages))
+
+
+def _eligible(
+    interpreters: Sequence[Interpreter], a: Participant, b: Participant, slot: Slot
+) -> tuple[str, ...]:
+    """Interpreters who can serve a meeting of ``a`` and ``b`` in ``slot``."""
+    la, lb = frozenset(a.languages), frozenset(b.languages)
+    return tuple(
+        i.id
+        for i in interpreters
+        if (i.venue is None or i.venue == slot.venue)
+        and (i.available is None or slot.id in i.available)
+        and i.covers(la, lb)
+    )
+
+
+class _Eligibility:
+    """Memoised :func:`_eligible` by (languages, languages, slot): pairs repeat language sets."""
+
+    def __init__(self, interpreters: Sequence[Interpreter]) -> None:
+        self._interpreters = interpreters
+        self._memo: dict[tuple[frozenset[str], frozenset[str], str], tuple[str, ...]] = {}
+
+    def __call__(self, a: Participant, b: Participant, slot: Slot) -> tuple[str, ...]:
+        key = (frozenset(a.languages), frozenset(b.languages), slot.id)
+        if key not in self._memo:
+            self._memo[key] = _eligible(self._interpreters, a, b, slot)
+        return self._memo[key]
+
+
+def _slot_conflicts(event: Event) -> list[tuple[str, str]]:
+    """Slot pairs nobody can attend both of: overlapping, or too close for the travel."""
+    out = []
+    slots = event.slots
+    for i, s in enumerate(slots):
+        for t in slots[i + 1 :]:
+            first, second = (s, t) if s.start <= t.start else (t, s)
+            gap = (second.start - first.end).total_seconds() / 60
+            if gap < 0 or gap < event.travel(first.venue, second.venue):
+                out.append((s.id, t.id))
+    return out
+
+
+def _capacity(event: Event) -> dict[str, int]:
+    return {
+        slot.id: sum(
+            1 for t in event.tables if t.venue == slot.venue and slot.id not in t.unavailable
+        )
+        for slot in event.slots
+    }
+
+
+def build_instance(
+    event: Event,
+    scores: Mapping[tuple[str, str], float],
+    options: ScheduleOptions = ScheduleOptions(),
+    fixed: Iterable[Meeting] = (),
+) -> Instance:
+    """Candidates, capacities and conflicts; raises :class:`InfeasibleScheduleError` when
+    the fixed meetings cannot hold (naming the constraint and the participants)."""
+    people = event.participants
+    vetoes = {_pair(p.source, p.target) for p in event.preferences if p.level == "no"}
+    musts = {_pair(p.source, p.target) for p in event.preferences if p.level == "must"}
+    fixed_by_pair = {m.pair: m for m in fixed}
+    notes: list[str] = []
+    _check_fixed(event, fixed_by_pair.values())
+
+    # Pruning: keep a pair when it is among the best of either side.
+    by_person: dict[str, list[tuple[float, tuple[str, str]]]] = defaultdict(list)
+    for pair, score in scores.items():
+        pair = _pair(*pair)
+        if pair in vetoes or pair[0] not in people or pair[1] not in people:
+            continue
+        if score < options.min_score and pair not in musts:
+            continue
+        by_person[pair[0]].append((score, pair))
+        by_person[pair[1]].append((score, pair))
+    keep: set[tuple[str, str]] = set(musts - vetoes) | set(fixed_by_pair)
+    for items in by_person.values():
+        items.sort(key=lambda item: (-item[0], item[1]))
+        keep.update(pair for _, pair in items[: options.candidates_per_participant])
+
+    eligible_for = _Eligibility(event.interpreters)
+    candidates = []
+    unschedulable_musts = []
+    for pair in sorted(keep):
+        a, b = people.get(pair[0]), people.get(pair[1])
+        if a is None or b is None:
+            continue
+        needs = not _shared_language(a, b)
+        usable: list[str] = []
+        eligible: dict[str, tuple[str, ...]] = {}
+        for slot in event.slots:
+            if not (_can_attend(a, slot) and _can_attend(b, slot)):
+                continue
+            if needs:
+                ids = eligible_for(a, b, slot)
+                if not ids:
+                    continue
+                eligible[slot.id] = ids
+            usable.append(slot.id)
+        fixed_meeting = fixed_by_pair.get(pair)
+        if fixed_meeting is not None:
+            usable = [fixed_meeting.slot]
+            if needs and fixed_meeting.interpreter:
+                eligible = {fixed_meeting.slot: (fixed_meeting.interpreter,)}
+        if not usable:
+            if pair in musts:
+                unschedulable_musts.append(pair)
+            continue
+        score = float(scores.get(pair, scores.get((pair[1], pair[0]), 0.0)))
+        must = pair in musts
+        candidates.append(
+            Candidate(
+                a=pair[0],
+                b=pair[1],
+                score=score + (options.must_bonus if must else 0.0),
+                must=must,
+                needs_interpreter=needs,
+                slots=tuple(usable),
+                interpreters=eligible,
+            )
+        )
+    for first_id, second_id in unschedulable_musts:
+        notes.append(
+            f"Must-meet {first_id}-{second_id} cannot be scheduled: no common available slot"
+            + (
+                " with an interpreter for their languages"
+                if not _shared_language(people[first_id], people[second_id])
+                else ""
+            )
+            + "."
+        )
+
+    conflicts_all = _slot_conflicts(event)
+    conflicts = {pid: tuple(conflicts_all) for pid in people} if conflicts_all else {}
+    floors = _floors(event, candidates, options)
+    return Instance(
+        event=event,
+        candidates=tuple(candidates),
+        fixed=fixed_by_pair,
+        capacity=_capacity(event),
+        conflicts=conflicts,
+        floors=floors,
+        options=options,
+        notes=tuple(notes),
+    )
+
+
+def _floors(
+    event: Event, candidates: Sequence[Candidate], options: ScheduleOptions
+) -> dict[str, int]:
+    """The fairness floor of each delegation member: what its candidates, slots and cap allow."""
+    count: dict[str, int] = defaultdict(int)
+    for c in candidates:
+        count[c.a] += 1
+        count[c.b] += 1
+    floors = {}
+    for p in event.participants.values():
+        if not p.delegation:
+            continue
+        slots = sum(1 for s in event.slots if _can_attend(p, s))
+        limit = min(options.fairness_floor, count.get(p.id, 0), slots)
+        if p.max_meetings is not None:
+            limit = min(limit, p.max_meetings)
+        if limit > 0:
+            floors[p.id] = limit
+    return floors
+
+
+def _check_fixed(event: Event, fixed: Iterable[Meeting]) -> None:
+    """Fixed meetings must respect availability, languages, tables and each other."""
+    people = event.participants
+    slots = {s.id: s for s in event.slots}
+    tables = {t.id: t for t in event.tables}
+    interpreters = {i.id: i for i in event.interpreters}
+    busy: dict[tuple[str, str], Meeting] = {}
+    seated: dict[tuple[str, str], Meeting] = {}
+    for m in fixed:
+        for pid in (m.a, m.b):
+            if pid not in people:
+                raise InfeasibleScheduleError(
+                    "fixed meeting", [m.a, m.b], f"participant {pid} is not registered"
+                )
+        slot = slots.get(m.slot)
+        if slot is None:
+            raise InfeasibleScheduleError(
+                "fixed meeting", [m.a, m.b], f"slot {m.slot} does not exist"
+            )
+        for pid in (m.a, m.b):
+            if not _can_attend(people[pid], slot):
+                raise InfeasibleScheduleError(
+                    "availability",
+                    [m.a, m.b],
+                    f"the fixed meeting in slot {m.slot} is outside {pid}'s availability",
+                    hint="Unlock the meeting or change the participant's availability.",
+                )
+            clash = busy.get((pid, m.slot))
+            if clash is not None:
+                raise InfeasibleScheduleError(
+                    "one meeting per participant per slot",
+                    sorted({m.a, m.b, clash.a, clash.b}),
+                    f"{pid} has two fixed meetings in slot {m.slot}",
+                )
+            busy[(pid, m.slot)] = m
+        a, b = people[m.a], people[m.b]
+        if not _shared_language(a, b):
+            options = _eligible(event.interpreters, a, b, slot)
+            if m.interpreter and m.interpreter not in options:
+                raise InfeasibleScheduleError(
+                    "interpreter",
+                    [m.a, m.b],
+                    f"interpreter {m.interpreter} cannot serve {'/'.join(a.languages)} - "
+                    f"{'/'.join(b.languages)} in slot {m.slot}",
+                )
+            if not options:
+                raise InfeasibleScheduleError(
+                    "interpreter",
+                    [m.a, m.b],
+                    f"they share no language ({'/'.join(a.languages)} vs {'/'.join(b.languages)}) "
+                    f"and no interpreter for that pair is available in slot {m.slot}",
+                    hint="Add an interpreter for these languages or move the meeting.",
+                )
+        if m.locked and m.table:
+            table = tables.get(m.table)
+            if table is None or table.venue != slot.venue or slot.id in table.unavailable:
+                raise InfeasibleScheduleError(
+                    "tables", [m.a, m.b], f"table {m.table} cannot be used in slot {m.slot}"
+                )
+            clash = seated.get((m.table, m.slot))
+            if clash is not None:
+                raise InfeasibleScheduleError(
+                    "tables",
+                    sorted({m.a, m.b, clash.a, clash.b}),
+                    f"two locked meetings at table {m.table} in slot {m.slot}",
+                )
+            seated[(m.table, m.slot)] = m
+        if m.interpreter and m.interpreter not in interpreters:
+            raise InfeasibleScheduleError(
+                "interpreter", [m.a, m.b], f"interpreter {m.interpreter} does not exist"
+            )
+    capacity = _capacity(event)
+    per_slot: dict[str, list[Meeting]] = defaultdict(list)
+    for m in busy.values():
+        per_slot[m.slot].append(m)
+    for slot_id, items in per_slot.items():
+        meetings = {x.pair: x for x in items}
+        if len(meetings) > capacity.get(slot_id, 0):
+            who = sorted({p for x in meetings.values() for p in x.pair})
+            raise InfeasibleScheduleError(
+                "tables",
+                who,
+                f"{len(meetings)} fixed meetings in slot {slot_id} but {capacity.get(slot_id, 0)} tables",
+            )
+
+
+# ---------------------------------------------------------------------------- greedy
+def greedy(
+    instance: Instance, only: set[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """Best pairs first, each into its earliest feasible slot: pair -> (slot, interpreter).
+
+    Fixed meetings are placed first. Respects every hard constraint of the model. With
+    ``only`` (a chosen set of pairs), the pairs with the fewest usable slots go first: the
+    set is meant to be placed whole, and the flexible ones fit around the rest.
+    """
+    event = instance.event
+    people = event.participants
+    order = {s.id: n for n, s in enumerate(event.slots)}
+    conflicts = defaultdict(set)
+    for pid, pairs in instance.conflicts.items():
+        for s, t in pairs:
+            conflicts[(pid, s)].add(t)
+            conflicts[(pid, t)].add(s)
+    busy: set[tuple[str, str]] = set()
+    used_tables: dict[str, int] = defaultdict(int)
+    used_interpreters: set[tuple[str, str]] = set()
+    meetings: dict[str, int] = defaultdict(int)
+    out: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+    def free(pid: str, slot: str) -> bool:
+        if (pid, slot) in busy:
+            return False
+        return not any((pid, t) in busy for t in conflicts.get((pid, slot), ()))
+
+    def place(c: Candidate, slot: str) -> bool:
+        if used_tables[slot] >= instance.capacity.get(slot, 0):
+            return False
+        if not (free(c.a, slot) and free(c.b, slot)):
+            return False
+        interpreter = None
+        if c.needs_interpreter:
+            interpreter = next(
+                (i for i in c.interpreters.get(slot, ()) if (i, slot) not in used_interpreters),
+                None,
+            )
+            if interpreter is None:
+                return False
+            used_interpreters.add((interpreter, slot))
+        busy.update({(c.a, slot), (c.b, slot)})
+        used_tables[slot] += 1
+        meetings[c.a] += 1
+        meetings[c.b] += 1
+        out[c.pair] = (slot, interpreter)
+        return True
+
+    def capped(pid: str) -> bool:
+        cap = people[pid].max_meetings
+        return cap is not None and meetings[pid] >= cap
+
+    fixed = [c for c in instance.candidates if c.pair in instance.fixed]
+    rest = [
+        c
+        for c in instance.candidates
+        if c.pair not in instance.fixed and (only is None or c.pair in only)
+    ]
+    for c in fixed:
+        place(c, c.slots[0])
+    if only is None:
+        rest.sort(key=lambda c: (-c.weight, c.pair))
+    else:
+        rest.sort(key=lambda c: (len(c.slots), -c.weight, c.pair))
+    for c in rest:
+        if capped(c.a) or capped(c.b):
+            continue
+        for slot in sorted(c.slots, key=order.__getitem__):
+            if place(c, slot):
+                break
+    return out
+
+
+# ---------------------------------------------------------------------------- CP-SAT
+def solve(
+    event: Event,
+    scores: Mapping[tuple[str, str], float],
+    options: ScheduleOptions = ScheduleOptions(),
+    fixed: Iterable[Meeting] = (),
+) -> Schedule:
+    """The schedule maximising score + fairness - idle gaps (see the module docstring).
+
+    Small events (up to ``options.exact_limit`` pair x slot variables) are solved as one
+    model, which CP-SAT proves optimal. Larger ones are solved in two steps: *which* pairs
+    meet (a model over pairs only, whose relaxation bounds the whole problem), then *when*
+    (the full model over the chosen pairs), then any table still free is filled greedily.
+    """
+    started = time.perf_counter()
+    instance = build_instance(event, scores, options, fixed)
+    classes = {slot.id: _Classes(event.interpreters, slot) for slot in event.slots}
+    size = sum(len(c.slots) for c in instance.candidates)
+    notes = list(instance.notes)
+    hint = greedy(instance)
+    if size <= options.exact_limit:
+        result = _slot_model(instance, instance.candidates, classes, hint, options.time_limit)
+        bound = result.bound
+        status = result.status
+        chosen, groups = result.chosen, result.groups
+    else:
+        flow = _select_flow(instance)
+        if flow is not None:
+            selected, bound = flow
+            select_status = "FLOW"
+        else:
+            selected, bound, select_status = _select(instance, hint, options.time_limit * 0.3)
+        placed = greedy(instance, only=selected)
+        restricted = {p: v for p, v in hint.items() if p in selected}
+        if evaluate(instance, _as_meetings(placed)) < evaluate(instance, _as_meetings(restricted)):
+            placed = restricted
+        chosen = {pair: slot for pair, (slot, _) in placed.items()}
+        groups = {
+            (pair, slot): g
+            for pair, (slot, i) in placed.items()
+            if i is not None and (g := classes[slot].of(i)) is not None
+        }
+        first = len(chosen)
+        rounds, stopped = _improve(
+            instance, chosen, groups, classes, options.time_limit / 4, options.time_limit
+        )
+        if stopped:
+            notes.append(
+                "The search hit the wall-clock limit before its deterministic budget: a rerun "
+                "may differ. Raise --time-limit for a reproducible result."
+            )
+        added = _fill(instance, chosen, groups, classes)
+        status = f"{select_status}/LNS"
+        notes.append(
+            f"Solved in two steps ({size:,} pair x slot variables): {len(selected):,} pairs "
+            f"chosen, {first:,} placed greedily, improved over {rounds} rounds of slot-pair "
+            f"re-optimisation, {added:,} more added in free seats; the bound is the "
+            "pair-selection relaxation's. Idle gaps are counted, not minimised, at this size."
+        )
+    interpreters = _name_interpreters(instance, chosen, groups, classes)
+    meetings = _seat(instance, chosen, interpreters)
+    objective = evaluate(instance, meetings)
+    return Schedule(
+        meetings=meetings,
+        objective=objective,
+        bound=max(bound, objective) if bound is not None else None,
+        idle_slots=idle_slots(event, meetings),
+        status=status,
+        seconds=time.perf_counter() - started,
+        seed=options.seed,
+        notes=tuple(notes),
+    )
+
+
+def _as_meetings(placed: Mapping[tuple[str, str], tuple[str, str | None]]) -> list[Meeting]:
+    return [Meeting(a, b, slot, "", i) for (a, b), (slot, i) in placed.items()]
+
+
+def evaluate(instance: Instance, meetings: Iterable[Meeting]) -> float:
+    """The objective of any schedule: score (with the must-meet bonus) + fairness.
+
+    Computed from the meetings alone, so the solver, the greedy and the baselines compare
+    alike against the same bound. Idle gaps are counted apart (:func:`idle_slots`).
+    """
+    options = instance.options
+    weights = {c.pair: c.score for c in instance.candidates}
+    total = 0.0
+    count: dict[str, int] = defaultdict(int)
+    for m in meetings:
+        total += weights.get(m.pair, 0.0)
+        for pid in m.pair:
+            count[pid] += 1
+    for pid, floor in instance.floors.items():
+        total += options.fairness_weight * min(floor, count.get(pid, 0))
+    return total
+
+
+def idle_slots(event: Event, meetings: Iterable[Meeting]) -> int:
+    """Slots with no meeting between a participant's first and last meeting of a day."""
+    busy: dict[str, set[str]] = defaultdict(set)
+    for m in meetings:
+        busy[m.a].add(m.slot)
+        busy[m.b].add(m.slot)
+    days: dict[dt.date, list[str]] = defaultdict(list)
+    for slot in event.slots:
+        days[slot.start.date()].append(slot.id)
+    idle = 0
+    for taken in busy.values():
+        for ids in days.values():
+            marks = [sid in taken for sid in ids]
+            if sum(marks) >= 2:
+                first = marks.index(True)
+                last = len(marks) - 1 - marks[::-1].index(True)
+                idle += sum(1 for k in range(first, last) if not marks[k])
+    return idle
+
+
+@dataclass
+class _Result:
+    chosen: dict[tuple[str, str], str]
+    groups: dict[tuple[tuple[str, str], str], int]
+    bound: float | None
+    status: str
+
+
+def _solver(options: ScheduleOptions, limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = options.seed
+    params.num_workers = options.workers
+    params.interleave_search = True  # the same result for the same seed, whatever the timing
+    params.max_deterministic_time = max(limit, 0.5)
+    params.max_time_in_seconds = max(limit, 0.5) * 4  # a wall-clock safety net
+    return solver
+
+
+def _slot_model(
+    instance: Instance,
+    candidates: Sequence[Candidate],
+    classes: Mapping[str, _Classes],
+    hint: Mapping[tuple[str, str], tuple[str, str | None]],
+    limit: float,
+) -> _Result:
+    """The full model (pairs x slots) over ``candidates``."""
+    event = instance.event
+    options = instance.options
+    model = cp_model.CpModel()
+    x: dict[tuple[tuple[str, str], str], cp_model.IntVar] = {}
+    y: dict[tuple[tuple[str, str], str, int], cp_model.IntVar] = {}
+    by_person_slot: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+    by_slot: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    # Interpreters with the same languages, venue and availability are interchangeable: the
+    # model counts them per class and slot, and names them after solving.
+    by_class: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_person: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    objective: list[cp_model.LinearExprT] = []
+
+    for c in candidates:
+        pair_vars = []
+        for slot in c.slots:
+            var = model.new_bool_var(f"x_{c.a}_{c.b}_{slot}")
+            x[(c.pair, slot)] = var
+            pair_vars.append(var)
+            by_person_slot[(c.a, slot)].append(var)
+            by_person_slot[(c.b, slot)].append(var)
+            by_slot[slot].append(var)
+            by_person[c.a].append(var)
+            by_person[c.b].append(var)
+            objective.append(c.weight * var)
+            if c.needs_interpreter:
+                groups = classes[slot].groups(c.interpreters.get(slot, ()))
+                if len(groups) == 1:  # one kind of interpreter fits: no choice to make
+                    by_class[(slot, groups[0])].append(var)
+                else:
+                    choices = []
+                    for g in groups:
+                        choice = model.new_bool_var(f"y_{c.a}_{c.b}_{slot}_{g}")
+                        y[(c.pair, slot, g)] = choice
+                        by_class[(slot, g)].append(choice)
+                        choices.append(choice)
+                    model.add(sum(choices) == var)
+        if c.pair in instance.fixed:
+            model.add(sum(pair_vars) == 1)
+        else:
+            model.add_at_most_one(pair_vars)
+
+    for vars_ in by_person_slot.values():
+        if len(vars_) > 1:
+            model.add_at_most_one(vars_)
+    for pid, pairs in instance.conflicts.items():
+        for s, t in pairs:
+            both = by_person_slot.get((pid, s), []) + by_person_slot.get((pid, t), [])
+            if len(both) > 1:
+                model.add_at_most_one(both)
+    for slot, vars_ in by_slot.items():
+        model.add(sum(vars_) <= instance.capacity.get(slot, 0))
+    for (slot, g), vars_ in by_class.items():
+        model.add(sum(vars_) <= classes[slot].size(g))
+    for pid, vars_ in by_person.items():
+        cap = event.participants[pid].max_meetings
+        if cap is not None:
+            model.add(sum(vars_) <= cap)
+
+    # Fairness: reward each delegation member's meetings up to its floor.
+    fairness_weight = round(options.fairness_weight * SCALE)
+    hinted: dict[str, int] = defaultdict(int)
+    in_model = {c.pair for c in candidates}
+    for pair, _ in hint.items():
+        if pair in in_model:
+            hinted[pair[0]] += 1
+            hinted[pair[1]] += 1
+    floor_vars = []
+    for pid, floor in instance.floors.items():
+        reached = model.new_int_var(0, floor, f"floor_{pid}")
+        model.add(reached <= sum(by_person.get(pid, [])))
+        objective.append(fairness_weight * reached)
+        model.add_hint(reached, min(floor, hinted[pid]))  # a complete hint starts the search
+        floor_vars.append(reached)
+
+    primary = sum(objective)
+    model.maximize(primary)
+    for (pair, slot), var in x.items():
+        placed = hint.get(pair)
+        model.add_hint(var, 1 if placed is not None and placed[0] == slot else 0)
+    for (pair, slot, g), var in y.items():
+        placed = hint.get(pair)
+        used = placed is not None and placed[0] == slot and placed[1] is not None
+        named = placed[1] if placed is not None else None
+        model.add_hint(var, 1 if used and classes[slot].of(named or "") == g else 0)
+
+    first = limit * (1 - options.compact_share) if options.compact else limit
+    solver = _solver(options, first)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise InfeasibleScheduleError(
+            "model",
+            [],
+            f"CP-SAT found no schedule ({solver.status_name(status)})",
+            hint="Check fixed meetings, tables and interpreters.",
+        )
+    bound = solver.best_objective_bound / SCALE
+    name = solver.status_name(status)
+    if options.compact:
+        # Second stage: keep the objective reached, minimise idle gaps (lexicographic).
+        best = round(solver.objective_value)
+        x_values = {key: solver.boolean_value(var) for key, var in x.items()}
+        y_values = {key: solver.boolean_value(var) for key, var in y.items()}
+        floor_values = [(var, solver.value(var)) for var in floor_vars]
+        busy_now = {(pid, slot): True for (pair, slot), v in x_values.items() if v for pid in pair}
+        model.add(primary >= best)
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        idle_terms = _idle_terms(model, event, by_person_slot, busy_now)
+        for x_key, x_var in x.items():
+            model.add_hint(x_var, x_values[x_key])
+        for y_key, y_var in y.items():
+            model.add_hint(y_var, y_values[y_key])
+        for floor_var, value in floor_values:
+            model.add_hint(floor_var, value)
+        model.minimize(sum(idle_terms))
+        second = _solver(options, limit - first)
+        status2 = second.solve(model)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solver = second
+            name = f"{name}+{second.status_name(status2)}"
+    return _Result(
+        chosen={pair: slot for (pair, slot), var in x.items() if solver.boolean_value(var)},
+        groups={(pair, slot): g for (pair, slot, g), var in y.items() if solver.boolean_value(var)},
+        bound=bound,
+        status=name,
+    )
+
+
+def _select(
+    instance: Instance, hint: Mapping[tuple[str, str], tuple[str, str | None]], limit: float
+) -> tuple[set[tuple[str, str]], float, str]:
+    """Which pairs meet, ignoring when: a relaxation of the full model (its bound bounds it).
+
+    Each participant meets at most as often as its cap and its usable slots allow, the
+    meetings fit the tables of all slots, interpreted meetings fit the interpreters' slots,
+    and fixed pairs are in. Idle gaps cannot be negative, so leaving them out keeps a bound.
+    """
+    event = instance.event
+    options = instance.options
+    model = cp_model.CpModel()
+    z = {c.pair: model.new_bool_var(f"z_{c.a}_{c.b}") for c in instance.candidates}
+    by_person: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    interpreted = []
+    for c in instance.candidates:
+        by_person[c.a].append(z[c.pair])
+        by_person[c.b].append(z[c.pair])
+        if c.needs_interpreter:
+            interpreted.append(z[c.pair])
+        if c.pair in instance.fixed:
+            model.add(z[c.pair] == 1)
+    for pid, vars_ in by_person.items():
+        p = event.participants[pid]
+        usable = _usable_slots(instance, pid)
+        limit_u = usable if p.max_meetings is None else min(usable, p.max_meetings)
+        model.add(sum(vars_) <= limit_u)
+    model.add(sum(z.values()) <= sum(instance.capacity.values()))
+    interpreter_slots = sum(
+        1
+        for i in event.interpreters
+        for slot in event.slots
+        if (i.available is None or slot.id in i.available) and (i.venue in (None, slot.venue))
+    )
+    if interpreted:
+        model.add(sum(interpreted) <= interpreter_slots)
+    objective: list[cp_model.LinearExprT] = [c.weight * z[c.pair] for c in instance.candidates]
+    fairness_weight = round(options.fairness_weight * SCALE)
+    hinted: dict[str, int] = defaultdict(int)
+    for pair in hint:
+        hinted[pair[0]] += 1
+        hinted[pair[1]] += 1
+    for pid, floor in instance.floors.items():
+        reached = model.new_int_var(0, floor, f"floor_{pid}")
+        model.add(reached <= sum(by_person.get(pid, [])))
+        objective.append(fairness_weight * reached)
+        model.add_hint(reached, min(floor, hinted[pid]))
+    model.maximize(sum(objective))
+    for pair, var in z.items():
+        model.add_hint(var, 1 if pair in hint else 0)
+    solver = _solver(options, limit)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise InfeasibleScheduleError(
+            "model", [], f"CP-SAT found no pair selection ({solver.status_name(status)})"
+        )
+    selected = {pair for pair, var in z.items() if solver.boolean_value(var)}
+    return selected, solver.best_objective_bound / SCALE, solver.status_name(status)
+
+
+def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | None:
+    """Pair selection as a min-cost flow, with a Lagrangian price on interpretation.
+
+    When every candidate pair has exactly one exporter, the selection relaxation of
+    :func:`_select` is a bipartite b-matching with a cardinality limit: exporters on the
+    left, everyone else on the right, each with its meeting limit (the first ``floor``
+    meetings of a delegation member earn the fairness reward: a concave gain a flow
+    handles exactly). The one side constraint, interpreted meetings within the
+    interpreters' slots, is priced by ``lam`` per interpreted meeting: for every
+    ``lam >= 0`` the flow optimum plus ``lam`` x the interpreter slots bounds the
+    relaxation, so the smallest such value is the bound; the selection is the best one
+    that respects the interpreter limit. Returns None when the candidates are not
+    bipartite (the CP-SAT selection is used then).
+    """
+    event = instance.event
+    people = event.participants
+    left = {pid for pid, p in people.items() if p.side == "exporter"}
+    if any((c.a in left) == (c.b in left) for c in instance.candidates):
+        return None
+    options = instance.options
+    limit = {
+        pid: (
+            _usable_slots(instance, pid)
+            if people[pid].max_meetings is None
+            else min(_usable_slots(instance, pid), people[pid].max_meetings or 0)
+        )
+        for pid in people
+    }
+    total = sum(instance.capacity.values())
+    interpreter_slots = sum(
+        1
+        for i in event.interpreters
+        for slot in event.slots
+        if (i.available is None or slot.id in i.available) and (i.venue in (None, slot.venue))
+    )
+    fixed_pairs = set(instance.fixed)
+    big = 10**9
+
+    def run(lam: float) -> tuple[set[tuple[str, str]], float, int]:
+        """Selection and its Lagrangian value at price ``lam`` (in score units)."""
+        flow = min_cost_flow.SimpleMinCostFlow()
+        ids = {pid: n + 3 for n, pid in enumerate(sorted(people))}
+        s0, src, sink = 0, 1, 2
+        flow.add_arc_with_capacity_and_unit_cost(s0, src, total, 0)
+        flow.add_arc_with_capacity_and_unit_cost(src, sink, total, 0)  # unused seats
+        fair = round(options.fairness_weight * SCALE)
+        for pid in sorted(people):
+            floor = min(instance.floors.get(pid, 0), limit[pid])
+            rest = limit[pid] - floor
+            tail, head = (src, ids[pid]) if pid in left else (ids[pid], sink)
+            if floor:
+                flow.add_arc_with_capacity_and_unit_cost(tail, head, floor, -fair)
+            if rest > 0:
+                flow.add_arc_with_capacity_and_unit_cost(tail, head, rest, 0)
+        arcs = []
+        for c in instance.candidates:
+            u, v = (c.a, c.b) if c.a in left else (c.b, c.a)
+            gain = c.weight - (round(lam * SCALE) if c.needs_interpreter else 0)
+            if c.pair in fixed_pairs:
+                gain += big
+            arcs.append((c, flow.add_arc_with_capacity_and_unit_cost(ids[u], ids[v], 1, -gain)))
+        flow.set_node_supply(s0, total)
+        flow.set_node_supply(sink, -total)
+        if flow.solve() != flow.OPTIMAL:
+            raise InfeasibleScheduleError("model", [], "the pair-selection flow has no solution")
+        chosen = {c.pair for c, arc in arcs if flow.flow(arc) > 0}
+        value = -flow.optimal_cost() / SCALE - len(fixed_pairs & chosen) * big / SCALE
+        interpreted = sum(1 for c, arc in arcs if c.needs_interpreter and flow.flow(arc) > 0)
+        return chosen, value + lam * interpreter_slots, interpreted
+
+    chosen, bound, interpreted = run(0.0)
+    if interpreted <= interpreter_slots:
+        return chosen, bound
+    best_bound, best_feasible = bound, None
+    low, high = (
+        0.0,
+        max((c.score for c in instance.candidates), default=0.0) + options.fairness_weight,
+    )
+    for _ in range(30):  # bisection on the price of interpretation
+        lam = (low + high) / 2
+        chosen, value, interpreted = run(lam)
+        best_bound = min(best_bound, value)
+        if interpreted > interpreter_slots:
+            low = lam
+        else:
+            high = lam
+            best_feasible = chosen
+        if high - low < 0.05:
+            break
+    if best_feasible is None:
+        best_feasible, value, _ = run(high)
+        best_bound = min(best_bound, value)
+    return best_feasible, best_bound
+
+
+def _usable_slots(instance: Instance, pid: str) -> int:
+    """Slots a participant can attend, less those that clash (a conservative upper count)."""
+    p = instance.event.participants[pid]
+    return sum(1 for s in instance.event.slots if _can_attend(p, s))
+
+
+def _improve(
+    instance: Instance,
+    chosen: dict[tuple[str, str], str],
+    groups: dict[tuple[tuple[str, str], str], int],
+    classes: Mapping[str, _Classes],
+    budget: float,
+    wall: float,
+) -> tuple[int, bool]:
+    """Deterministic large-neighbourhood search: re-solve two slots at a time, exactly.
+
+    For each pair of slots, the meetings in them and the unscheduled candidates that could
+    use them are re-assigned by a small single-worker CP-SAT model; everything else stays.
+    A round visits every slot pair; rounds repeat while they gain and ``budget`` (seconds
+    of CP-SAT's deterministic time, so runs repeat exactly) lasts; ``wall`` seconds is a
+    safety net. Returns the rounds run and whether the wall clock stopped the search.
+    """
+    event = instance.event
+    options = instance.options
+    by_pair = {c.pair: c for c in instance.candidates}
+    ranked = sorted(instance.candidates, key=lambda c: (-c.weight, c.pair))
+    usable_in: dict[str, list[int]] = defaultdict(list)  # slot -> ranks of candidates
+    for rank, c in enumerate(ranked):
+        for slot in c.slots:
+            usable_in[slot].append(rank)
+    slot_ids = [s.id for s in event.slots]
+    deadline = time.perf_counter() + wall
+    fair = round(options.fairness_weight * SCALE)
+    spent = 0.0
+    rounds = 0
+    step = max(0.05, budget / max(1, len(slot_ids) * (len(slot_ids) - 1) / 2) / 3)
+    while spent < budget:
+        rounds += 1
+        gained = False
+        for i, s in enumerate(slot_ids):
+            for t in slot_ids[i + 1 :]:
+                if spent >= budget:
+                    break
+                if time.perf_counter() > deadline:
+                    return rounds, True
+                window = {s, t}
+                count: dict[str, int] = defaultdict(int)
+                busy_elsewhere: set[tuple[str, str]] = set()
+                for pair, slot in chosen.items():
+                    if slot not in window:
+                        for pid in pair:
+                            count[pid] += 1
+                            busy_elsewhere.add((pid, slot))
+                movable = [
+                    p for p, slot in chosen.items() if slot in window and p not in instance.fixed
+                ]
+                pinned = [p for p, slot in chosen.items() if slot in window and p in instance.fixed]
+                extra: list[tuple[str, str]] = []
+                for rank in heapq.merge(usable_in[s], usable_in[t]):
+                    c = ranked[rank]
+                    if c.pair in chosen or (extra and extra[-1] == c.pair):
+                        continue
+                    if all(
+                        (cap := event.participants[pid].max_meetings) is None or count[pid] < cap
+                        for pid in c.pair
+                    ):
+                        extra.append(c.pair)
+                        if len(extra) >= options.neighbourhood_extra:
+                            break
+                pool = movable + extra
+                if not pool:
+                    continue
+                model = cp_model.CpModel()
+                x: dict[tuple[tuple[str, str], str], cp_model.IntVar] = {}
+                yv: dict[tuple[tuple[str, str], str, int], cp_model.IntVar] = {}
+                per_person: dict[tuple[str, str], list[cp_model.LinearExprT]] = defaultdict(list)
+                per_slot: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+                per_class: dict[tuple[str, int], list[cp_model.LinearExprT]] = defaultdict(list)
+                new_count: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+                objective: list[cp_model.LinearExprT] = []
+                for pair in pinned:
+                    slot = chosen[pair]
+                    c = by_pair[pair]
+                    for pid in pair:
+                        per_person[(pid, slot)].append(1)
+                    per_slot[slot].append(1)
+                    if c.needs_interpreter:
+                        g = groups.get((pair, slot))
+                        if g is None:
+                            g = classes[slot].groups(c.interpreters.get(slot, ()))[0]
+                        per_class[(slot, g)].append(1)
+                for pair in pool:
+                    c = by_pair[pair]
+                    options_ = []
+                    for slot in c.slots:
+                        if slot not in window:
+                            continue
+                        if any(
+                            (pid, other) in busy_elsewhere
+                            for pid in pair
+                            for a_, b_ in instance.conflicts.get(pid, ())
+                            for other in ((b_,) if a_ == slot else (a_,) if b_ == slot else ())
+                        ):
+                            continue
+                        var = model.new_bool_var("")
+                        x[(pair, slot)] = var
+                        options_.append(var)
+                        for pid in pair:
+                            per_person[(pid, slot)].append(var)
+                            new_count[pid].append(var)
+                        per_slot[slot].append(var)
+                        objective.append(c.weight * var)
+                        if c.needs_interpreter:
+                            gs = classes[slot].groups(c.interpreters.get(slot, ()))
+                            choice = []
+                            for g in gs:
+                                gv = model.new_bool_var("")
+                                yv[(pair, slot, g)] = gv
+                                per_class[(slot, g)].append(gv)
+                                choice.append(gv)
+                            model.add(sum(choice) == var)
+                    if options_:
+                        model.add_at_most_one(options_)
+                for (pid, slot), terms in per_person.items():
+                    if (pid, slot) in busy_elsewhere:
+                        model.add(sum(terms) == 0)
+                    elif len(terms) > 1:
+                        model.add(sum(terms) <= 1)
+                for slot, terms in per_slot.items():
+                    model.add(sum(terms) <= instance.capacity.get(slot, 0))
+                for (slot, g), terms in per_class.items():
+                    model.add(sum(terms) <= classes[slot].size(g))
+                for pid, terms in new_count.items():
+                    cap = event.participants[pid].max_meetings
+                    pinned_here = sum(1 for p in pinned if pid in p)
+                    if cap is not None:
+                        model.add(sum(terms) <= cap - count[pid] - pinned_here)
+                    floor = instance.floors.get(pid, 0) - count[pid] - pinned_here
+                    if floor > 0:
+                        reached = model.new_int_var(0, floor, "")
+                        model.add(reached <= sum(terms))
+                        objective.append(fair * reached)
+                model.maximize(sum(objective))
+                for pair in movable:
+                    slot = chosen[pair]
+                    if (pair, slot) in x:
+                        model.add_hint(x[(pair, slot)], 1)
+                for key, var in x.items():
+                    if chosen.get(key[0]) != key[1]:
+                        model.add_hint(var, 0)
+                solver = cp_model.CpSolver()
+                solver.parameters.num_workers = 1
+                solver.parameters.random_seed = options.seed
+                solver.parameters.max_deterministic_time = step
+                status = solver.solve(model)
+                spent += solver.deterministic_time
+                if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    continue
+                before = _window_value(instance, chosen, window, movable, count)
+                after_pairs = {
+                    key[0]: key[1] for key, var in x.items() if solver.boolean_value(var)
+                }
+                after = _window_value(instance, after_pairs, window, list(after_pairs), count)
+                if after <= before:
+                    continue
+                for pair in movable:
+                    del chosen[pair]
+                    for slot in window:
+                        groups.pop((pair, slot), None)
+                for pair, slot in after_pairs.items():
+                    chosen[pair] = slot
+                for (pair, slot, g), var in yv.items():
+                    if solver.boolean_value(var):
+                        groups[(pair, slot)] = g
+                gained = True
+        if not gained:
+            break
+    return rounds, False
+
+
+def _window_value(
+    instance: Instance,
+    placed: Mapping[tuple[str, str], str],
+    window: set[str],
+    pairs: Iterable[tuple[str, str]],
+    count: Mapping[str, int],
+) -> int:
+    """Score + fairness (in model units) of the movable meetings of a window."""
+    by_pair = {c.pair: c for c in instance.candidates}
+    fair = round(instance.options.fairness_weight * SCALE)
+    total = 0
+    extra: dict[str, int] = defaultdict(int)
+    for pair in pairs:
+        if placed.get(pair) in window:
+            total += by_pair[pair].weight
+            for pid in pair:
+                extra[pid] += 1
+    pinned: dict[str, int] = defaultdict(int)
+    for pair, slot in placed.items():
+        if slot in window and pair in instance.fixed:
+            for pid in pair:
+                pinned[pid] += 1
+    for pid, n in extra.items():
+        floor = instance.floors.get(pid, 0) - count.get(pid, 0) - pinned[pid]
+        total += fair * min(max(floor, 0), n)
+    return total
+
+
+def _fill(
+    instance: Instance,
+    chosen: dict[tuple[str, str], str],
+    groups: dict[tuple[tuple[str, str], str], int],
+    classes: Mapping[str, _Classes],
+) -> int:
+    """Add unscheduled candidates into free seats, best first, keeping every constraint."""
+    event = instance.event
+    order = {s.id: n for n, s in enumerate(event.slots)}
+    by_pair = {c.pair: c for c in instance.candidates}
+    busy = {(pid, slot) for pair, slot in chosen.items() for pid in pair}
+    tables: dict[str, int] = defaultdict(int)
+    count: dict[str, int] = defaultdict(int)
+    used: dict[tuple[str, int], int] = defaultdict(int)
+    for pair, slot in chosen.items():
+        tables[slot] += 1
+        for pid in pair:
+            count[pid] += 1
+        c = by_pair[pair]
+        if c.needs_interpreter:
+            g = groups.get((pair, slot))
+            if g is None:
+                g = classes[slot].groups(c.interpreters.get(slot, ()))[0]
+            used[(slot, g)] += 1
+    clashes: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for pid, pairs in instance.conflicts.items():
+        for s, t in pairs:
+            clashes[(pid, s)].add(t)
+            clashes[(pid, t)].add(s)
+
+    def free(pid: str, slot: str) -> bool:
+        if (pid, slot) in busy:
+            return False
+        return not any((pid, t) in busy for t in clashes.get((pid, slot), ()))
+
+    added = 0
+    for c in sorted(instance.candidates, key=lambda c: (-c.weight, c.pair)):
+        if c.pair in chosen:
+            continue
+        if any(
+            (cap := event.participants[pid].max_meetings) is not None and count[pid] >= cap
+            for pid in c.pair
+        ):
+            continue
+        for slot in sorted(c.slots, key=order.__getitem__):
+            if tables[slot] >= instance.capacity.get(slot, 0):
+                continue
+            if not (free(c.a, slot) and free(c.b, slot)):
+                continue
+            group = None
+            if c.needs_interpreter:
+                group = next(
+                    (
+                        g
+                        for g in classes[slot].groups(c.interpreters.get(slot, ()))
+                        if used[(slot, g)] < classes[slot].size(g)
+                    ),
+                    None,
+                )
+                if group is None:
+                    continue
+                used[(slot, group)] += 1
+                groups[(c.pair, slot)] = group
+            chosen[c.pair] = slot
+            tables[slot] += 1
+            busy.update({(c.a, slot), (c.b, slot)})
+            count[c.a] += 1
+            count[c.b] += 1
+            added += 1
+            break
+    return added
+
+
+class _Classes:
+    """The interpreters of one slot grouped by what they can do there."""
+
+    def __init__(self, interpreters: Sequence[Interpreter], slot: Slot) -> None:
+        present = [
+            i
+            for i in interpreters
+            if (i.venue is None or i.venue == slot.venue)
+            and (i.available is None or slot.id in i.available)
+        ]
+        keys: dict[frozenset[frozenset[str]], int] = {}
+        self._members: list[list[str]] = []
+        self._class_of: dict[str, int] = {}
+        for i in sorted(present, key=lambda i: i.id):
+            g = keys.setdefault(i.pairs, len(keys))
+            if g == len(self._members):
+                self._members.append([])
+            self._members[g].append(i.id)
+            self._class_of[i.id] = g
+
+    def groups(self, ids: Iterable[str]) -> list[int]:
+        return sorted({self._class_of[i] for i in ids if i in self._class_of})
+
+    def size(self, g: int) -> int:
+        return len(self._members[g])
+
+    def members(self, g: int) -> list[str]:
+        return self._members[g]
+
+    def of(self, interpreter: str) -> int | None:
+        return self._class_of.get(interpreter)
+
+
+def _name_interpreters(
+    instance: Instance,
+    chosen: Mapping[tuple[str, str], str],
+    groups: Mapping[tuple[tuple[str, str], str], int],
+    classes: Mapping[str, _Classes],
+) -> dict[tuple[tuple[str, str], str], str]:
+    """Name an interpreter of the chosen class for each meeting that needs one."""
+    by_pair = {c.pair: c for c in instance.candidates}
+    free: dict[tuple[str, int], list[str]] = {}
+    out: dict[tuple[tuple[str, str], str], str] = {}
+    ordered = sorted(chosen.items(), key=lambda item: (item[0] not in instance.fixed, item))
+    for pair, slot in ordered:
+        c = by_pair[pair]
+        if not c.needs_interpreter:
+            continue
+        fixed = instance.fixed.get(pair)
+        g = groups.get((pair, slot))
+        if g is None:
+            g = classes[slot].groups(c.interpreters.get(slot, ()))[0]
+        pool = free.setdefault((slot, g), list(classes[slot].members(g)))
+        if fixed is not None and fixed.interpreter in pool:
+            pool.remove(fixed.interpreter)
+            out[(pair, slot)] = fixed.interpreter
+        else:
+            out[(pair, slot)] = pool.pop(0)
+    return out
+
+
+def _idle_terms(
+    model: cp_model.CpModel,
+    event: Event,
+    by_person_slot: Mapping[tuple[str, str], list[cp_model.IntVar]],
+    busy_hint: Mapping[tuple[str, str], bool],
+) -> list[cp_model.IntVar]:
+    """Idle-slot indicators per participant and day, hinted from ``busy_hint``.
+
+    idle[k] >= before[k-1] + after[k+1] - 1 - busy[k], where before/after say whether the
+    participant meets at or before / at or after a slot. Minimising drives idle to 0 unless
+    the slot lies between two meetings.
+    """
+    days: dict[dt.date, list[Slot]] = defaultdict(list)
+    for slot in event.slots:
+        days[slot.start.date()].append(slot)
+    people = sorted({pid for pid, _ in by_person_slot})
+    out = []
+    for pid in people:
+        for slots in days.values():
+            if sum(1 for slot in slots if by_person_slot.get((pid, slot.id))) < 2:
+                continue
+            busy = []
+            marks = [bool(busy_hint.get((pid, slot.id))) for slot in slots]
+            for slot, mark in zip(slots, marks, strict=True):
+                vars_ = by_person_slot.get((pid, slot.id), [])
+                b = model.new_bool_var(f"busy_{pid}_{slot.id}")
+                model.add(sum(vars_) == b) if vars_ else model.add(b == 0)
+                model.add_hint(b, mark)
+                busy.append(b)
+            n = len(busy)
+            before = [model.new_bool_var(f"before_{pid}_{k}") for k in range(n)]
+            after = [model.new_bool_var(f"after_{pid}_{k}") for k in range(n)]
+            for k in range(n):
+                model.add_max_equality(before[k], busy[: k + 1])
+                model.add_max_equality(after[k], busy[k:])
+                model.add_hint(before[k], any(marks[: k + 1]))
+                model.add_hint(after[k], any(marks[k:]))
+            for k in range(1, n - 1):
+                idle = model.new_bool_var(f"idle_{pid}_{k}")
+                model.add(idle >= before[k - 1] + after[k + 1] - 1 - busy[k])
+                model.add_hint(idle, any(marks[:k]) and any(marks[k + 1 :]) and not marks[k])
+                out.append(idle)
+    return out
+
+
+def _seat(
+    instance: Instance,
+    chosen: Mapping[tuple[str, str], str],
+    interpreters: Mapping[tuple[tuple[str, str], str], str],
+) -> tuple[Meeting, ...]:
+    """Give each meeting a table of its slot's venue (fixed ones keep theirs when they can)."""
+    event = instance.event
+    slots = {s.id: s for s in event.slots}
+    weights = {c.pair: c.score for c in instance.candidates}
+    musts = {c.pair for c in instance.candidates if c.must}
+    per_slot: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for pair, slot in chosen.items():
+        per_slot[slot].append(pair)
+    meetings = []
+    for slot_id in sorted(per_slot, key=lambda s: (slots[s].start, s)):
+        venue = slots[slot_id].venue
+        free = [t.id for t in event.tables if t.venue == venue and slot_id not in t.unavailable]
+        taken: set[str] = set()
+        pairs = sorted(per_slot[slot_id])
+        keep = {}
+        for pair in pairs:
+            old = instance.fixed.get(pair)
+            if old is not None and old.table in free and old.table not in taken:
+                keep[pair] = old.table
+                taken.add(old.table)
+        rest = iter(t for t in free if t not in taken)
+        for pair in pairs:
+            table = keep.get(pair) or next(rest)
+            old = instance.fixed.get(pair)
+            meetings.append(
+                Meeting(
+                    a=pair[0],
+                    b=pair[1],
+                    slot=slot_id,
+                    table=table,
+                    interpreter=interpreters.get((pair, slot_id)),
+                    score=weights.get(pair, 0.0)
+                    - (instance.options.must_bonus if pair in musts else 0.0),
+                    locked=bool(old and old.locked),
+                    published=bool(old and old.published),
+                )
+            )
+    return tuple(meetings)
