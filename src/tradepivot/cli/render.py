@@ -18,6 +18,9 @@ from tradepivot.services.report import Report
 
 __all__ = ["emit", "emit_brief", "render_table"]
 
+# Sentences: wrapped in the terminal instead of cut.
+WRAPPED = frozenset({"why"})
+
 
 def _header(name: str, currency: dict[str, Any] | None, focus: str | None) -> str:
     text = columns.label(name, focus)
@@ -59,6 +62,10 @@ def render_table(
                 no_wrap=True,
                 overflow="ellipsis",
                 max_width=40 if name == "competitors" else 22,
+            )
+        elif name in WRAPPED:
+            rich_table.add_column(
+                _header(name, currency, highlight), ratio=1, min_width=30, overflow="fold"
             )
         else:
             rich_table.add_column(

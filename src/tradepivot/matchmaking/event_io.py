@@ -1149,10 +1149,14 @@ def _yaml_key_lines(text: str) -> dict[str, int]:
     }
 
 
-def load_event(folder: Path, ref: Reference) -> tuple[Event, list[str]]:
+def load_event(
+    folder: Path, ref: Reference, *, meetings: Path | None = None
+) -> tuple[Event, list[str]]:
     """Read and check an event folder; returns the event and notes (codes cut to HS6, ...).
 
-    Raises :class:`SourceFileError` at the first problem, naming file, line and field.
+    ``meetings`` reads the schedule from that file (same columns as the folder's
+    ``meetings`` table) instead of the folder's own. Raises :class:`SourceFileError` at the
+    first problem, naming file, line and field.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -1177,7 +1181,14 @@ def load_event(folder: Path, ref: Reference) -> tuple[Event, list[str]]:
     reader.read_participants(required("participants"))
     travel = reader.read_travel(reader.table("travel"))
     preferences = reader.read_preferences(reader.table("preferences"))
-    meetings = reader.read_meetings(reader.table("meetings"))
+    schedule: _Table | None
+    if meetings is not None:
+        if not Path(meetings).is_file():
+            raise SourceFileError(str(meetings), "no such file", hint="Check the path.")
+        schedule = _read_table(Path(meetings), TABLES["meetings"])
+    else:
+        schedule = reader.table("meetings")
+    found = reader.read_meetings(schedule)
     reader.unknown_files()
     event = Event(
         name=name,
@@ -1189,7 +1200,7 @@ def load_event(folder: Path, ref: Reference) -> tuple[Event, list[str]]:
         interpreters=tuple(interpreters),
         preferences=tuple(preferences),
         travel_minutes=travel,
-        meetings=tuple(meetings),
+        meetings=tuple(found),
         synthetic=synthetic,
     )
     return event, reader.notes

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from tradepivot.errors import InputError
 from tradepivot.services.report import Report
 
-__all__ = ["FORMATS", "Format", "with_currency", "write_report", "write_text"]
+__all__ = ["FORMATS", "Format", "with_currency", "write_bytes", "write_report", "write_text"]
 
 Format = Literal["table", "csv", "json", "parquet", "xlsx"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json", "parquet", "xlsx")
@@ -103,6 +103,11 @@ def write_report(
 def write_text(output: Path, text: str) -> None:
     """Write a text file atomically (a reader never sees half a report)."""
     _atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_bytes(output: Path, content: bytes) -> None:
+    """Write a binary file (a PDF, an ICS) atomically."""
+    _atomic(output, lambda tmp: tmp.write_bytes(content))
 
 
 def _emit(text: str, output: Path | None, stream: IO[str]) -> None:

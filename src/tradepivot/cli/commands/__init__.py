@@ -11,7 +11,8 @@ from tradepivot.cli.commands import opportunity
 from tradepivot.cli.commands import pivot
 from tradepivot.cli.commands import products
 from tradepivot.cli.commands import tariff
+from tradepivot.cli.commands import match
 from tradepivot.cli.commands import data
 from tradepivot.cli.commands import lookup
 
-__all__ = ["data", "lookup", "opportunity", "pivot", "products", "tariff", "trade"]
+__all__ = ["data", "lookup", "match", "opportunity", "pivot", "products", "tariff", "trade"]

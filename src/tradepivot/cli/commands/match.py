@@ -1,0 +1,210 @@
+"""`match suggest|schedule|reschedule|agenda`: B2B meetings for a forum or a delegation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradepivot.cli.core import app, state
+from tradepivot.cli.options import FormatOpt, OutputFormat, OutputOpt
+from tradepivot.cli.render import emit
+
+match_app = typer.Typer(
+    help="B2B matchmaking: suggestions with reasons, optimised schedules, agendas.",
+    no_args_is_help=True,
+)
+app.add_typer(match_app, name="match", rich_help_panel="Matchmaking")
+
+EventArg = Annotated[
+    Path, typer.Argument(help="Event folder (docs/events.md), e.g. examples/india-russia-forum.")
+]
+ParticipantOpt = Annotated[
+    str, typer.Option("--participant", "-p", help="Participant id (or exact organisation name).")
+]
+NoMarketOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-market", help="Score without trade-data evidence (faster, no warehouse queries)."
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same schedule.")]
+OutDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output-dir",
+        help="Folder for meetings.csv, grid.html, grid.xlsx, statistics.json "
+        "(default EVENT/schedule).",
+        show_default=False,
+    ),
+]
+
+
+@match_app.command("suggest")
+def suggest(
+    ctx: typer.Context,
+    event: EventArg,
+    participant: ParticipantOpt,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Suggestions to show.")] = 10,
+    no_market: NoMarketOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Best counterparts for one participant, each with a plain-language reason.
+
+    Example: tradepivot match suggest examples/india-russia-forum --participant IN-LEA-001 --top 10
+    """
+    from tradepivot.services.matchmaking import match_suggest
+
+    app_state = state(ctx)
+    report = match_suggest(app_state.warehouse, event, participant, top=top, market=not no_market)
+    emit(report, fmt.value, output, app_state.console)
+
+
+@match_app.command("schedule")
+def schedule(
+    ctx: typer.Context,
+    event: EventArg,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit", help="Solver budget in seconds (deterministic time).", min=0.1
+        ),
+    ] = 60.0,
+    seed: SeedOpt = 1,
+    output_dir: OutDirOpt = None,
+    no_market: NoMarketOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Optimise the meeting schedule (CP-SAT) and print its statistics, bound and gap.
+
+    Locked meetings in the event's meetings file stay in place. Example:
+    tradepivot match schedule examples/india-russia-forum --time-limit 60 --seed 1
+    """
+    from tradepivot.services.matchmaking import match_schedule
+
+    app_state = state(ctx)
+    run = match_schedule(
+        app_state.warehouse,
+        event,
+        time_limit=time_limit,
+        seed=seed,
+        output=output_dir,
+        market=not no_market,
+    )
+    emit(run.report, fmt.value, output, app_state.console)
+
+
+@match_app.command("reschedule")
+def reschedule(
+    ctx: typer.Context,
+    event: EventArg,
+    cancel: Annotated[
+        list[str] | None,
+        typer.Option("--cancel", help="Participant who withdrew (repeat).", show_default=False),
+    ] = None,
+    no_show: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--no-show", help="Participant absent from --from-slot on (repeat).", show_default=False
+        ),
+    ] = None,
+    lose_table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lose-table", help="Table unusable from --from-slot on (repeat).", show_default=False
+        ),
+    ] = None,
+    from_slot: Annotated[
+        str | None,
+        typer.Option(
+            "--from-slot", help="First slot the changes apply to (earlier ones are held)."
+        ),
+    ] = None,
+    move_published: Annotated[
+        bool, typer.Option("--move-published", help="Let published (not locked) meetings move.")
+    ] = False,
+    schedule_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--schedule",
+            help="The published schedule (default: the event folder's meetings file).",
+            show_default=False,
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Solver budget in seconds.", min=0.1)
+    ] = 30.0,
+    seed: SeedOpt = 1,
+    output_dir: OutDirOpt = None,
+    no_market: NoMarketOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Re-optimise after cancellations, no-shows, late registrations or a lost table.
+
+    Locked and published meetings stay unless a change forces them (or --move-published);
+    the output lists exactly what moved. Late registrations: add them to participants.csv.
+    """
+    from tradepivot.services.matchmaking import Changes, match_reschedule
+
+    app_state = state(ctx)
+    run = match_reschedule(
+        app_state.warehouse,
+        event,
+        Changes(
+            cancelled=tuple(cancel or ()),
+            no_shows=tuple(no_show or ()),
+            tables_lost=tuple(lose_table or ()),
+            from_slot=from_slot,
+            move_published=move_published,
+        ),
+        schedule_file=schedule_file,
+        time_limit=time_limit,
+        seed=seed,
+        output=output_dir,
+        market=not no_market,
+    )
+    emit(run.report, fmt.value, output, app_state.console)
+
+
+@match_app.command("agenda")
+def agenda(
+    ctx: typer.Context,
+    event: EventArg,
+    participant: ParticipantOpt,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="html, pdf (printable) or ics (calendar).")
+    ] = "html",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default agenda-ID.FORMAT)."),
+    ] = None,
+    schedule_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--schedule",
+            help="Schedule to read (default EVENT/schedule/meetings.csv, else the event's own).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """One participant's agenda: times in their zone and the venue's (IST / MSK), tables,
+    interpreters and why each meeting was suggested.
+
+    Example: tradepivot match agenda examples/india-russia-forum -p RU-BUY-001 --format pdf
+    """
+    from tradepivot.reports.export import write_bytes
+    from tradepivot.services.matchmaking import match_agenda
+
+    if fmt not in ("html", "pdf", "ics"):
+        raise typer.BadParameter("use html, pdf or ics.", param_hint="--format")
+    app_state = state(ctx)
+    content, name = match_agenda(
+        app_state.warehouse, event, participant, fmt, schedule_file=schedule_file
+    )
+    target = output or Path(name)
+    write_bytes(target, content)
+    app_state.err.print(f"Wrote {target}.")
