@@ -7,7 +7,9 @@ meetings never move, published ones stay unless a change forces them or the orga
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,23 +59,23 @@ def _scores(
 
 
 def _participant(event: Event, query: str) -> str:
+    """A participant id from an id or an exact organisation name; close matches if neither."""
     if query in event.participants:
         return query
     by_name = [p.id for p in event.participants.values() if p.organisation.lower() == query.lower()]
     if len(by_name) == 1:
         return by_name[0]
-    import difflib
-
     names = {p.id: f"{p.id} ({p.organisation})" for p in event.participants.values()}
-    close = (
-        difflib.get_close_matches(query, list(names), n=3, cutoff=0.5)
-        + [pid for pid, p in event.participants.items() if query.lower() in p.organisation.lower()][
-            :3
-        ]
-    )
+    # "IN001" for "IN0001": compare ids with the zeros that pad numbers taken out.
+    unpadded = re.sub(r"0+(?=\d)", "", query.upper())
+    close = [pid for pid in names if re.sub(r"0+(?=\d)", "", pid.upper()) == unpadded]
+    close += difflib.get_close_matches(query, list(names), n=3, cutoff=0.5)
+    close += [
+        pid for pid, p in event.participants.items() if query.lower() in p.organisation.lower()
+    ][:3]
     raise InputError(
         f"No participant {query!r} in {event.name}.",
-        hint=("Did you mean: " + ", ".join(names[c] for c in dict.fromkeys(close)) + "?")
+        hint=("Did you mean: " + ", ".join(names[c] for c in list(dict.fromkeys(close))[:4]) + "?")
         if close
         else "List participants in participants.csv of the event folder.",
     )
@@ -255,8 +257,14 @@ def match_schedule(
     seed: int = 1,
     output: Path | None = None,
     market: bool = True,
+    publish: bool = False,
 ) -> ScheduleRun:
-    """Schedule the event; locked meetings of its ``meetings`` file stay where they are."""
+    """Schedule the event; locked meetings of its ``meetings`` file stay where they are.
+
+    ``publish`` also writes the schedule as the event's ``meetings.csv`` with every meeting
+    marked published (the previous file is kept as ``meetings.previous.csv``): from then on
+    :func:`match_reschedule` keeps them unless a change forces them.
+    """
     if time_limit <= 0:
         raise InputError("--time-limit must be positive (seconds).")
     event, notes = load(wh, folder)
@@ -282,7 +290,25 @@ def match_schedule(
         provenance,
     )
     report.provenance.note(f"Wrote {', '.join(p.name for p in written)} to {out}.")
+    if publish:
+        target = _publish(Path(folder), schedule.meetings)
+        written.append(target)
+        report.provenance.note(f"Published: {target} now holds the schedule (published=true).")
     return ScheduleRun(event, schedule, scores, statistics, report, written)
+
+
+def _publish(folder: Path, meetings: Iterable[Meeting]) -> Path:
+    others = [p for p in folder.glob("meetings.*") if p.suffix.lower() in (".xlsx", ".json")]
+    if others:
+        raise InputError(
+            f"{others[0]} holds the event's meetings: publishing would leave two meetings files.",
+            hint="Convert it to meetings.csv or publish by hand.",
+        )
+    target = folder / "meetings.csv"
+    if target.exists():
+        target.replace(folder / "meetings.previous.csv")
+    write_meetings([replace(m, published=True) for m in meetings], target)
+    return target
 
 
 # ---------------------------------------------------------------------------- reschedule

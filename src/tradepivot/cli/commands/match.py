@@ -74,6 +74,14 @@ def schedule(
     ] = 60.0,
     seed: SeedOpt = 1,
     output_dir: OutDirOpt = None,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            "--publish",
+            help="Also make it the event's published schedule (EVENT/meetings.csv; the old "
+            "one is kept as meetings.previous.csv).",
+        ),
+    ] = False,
     no_market: NoMarketOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -93,6 +101,7 @@ def schedule(
         seed=seed,
         output=output_dir,
         market=not no_market,
+        publish=publish,
     )
     emit(run.report, fmt.value, output, app_state.console)
 

@@ -1,0 +1,161 @@
+"""Matchmaking services on the shipped example forum, checked by the independent checker."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from tests.matchmaking.checker import check_schedule
+from tradepivot.cli import main
+from tradepivot.data.warehouse import Warehouse
+from tradepivot.errors import InputError
+from tradepivot.matchmaking.event_io import load_event
+from tradepivot.services.matchmaking import (
+    Changes,
+    match_agenda,
+    match_reschedule,
+    match_schedule,
+    match_suggest,
+)
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "india-russia-forum"
+
+
+@pytest.fixture(scope="module")
+def forum(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scheduled and published copy of the example (the repository copy stays untouched)."""
+    folder = tmp_path_factory.mktemp("forum") / "india-russia-forum"
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def published(forum: Path, wh_module: Warehouse) -> Path:
+    match_schedule(wh_module, forum, time_limit=5, seed=1, market=False, publish=True)
+    return forum
+
+
+@pytest.fixture(scope="module")
+def wh_module(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    from tradepivot.config import Settings
+
+    return Warehouse(Settings(warehouse=tmp_path_factory.mktemp("wh") / "none.duckdb"))
+
+
+def test_suggestions_are_ranked_explained_and_never_vetoed(wh: Warehouse) -> None:
+    report = match_suggest(wh, EXAMPLE, "IN0001", top=10)
+    rows = report.rows.to_pylist()
+    assert len(rows) == 10
+    scores = [r["score"] for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    event, _ = load_event(EXAMPLE, wh.reference)
+    vetoed = {
+        p.target if p.source == "IN0001" else p.source
+        for p in event.preferences
+        if p.level == "no" and "IN0001" in (p.source, p.target)
+    }
+    assert not vetoed & {r["id"] for r in rows}
+    assert all(r["why"] for r in rows)
+    assert any("HS " in r["why"] for r in rows)
+    assert any("imported USD" in r["why"] for r in rows)  # market evidence from the warehouse
+
+
+def test_unknown_participant_gets_suggestions(wh: Warehouse) -> None:
+    with pytest.raises(InputError, match="No participant 'IN001'") as info:
+        match_suggest(wh, EXAMPLE, "IN001", market=False)
+    assert info.value.hint and "IN0001" in info.value.hint
+
+
+def test_schedule_passes_the_checker_and_keeps_locked_meetings(
+    published: Path, wh_module: Warehouse
+) -> None:
+    event, _ = load_event(
+        published, wh_module.reference, meetings=published / "schedule" / "meetings.csv"
+    )
+    original, _ = load_event(EXAMPLE, wh_module.reference)
+    locked = [m for m in original.meetings if m.locked]
+    assert locked
+    assert check_schedule(event, event.meetings, fixed=locked) == []
+    stats = json.loads((published / "schedule" / "statistics.json").read_text())
+    assert stats["meetings"] == len(event.meetings)
+    assert (published / "schedule" / "grid.html").read_text().count("<td") > 0
+    published_file = list(csv.DictReader((published / "meetings.csv").read_text().splitlines()))
+    assert len(published_file) == len(event.meetings)
+    assert {r["published"] for r in published_file} == {"true"}
+
+
+def test_reschedule_moves_only_what_the_changes_force(
+    published: Path, wh_module: Warehouse
+) -> None:
+    before, _ = load_event(published, wh_module.reference)
+    out = published / "after"
+    run = match_reschedule(
+        wh_module,
+        published,
+        Changes(cancelled=("IN0002",), no_shows=("RU0005",), tables_lost=("T01",), from_slot="s05"),
+        time_limit=5,
+        market=False,
+        output=out,
+    )
+    after = run.schedule.meetings
+    assert check_schedule(run.event, after) == []
+    slots = [s.id for s in before.slots]
+    later = set(slots[slots.index("s05") :])
+    assert not any("IN0002" in m.pair for m in after)
+    assert not any("RU0005" in m.pair and m.slot in later for m in after)
+    assert not any(m.table == "T01" and m.slot in later for m in after)
+    new = {m.pair: m for m in after}
+    for m in before.meetings:
+        if {"IN0002"} & set(m.pair) or ("RU0005" in m.pair and m.slot in later):
+            continue
+        kept = new.get(m.pair)
+        assert kept is not None and kept.slot == m.slot, m  # published: same slot
+        if m.table != "T01" or m.slot not in later:
+            assert kept.table == m.table
+    changes = run.report.tables["changes"].to_pylist()
+    counts = run.report.totals
+    assert sum(1 for c in changes if c["change"] == "cancelled") == counts["cancelled"]
+    assert counts["kept"] + counts["moved"] + counts["cancelled"] == len(before.meetings)
+
+
+def test_agendas_in_three_formats(published: Path, wh_module: Warehouse) -> None:
+    event, _ = load_event(published, wh_module.reference)
+    pid = next(m.a for m in event.meetings if m.a.startswith("RU") or m.b.startswith("RU"))
+    russian = next(p for m in event.meetings for p in m.pair if p.startswith("RU"))
+    html, name = match_agenda(wh_module, published, russian, "html")
+    assert name == f"agenda-{russian}.html" and b"MSK" in html and b"IST" in html
+    pdf, _ = match_agenda(wh_module, published, russian, "pdf")
+    assert pdf.startswith(b"%PDF")
+    ics, _ = match_agenda(wh_module, published, pid, "ics")
+    calendar = Calendar.from_ical(ics)
+    events = [c for c in calendar.walk("VEVENT")]
+    mine = [m for m in event.meetings if pid in m.pair]
+    assert len(events) == len(mine)
+
+
+def test_infeasible_locked_meeting_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "forum"
+    shutil.copytree(EXAMPLE, folder)
+    lines = (folder / "meetings.csv").read_text().splitlines()
+    header, first = lines[0], lines[1].split(",")
+    columns = header.split(",")
+    a = first[columns.index("a")]
+    rows = list(csv.DictReader((folder / "participants.csv").read_text().splitlines()))
+    for row in rows:
+        if row["id"] == a:
+            row["available"] = "s12"  # the locked meeting is in an earlier slot
+    with (folder / "participants.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    code = main(["match", "schedule", str(folder), "--time-limit", "1", "--no-market"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "availability" in err and a in err and "Traceback" not in err
