@@ -133,7 +133,7 @@ def test_agendas_in_three_formats(published: Path, wh_module: Warehouse) -> None
     assert pdf.startswith(b"%PDF")
     ics, _ = match_agenda(wh_module, published, pid, "ics")
     calendar = Calendar.from_ical(ics)
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     mine = [m for m in event.meetings if pid in m.pair]
     assert len(events) == len(mine)
 
