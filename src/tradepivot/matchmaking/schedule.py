@@ -33,12 +33,12 @@ import heapq
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from tradepivot.errors import InfeasibleScheduleError
+from tradepivot.errors import InfeasibleScheduleError, InputError
 from tradepivot.matchmaking.model import Event, Interpreter, Meeting, Participant, Schedule, Slot
 
 __all__ = [
@@ -106,6 +106,8 @@ class Instance:
     floors: Mapping[str, int]  # delegation members -> fairness floor
     options: ScheduleOptions
     notes: tuple[str, ...] = ()
+    # slot -> slots overlapping it in time (parallel halls): an interpreter serves one of them
+    overlaps: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -181,9 +183,10 @@ def build_instance(
     people = event.participants
     vetoes = {_pair(p.source, p.target) for p in event.preferences if p.level == "no"}
     musts = {_pair(p.source, p.target) for p in event.preferences if p.level == "must"}
+    fixed = [_normalised(m) for m in fixed]
     fixed_by_pair = {m.pair: m for m in fixed}
     notes: list[str] = []
-    _check_fixed(event, fixed_by_pair.values())
+    _check_fixed(event, fixed)
 
     # Pruning: keep a pair when it is among the best of either side.
     by_person: dict[str, list[tuple[float, tuple[str, str]]]] = defaultdict(list)
@@ -255,6 +258,7 @@ def build_instance(
     conflicts_all = _slot_conflicts(event)
     conflicts = {pid: tuple(conflicts_all) for pid in people} if conflicts_all else {}
     floors = _floors(event, candidates, options)
+    overlaps = _overlaps(event)
     return Instance(
         event=event,
         candidates=tuple(candidates),
@@ -264,7 +268,25 @@ def build_instance(
         floors=floors,
         options=options,
         notes=tuple(notes),
+        overlaps=overlaps,
     )
+
+
+def _overlaps(event: Event) -> dict[str, frozenset[str]]:
+    """Slots that run at the same time (parallel halls). Tables belong to one venue, so
+    parallel slots in one venue would share its tables: that is refused as unsupported."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for i, s in enumerate(event.slots):
+        for t in event.slots[i + 1 :]:
+            if s.start < t.end and t.start < s.end:
+                if s.venue == t.venue:
+                    raise InputError(
+                        f"Slots {s.id} and {t.id} overlap in the same venue ({s.venue}).",
+                        hint="Give each parallel hall its own venue (tables belong to one venue).",
+                    )
+                out[s.id].add(t.id)
+                out[t.id].add(s.id)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _floors(
@@ -288,8 +310,75 @@ def _floors(
     return floors
 
 
+def _normalised(m: Meeting) -> Meeting:
+    """The meeting with its participants in id order (pairs are keyed ``a < b``)."""
+    return m if m.a < m.b else replace(m, a=m.b, b=m.a)
+
+
 def _check_fixed(event: Event, fixed: Iterable[Meeting]) -> None:
-    """Fixed meetings must respect availability, languages, tables and each other."""
+    """Fixed meetings must respect availability, languages, vetoes, caps, travel, tables,
+    interpreters and each other; a violation names the constraint and the participants."""
+    fixed = list(fixed)
+    people = event.participants
+    vetoes = {_pair(p.source, p.target): p.source for p in event.preferences if p.level == "no"}
+    seen_pairs: dict[tuple[str, str], Meeting] = {}
+    for m in fixed:
+        if m.a == m.b:
+            raise InfeasibleScheduleError(
+                "fixed meeting", [m.a], "a participant cannot meet itself"
+            )
+        earlier = seen_pairs.get(m.pair)
+        if earlier is not None:
+            raise InfeasibleScheduleError(
+                "each pair meets at most once",
+                list(m.pair),
+                f"the pair has fixed meetings in slots {earlier.slot} and {m.slot}",
+                hint="Remove one of the two meetings.",
+            )
+        seen_pairs[m.pair] = m
+        if m.pair in vetoes:
+            raise InfeasibleScheduleError(
+                "veto",
+                list(m.pair),
+                f"{vetoes[m.pair]} declined this meeting ('no' preference), yet it is fixed in "
+                f"slot {m.slot}",
+                hint="Unlock the meeting or remove the preference.",
+            )
+    count: dict[str, list[Meeting]] = defaultdict(list)
+    for m in fixed:
+        for pid in m.pair:
+            count[pid].append(m)
+    for pid, items in count.items():
+        cap = people[pid].max_meetings if pid in people else None
+        if cap is not None and len(items) > cap:
+            raise InfeasibleScheduleError(
+                "meeting cap",
+                sorted({p for x in items for p in x.pair}),
+                f"{pid} has {len(items)} fixed meetings but accepts at most {cap}",
+            )
+    slot_of = {s.id: s for s in event.slots}
+    clashing = set(_slot_conflicts(event))
+    for pid, items in count.items():
+        for i, first in enumerate(items):
+            for second in items[i + 1 :]:
+                key = (first.slot, second.slot)
+                if key in clashing or key[::-1] in clashing:
+                    a, b = slot_of.get(first.slot), slot_of.get(second.slot)
+                    why = (
+                        "overlap"
+                        if a and b and a.start < b.end and b.start < a.end
+                        else "are too close for the travel between their venues"
+                    )
+                    raise InfeasibleScheduleError(
+                        "travel and overlapping slots",
+                        sorted(set(first.pair) | set(second.pair)),
+                        f"{pid}'s fixed meetings in slots {first.slot} and {second.slot} {why}",
+                    )
+    _check_fixed_resources(event, fixed)
+
+
+def _check_fixed_resources(event: Event, fixed: Sequence[Meeting]) -> None:
+    """Slots, availability, languages, tables and interpreters of fixed meetings."""
     people = event.participants
     slots = {s.id: s for s in event.slots}
     tables = {t.id: t for t in event.tables}
@@ -372,6 +461,40 @@ def _check_fixed(event: Event, fixed: Iterable[Meeting]) -> None:
                 who,
                 f"{len(meetings)} fixed meetings in slot {slot_id} but {capacity.get(slot_id, 0)} tables",
             )
+        needing = [x for x in meetings.values() if not _shared_language(people[x.a], people[x.b])]
+        eligible: dict[tuple[str, str], list[str]] = {
+            x.pair: [x.interpreter]
+            if x.interpreter
+            else list(_eligible(event.interpreters, people[x.a], people[x.b], slots[slot_id]))
+            for x in needing
+        }
+        if len(_matching(eligible)) < len(needing):
+            raise InfeasibleScheduleError(
+                "interpreter",
+                sorted({p for x in needing for p in x.pair}),
+                f"{len(needing)} fixed meetings in slot {slot_id} need an interpreter, more than "
+                "the interpreters available for their languages",
+                hint="Add interpreters or move one of these meetings.",
+            )
+
+
+def _matching(options: Mapping[tuple[str, str], Sequence[str]]) -> dict[str, tuple[str, str]]:
+    """A maximum matching of meetings to interpreters (augmenting paths; inputs are small)."""
+    owner: dict[str, tuple[str, str]] = {}
+
+    def assign(pair: tuple[str, str], seen: set[str]) -> bool:
+        for interpreter in options[pair]:
+            if interpreter in seen:
+                continue
+            seen.add(interpreter)
+            if interpreter not in owner or assign(owner[interpreter], seen):
+                owner[interpreter] = pair
+                return True
+        return False
+
+    for pair in sorted(options):
+        assign(pair, set())
+    return owner
 
 
 # ---------------------------------------------------------------------------- greedy
@@ -417,6 +540,8 @@ def greedy(
             if interpreter is None:
                 return False
             used_interpreters.add((interpreter, slot))
+            for other in instance.overlaps.get(slot, ()):
+                used_interpreters.add((interpreter, other))  # parallel halls
         busy.update({(c.a, slot), (c.b, slot)})
         used_tables[slot] += 1
         meetings[c.a] += 1
@@ -465,7 +590,8 @@ def solve(
     """
     started = time.perf_counter()
     instance = build_instance(event, scores, options, fixed)
-    classes = {slot.id: _Classes(event.interpreters, slot) for slot in event.slots}
+    individual = bool(instance.overlaps)
+    classes = {slot.id: _Classes(event.interpreters, slot, individual) for slot in event.slots}
     size = sum(len(c.slots) for c in instance.candidates)
     notes = list(instance.notes)
     hint = greedy(instance)
@@ -647,6 +773,18 @@ def _slot_model(
         model.add(sum(vars_) <= instance.capacity.get(slot, 0))
     for (slot, g), vars_ in by_class.items():
         model.add(sum(vars_) <= classes[slot].size(g))
+    # Parallel halls: an interpreter (one class each then) serves one of overlapping slots.
+    for slot, others in instance.overlaps.items():
+        for other in others:
+            if other <= slot:
+                continue
+            for i in event.interpreters:
+                here, there = classes[slot].of(i.id), classes[other].of(i.id)
+                if here is None or there is None:
+                    continue
+                both = by_class.get((slot, here), []) + by_class.get((other, there), [])
+                if len(both) > 1:
+                    model.add(sum(both) <= 1)
     for pid, vars_ in by_person.items():
         cap = event.participants[pid].max_meetings
         if cap is not None:
@@ -1006,8 +1144,17 @@ def _improve(
                         model.add(sum(terms) <= 1)
                 for slot, terms in per_slot.items():
                     model.add(sum(terms) <= instance.capacity.get(slot, 0))
+                blocked = _blocked_interpreters(instance, chosen, groups, classes, window)
                 for (slot, g), terms in per_class.items():
-                    model.add(sum(terms) <= classes[slot].size(g))
+                    room = 0 if (slot, g) in blocked else classes[slot].size(g)
+                    model.add(sum(terms) <= room)
+                if t in instance.overlaps.get(s, ()):  # the two slots run in parallel halls
+                    for interp in event.interpreters:
+                        here, there = classes[s].of(interp.id), classes[t].of(interp.id)
+                        if here is not None and there is not None:
+                            both = per_class.get((s, here), []) + per_class.get((t, there), [])
+                            if len(both) > 1:
+                                model.add(sum(both) <= 1)
                 for pid, terms in new_count.items():
                     cap = event.participants[pid].max_meetings
                     pinned_here = sum(1 for p in pinned if pid in p)
@@ -1056,6 +1203,32 @@ def _improve(
     return rounds, False
 
 
+def _blocked_interpreters(
+    instance: Instance,
+    chosen: Mapping[tuple[str, str], str],
+    groups: Mapping[tuple[tuple[str, str], str], int],
+    classes: Mapping[str, _Classes],
+    window: set[str],
+) -> set[tuple[str, int]]:
+    """(slot, class) of the window whose interpreter works in a parallel slot outside it."""
+    if not instance.overlaps:
+        return set()
+    by_pair = {c.pair: c for c in instance.candidates}
+    out = set()
+    for pair, slot in chosen.items():
+        c = by_pair[pair]
+        if slot in window or not c.needs_interpreter:
+            continue
+        g = groups.get((pair, slot))
+        if g is None:
+            g = classes[slot].groups(c.interpreters.get(slot, ()))[0]
+        interpreter = classes[slot].members(g)[0]
+        for other in instance.overlaps.get(slot, ()):
+            if other in window and (there := classes[other].of(interpreter)) is not None:
+                out.add((other, there))
+    return out
+
+
 def _window_value(
     instance: Instance,
     placed: Mapping[tuple[str, str], str],
@@ -1098,6 +1271,14 @@ def _fill(
     tables: dict[str, int] = defaultdict(int)
     count: dict[str, int] = defaultdict(int)
     used: dict[tuple[str, int], int] = defaultdict(int)
+
+    def use(slot: str, g: int) -> None:
+        used[(slot, g)] += 1
+        for other in instance.overlaps.get(slot, ()):  # one class per interpreter then
+            there = classes[other].of(classes[slot].members(g)[0])
+            if there is not None:
+                used[(other, there)] += 1
+
     for pair, slot in chosen.items():
         tables[slot] += 1
         for pid in pair:
@@ -1107,7 +1288,7 @@ def _fill(
             g = groups.get((pair, slot))
             if g is None:
                 g = classes[slot].groups(c.interpreters.get(slot, ()))[0]
-            used[(slot, g)] += 1
+            use(slot, g)
     clashes: dict[tuple[str, str], set[str]] = defaultdict(set)
     for pid, pairs in instance.conflicts.items():
         for s, t in pairs:
@@ -1145,7 +1326,7 @@ def _fill(
                 )
                 if group is None:
                     continue
-                used[(slot, group)] += 1
+                use(slot, group)
                 groups[(c.pair, slot)] = group
             chosen[c.pair] = slot
             tables[slot] += 1
@@ -1160,7 +1341,10 @@ def _fill(
 class _Classes:
     """The interpreters of one slot grouped by what they can do there."""
 
-    def __init__(self, interpreters: Sequence[Interpreter], slot: Slot) -> None:
+    def __init__(
+        self, interpreters: Sequence[Interpreter], slot: Slot, individual: bool = False
+    ) -> None:
+        """``individual``: one class per interpreter, so overlapping slots can share them."""
         present = [
             i
             for i in interpreters
@@ -1171,7 +1355,8 @@ class _Classes:
         self._members: list[list[str]] = []
         self._class_of: dict[str, int] = {}
         for i in sorted(present, key=lambda i: i.id):
-            g = keys.setdefault(i.pairs, len(keys))
+            key = frozenset({frozenset({i.id})}) if individual else i.pairs
+            g = keys.setdefault(key, len(keys))
             if g == len(self._members):
                 self._members.append([])
             self._members[g].append(i.id)
@@ -1283,7 +1468,10 @@ def _seat(
         taken: set[str] = set()
         pairs = sorted(per_slot[slot_id])
         keep = {}
-        for pair in pairs:
+        # Locked meetings claim their tables before published ones (which may move table).
+        for pair in sorted(
+            pairs, key=lambda p: not (instance.fixed.get(p) and instance.fixed[p].locked)
+        ):
             old = instance.fixed.get(pair)
             if old is not None and old.table in free and old.table not in taken:
                 keep[pair] = old.table
