@@ -18,6 +18,7 @@ def test_exported_names() -> None:
     assert set(tradepivot.errors.__all__) == {
         "DataGapError",
         "DataSourceError",
+        "InfeasibleScheduleError",
         "InputError",
         "SourceFileError",
         "TradepivotError",
