@@ -159,3 +159,24 @@ def test_infeasible_locked_meeting_exits_2(
     err = capsys.readouterr().err
     assert code == 2
     assert "availability" in err and a in err and "Traceback" not in err
+
+
+def test_reschedule_can_publish_the_new_schedule(
+    published: Path, wh_module: Warehouse, tmp_path: Path
+) -> None:
+    folder = tmp_path / "forum"
+    shutil.copytree(published, folder)
+    old = (folder / "meetings.csv").read_text()
+    run = match_reschedule(
+        wh_module,
+        folder,
+        Changes(cancelled=("IN0003",)),
+        time_limit=2,
+        market=False,
+        publish=True,
+    )
+    assert (folder / "meetings.previous.csv").read_text() == old
+    event, _ = load_event(folder, wh_module.reference)
+    assert {m.pair for m in event.meetings} == {m.pair for m in run.schedule.meetings}
+    assert all(m.published for m in event.meetings)
+    assert not any("IN0003" in m.pair for m in event.meetings)

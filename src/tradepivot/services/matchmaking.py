@@ -333,9 +333,11 @@ def match_reschedule(
     seed: int = 1,
     output: Path | None = None,
     market: bool = True,
+    publish: bool = False,
 ) -> ScheduleRun:
     """Re-optimise a published schedule after cancellations, no-shows, late registrations
-    or lost tables; report exactly what moved."""
+    or lost tables; report exactly what moved. ``publish`` makes the new schedule the
+    event's ``meetings.csv`` (as :func:`match_schedule` does)."""
     event, notes = load(wh, folder, schedule_file)
     if not event.meetings:
         raise InputError(
@@ -422,6 +424,10 @@ def match_reschedule(
         if diff["rows"]
         else pa.table({"change": pa.array([], pa.string())})
     )
+    if publish:
+        target = _publish(Path(folder), solved.meetings)
+        written.append(target)
+        report.provenance.note(f"Published: {target} now holds the new schedule.")
     report.table_display["changes"] = (
         "change",
         "a",

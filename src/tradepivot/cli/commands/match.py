@@ -148,6 +148,10 @@ def reschedule(
     ] = 30.0,
     seed: SeedOpt = 1,
     output_dir: OutDirOpt = None,
+    publish: Annotated[
+        bool,
+        typer.Option("--publish", help="Make the new schedule the event's published meetings.csv."),
+    ] = False,
     no_market: NoMarketOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -175,6 +179,7 @@ def reschedule(
         seed=seed,
         output=output_dir,
         market=not no_market,
+        publish=publish,
     )
     emit(run.report, fmt.value, output, app_state.console)
 
