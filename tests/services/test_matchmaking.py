@@ -129,6 +129,7 @@ def test_agendas_in_three_formats(published: Path, wh_module: Warehouse) -> None
     russian = next(p for m in event.meetings for p in m.pair if p.startswith("RU"))
     html, name = match_agenda(wh_module, published, russian, "html")
     assert name == f"agenda-{russian}.html" and b"MSK" in html and b"IST" in html
+    assert b"imported USD" in html  # why each meeting, with the trade figures behind it
     pdf, _ = match_agenda(wh_module, published, russian, "pdf")
     assert pdf.startswith(b"%PDF")
     ics, _ = match_agenda(wh_module, published, pid, "ics")

@@ -516,9 +516,13 @@ def match_agenda(
     fmt: str,
     *,
     schedule_file: Path | None = None,
-    market: bool = False,
+    market: bool = True,
 ) -> tuple[bytes, str]:
-    """One participant's agenda as HTML, PDF or ICS bytes, with a suggested file name."""
+    """One participant's agenda as HTML, PDF or ICS bytes, with a suggested file name.
+
+    Each meeting carries why it was suggested, with the trade figures behind it unless
+    ``market`` is off.
+    """
     if schedule_file is None:
         candidate = Path(folder) / "schedule" / "meetings.csv"
         schedule_file = candidate if candidate.is_file() else None

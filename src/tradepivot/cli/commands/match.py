@@ -204,6 +204,7 @@ def agenda(
             show_default=False,
         ),
     ] = None,
+    no_market: NoMarketOpt = False,
 ) -> None:
     """One participant's agenda: times in their zone and the venue's (IST / MSK), tables,
     interpreters and why each meeting was suggested.
@@ -217,7 +218,12 @@ def agenda(
         raise typer.BadParameter("use html, pdf or ics.", param_hint="--format")
     app_state = state(ctx)
     content, name = match_agenda(
-        app_state.warehouse, event, participant, fmt, schedule_file=schedule_file
+        app_state.warehouse,
+        event,
+        participant,
+        fmt,
+        schedule_file=schedule_file,
+        market=not no_market,
     )
     target = output or Path(name)
     write_bytes(target, content)
