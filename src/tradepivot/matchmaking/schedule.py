@@ -34,6 +34,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
@@ -108,6 +109,11 @@ class Instance:
     notes: tuple[str, ...] = ()
     # slot -> slots overlapping it in time (parallel halls): an interpreter serves one of them
     overlaps: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @cached_property
+    def by_pair(self) -> dict[tuple[str, str], Candidate]:
+        """Candidates by pair, built once (the re-solves look them up per window)."""
+        return {c.pair: c for c in self.candidates}
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -887,12 +893,7 @@ def _select(
         limit_u = usable if p.max_meetings is None else min(usable, p.max_meetings)
         model.add(sum(vars_) <= limit_u)
     model.add(sum(z.values()) <= sum(instance.capacity.values()))
-    interpreter_slots = sum(
-        1
-        for i in event.interpreters
-        for slot in event.slots
-        if (i.available is None or slot.id in i.available) and (i.venue in (None, slot.venue))
-    )
+    interpreter_slots = _interpreter_slots(event)
     if interpreted:
         model.add(sum(interpreted) <= interpreter_slots)
     objective: list[cp_model.LinearExprT] = [c.weight * z[c.pair] for c in instance.candidates]
@@ -948,12 +949,7 @@ def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | Non
         for pid in people
     }
     total = sum(instance.capacity.values())
-    interpreter_slots = sum(
-        1
-        for i in event.interpreters
-        for slot in event.slots
-        if (i.available is None or slot.id in i.available) and (i.venue in (None, slot.venue))
-    )
+    interpreter_slots = _interpreter_slots(event)
     fixed_pairs = set(instance.fixed)
     big = 10**9
 
@@ -1014,6 +1010,16 @@ def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | Non
     return best_feasible, best_bound
 
 
+def _interpreter_slots(event: Event) -> int:
+    """Interpreter x slot pairs in which an interpreter can work (the selection's capacity)."""
+    return sum(
+        1
+        for i in event.interpreters
+        for slot in event.slots
+        if (i.available is None or slot.id in i.available) and (i.venue in (None, slot.venue))
+    )
+
+
 def _usable_slots(instance: Instance, pid: str) -> int:
     """Slots a participant can attend, less those that clash (a conservative upper count)."""
     p = instance.event.participants[pid]
@@ -1038,7 +1044,7 @@ def _improve(
     """
     event = instance.event
     options = instance.options
-    by_pair = {c.pair: c for c in instance.candidates}
+    by_pair = instance.by_pair
     ranked = sorted(instance.candidates, key=lambda c: (-c.weight, c.pair))
     usable_in: dict[str, list[int]] = defaultdict(list)  # slot -> ranks of candidates
     for rank, c in enumerate(ranked):
@@ -1213,7 +1219,7 @@ def _blocked_interpreters(
     """(slot, class) of the window whose interpreter works in a parallel slot outside it."""
     if not instance.overlaps:
         return set()
-    by_pair = {c.pair: c for c in instance.candidates}
+    by_pair = instance.by_pair
     out = set()
     for pair, slot in chosen.items():
         c = by_pair[pair]
@@ -1237,7 +1243,7 @@ def _window_value(
     count: Mapping[str, int],
 ) -> int:
     """Score + fairness (in model units) of the movable meetings of a window."""
-    by_pair = {c.pair: c for c in instance.candidates}
+    by_pair = instance.by_pair
     fair = round(instance.options.fairness_weight * SCALE)
     total = 0
     extra: dict[str, int] = defaultdict(int)
@@ -1266,7 +1272,7 @@ def _fill(
     """Add unscheduled candidates into free seats, best first, keeping every constraint."""
     event = instance.event
     order = {s.id: n for n, s in enumerate(event.slots)}
-    by_pair = {c.pair: c for c in instance.candidates}
+    by_pair = instance.by_pair
     busy = {(pid, slot) for pair, slot in chosen.items() for pid in pair}
     tables: dict[str, int] = defaultdict(int)
     count: dict[str, int] = defaultdict(int)
@@ -1382,7 +1388,7 @@ def _name_interpreters(
     classes: Mapping[str, _Classes],
 ) -> dict[tuple[tuple[str, str], str], str]:
     """Name an interpreter of the chosen class for each meeting that needs one."""
-    by_pair = {c.pair: c for c in instance.candidates}
+    by_pair = instance.by_pair
     free: dict[tuple[str, int], list[str]] = {}
     out: dict[tuple[tuple[str, str], str], str] = {}
     ordered = sorted(chosen.items(), key=lambda item: (item[0] not in instance.fixed, item))
