@@ -12,11 +12,11 @@ machine-translated at run time.
 >>> negotiate(["ta", "hi", "en"])  # a participant's languages, first one first
 'hi'
 >>> t = translator("ru")
->>> t.gettext("Table %(table)s", table="T07")  # translated, then placeholders filled
-'Стол T07'
 >>> t.decimal(1234567.5, digits=1)
 '1\\xa0234\\xa0567,5'
 
+In Python: ``t.gettext("Table %(table)s", table=table.id)`` (translated, then the
+placeholders filled) and ``t.ngettext("%(num)d meeting", "%(num)d meetings", n)``.
 In Jinja2 templates: ``env = jinja2.Environment(extensions=["jinja2.ext.i18n"])``, then
 ``env.install_gettext_callables(**translator(lang).jinja_callables(), newstyle=True)`` (one
 environment per language) and ``{% trans %}…{% endtrans %}`` or ``{{ _("…") }}``.
