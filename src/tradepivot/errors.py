@@ -11,11 +11,21 @@ mistakes (``TypeError``, ``AssertionError`` ...) are deliberately *not* part of 
     │   ├── UnknownProductError       an HS code that does not exist in the edition
     │   ├── UnknownSectorError        a sector name that is not defined
     │   ├── UnknownDatasetError       a dataset name the warehouse does not hold
-    │   └── SourceFileError           an input file is malformed (file, line, field)
+    │   ├── SourceFileError           an input file is malformed (file, line, field)
+    │   │   └── InputLimitError       an input file is too large, too deep or too aliased
+    │   ├── OutputPathError           an output path must not be written (folder, link, device)
+    │   └── InfeasibleScheduleError   an event's fixed meetings or resources cannot all hold
     ├── DataSourceError               the warehouse or embedded data cannot serve the request
     │   ├── WarehouseLockedError      another process holds the warehouse for writing
+    │   ├── WarehouseCorruptError     the warehouse file is damaged or not a tradepivot warehouse
     │   └── DataGapError              the data needed is a known gap of the dataset
-    └── UnsupportedOperationError     an engine lacks an operation (never a silent fallback)
+    ├── StorageError                  the disk refused: full, read-only, no permission
+    ├── ResourceLimitError            the work ran out of memory (or another resource)
+    ├── UnsupportedOperationError     an engine lacks an operation (never a silent fallback)
+    └── Interrupted                   exit 130: Ctrl-C or SIGTERM; says what was kept
+
+Foreign exceptions (DuckDB, Arrow, ``OSError``, ``RecursionError``, ``MemoryError``) are
+translated into this tree at one boundary, :mod:`tradepivot.boundary`.
 """
 
 from __future__ import annotations
@@ -27,13 +37,19 @@ __all__ = [
     "DataSourceError",
     "InfeasibleScheduleError",
     "InputError",
+    "InputLimitError",
+    "Interrupted",
+    "OutputPathError",
+    "ResourceLimitError",
     "SourceFileError",
+    "StorageError",
     "TradepivotError",
     "UnknownCountryError",
     "UnknownDatasetError",
     "UnknownProductError",
     "UnknownSectorError",
     "UnsupportedOperationError",
+    "WarehouseCorruptError",
     "WarehouseLockedError",
 ]
 
@@ -153,6 +169,38 @@ class SourceFileError(InputError):
         super().__init__(text, hint=hint)
 
 
+class InputLimitError(SourceFileError):
+    """Raised when an input file exceeds a size, nesting-depth or alias limit.
+
+    The limits keep a hostile or mistaken file (``/dev/zero``, a "billion laughs" YAML, JSON
+    nested 10,000 deep) from exhausting memory or time; ``limit`` names the one exceeded.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        problem: str,
+        *,
+        limit: str,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.limit = limit
+        super().__init__(path, problem, line=line, field=field, hint=hint)
+
+
+class OutputPathError(InputError):
+    """Raised when an output path must not be written: a folder, a link, a device, a
+    read-only file (without ``--force``), or a place that cannot hold a file."""
+
+    def __init__(self, path: str, problem: str, *, hint: str | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        shown = repr(path) if path in ("", ".") else path
+        super().__init__(f"Cannot write {shown}: {problem}", hint=hint)
+
+
 class DataSourceError(TradepivotError):
     """Raised when the warehouse or the embedded data cannot answer."""
 
@@ -163,11 +211,54 @@ class WarehouseLockedError(DataSourceError):
     """Raised when another process holds the warehouse file open for writing."""
 
 
+class WarehouseCorruptError(DataSourceError):
+    """Raised when the warehouse file is damaged or is not a tradepivot (DuckDB) warehouse."""
+
+
 class DataGapError(DataSourceError):
     """Raised when a request falls entirely into a known gap of the data."""
 
     exit_code = 2
     http_status = 404
+
+
+class StorageError(TradepivotError):
+    """Raised when the file system refuses: the disk is full, a folder is read-only, a file
+    cannot be read or written for lack of permission, or the device fails."""
+
+    http_status = 507
+
+    def __init__(self, path: str, problem: str, *, hint: str | None = None) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}" if path else problem, hint=hint)
+
+
+class ResourceLimitError(TradepivotError):
+    """Raised when the work needs more memory (or another resource) than it may use."""
+
+    http_status = 503
+
+
+class Interrupted(TradepivotError):
+    """Raised when the user interrupts the work (Ctrl-C, SIGTERM); ``kept`` says what was
+    completed before the interrupt (nothing, unless listed)."""
+
+    exit_code = 130
+    http_status = 503
+
+    def __init__(self, kept: Sequence[str] = (), *, signal_name: str = "SIGINT") -> None:
+        self.kept = list(kept)
+        self.signal_name = signal_name
+        if self.kept:
+            text = (
+                "Interrupted: kept "
+                + "; ".join(self.kept)
+                + " (complete); nothing else was changed."
+            )
+        else:
+            text = "Interrupted: nothing was changed."
+        super().__init__(text)
 
 
 class UnsupportedOperationError(TradepivotError):

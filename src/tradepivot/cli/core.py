@@ -19,7 +19,7 @@ from tradepivot.errors import TradepivotError
 if TYPE_CHECKING:
     from tradepivot.data.warehouse import Warehouse
 
-__all__ = ["AppState", "app", "main", "run"]
+__all__ = ["AppState", "app", "main", "state"]
 
 app = typer.Typer(
     name="tradepivot",
@@ -132,56 +132,81 @@ def state(ctx: typer.Context) -> AppState:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turn every TradepivotError into a message and an exit code."""
+    """Entry point: run the app, turn every TradepivotError into a message and an exit code.
+
+    Ctrl-C and SIGTERM end the command with ``Interrupted: …`` (what was kept, if anything)
+    and exit 130, whatever the command was doing; a foreign exception that escaped the
+    data and output edges is still translated (:func:`tradepivot.boundary.translate`) before
+    anything is called an internal error.
+    """
+    from tradepivot.boundary import journal, translate
     from tradepivot.cli import commands  # noqa: F401  (registers the commands)
+    from tradepivot.cli.interrupts import Interrupts
+    from tradepivot.errors import Interrupted
 
     command = typer.main.get_command(app)
     err = Console(stderr=True, highlight=False)
     app_state = AppState()
-    try:
-        command.main(args=argv, prog_name="tradepivot", standalone_mode=False, obj=app_state)
-    except TradepivotError as exc:
-        err.print(f"[bold red]Error:[/bold red] {exc.message}", soft_wrap=True)
-        if exc.hint:
-            err.print(exc.hint, soft_wrap=True)
-        return exc.exit_code
-    except typer.Exit as exc:
+    with Interrupts() as signals, journal() as changes:
+        try:
+            try:
+                # make_context + invoke rather than command.main(): Typer's main turns Ctrl-C
+                # into a bare exit code and loses what the command had already completed.
+                args = sys.argv[1:] if argv is None else list(argv)
+                with command.make_context("tradepivot", args, obj=app_state) as ctx:
+                    command.invoke(ctx)
+            finally:
+                with signals.deferred():
+                    app_state.close()  # releases the warehouse for the next command
+        except BaseException as exc:
+            signals.acknowledge()  # reporting must not be interrupted in its turn
+            mapped = exc if isinstance(exc, TradepivotError) else translate(exc)
+            if isinstance(exc, KeyboardInterrupt | Interrupted) or signals.received:
+                mapped = Interrupted(changes.kept, signal_name=signals.received or "SIGINT")
+            if mapped is not None:
+                _report(mapped, err)
+                return mapped.exit_code
+            return _other(exc, err)
+        signals.acknowledge()
+        if signals.received:  # the work finished although a signal arrived: say so
+            _report(Interrupted(changes.kept, signal_name=signals.received), err)
+            return 130
+    return 0
+
+
+def _report(error: TradepivotError, err: Console) -> None:
+    from rich.markup import escape
+
+    from tradepivot.errors import Interrupted
+
+    label = "" if isinstance(error, Interrupted) else "[bold red]Error:[/bold red] "
+    err.print(label + escape(error.message), soft_wrap=True)
+    if error.hint:
+        err.print(escape(error.hint), soft_wrap=True)
+
+
+def _other(exc: BaseException, err: Console) -> int:
+    """Exits, usage errors, a closed pipe, and finally bugs."""
+    if isinstance(exc, typer.Exit):
         return int(exc.exit_code or 0)
-    except typer.Abort:
+    if isinstance(exc, typer.Abort):
         err.print("Aborted.")
         return 130
-    except typer.TyperException as exc:  # usage errors: bad option, missing argument (exit 2)
+    if isinstance(exc, typer.TyperException):  # usage errors: bad option, missing argument
         show = getattr(exc, "show", None)
         if callable(show):
             show()
         else:
             err.print(f"Error: {exc.format_message()}")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        err.print("Interrupted: nothing was changed.")
-        return 130
-    except BrokenPipeError:
+        return int(exc.exit_code)
+    if isinstance(exc, BrokenPipeError):
         return 0
-    except Exception as exc:  # a bug: say so briefly, show the traceback only when asked
-        if os.environ.get("TRADEPIVOT_DEBUG"):
-            raise
-        err.print(
-            f"[bold red]Internal error:[/bold red] {type(exc).__name__}: {exc}\n"
-            "This is a bug in tradepivot; rerun with TRADEPIVOT_DEBUG=1 for the traceback and report it."
-        )
-        return 1
-    finally:
-        app_state.close()  # releases the warehouse file for the next command in this process
-    return 0
-
-
-def run() -> None:
-    """Console-script entry: run :func:`main` and leave without the interpreter's teardown.
-
-    Everything is written and closed by then (files atomically, the warehouse in ``main``);
-    skipping the garbage collection of Ibis and DuckDB objects saves ~0.4 s per command.
-    """
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    if isinstance(exc, SystemExit):
+        return int(exc.code) if isinstance(exc.code, int) else 1
+    if os.environ.get("TRADEPIVOT_DEBUG"):
+        raise exc
+    err.print(
+        f"[bold red]Internal error:[/bold red] {type(exc).__name__}: {exc}\n"
+        "This is a bug in tradepivot; rerun with TRADEPIVOT_DEBUG=1 for the traceback and report it."
+    )
+    return 1

@@ -8,6 +8,21 @@ from typing import Annotated
 
 import typer
 
+__all__ = [
+    "Currency",
+    "CurrencyOpt",
+    "DatasetOpt",
+    "ForceOpt",
+    "FormatOpt",
+    "HsOpt",
+    "LevelOpt",
+    "OutputFormat",
+    "OutputOpt",
+    "SectorOpt",
+    "TopOpt",
+    "check_output",
+]
+
 
 class OutputFormat(StrEnum):
     table = "table"
@@ -32,10 +47,34 @@ FormatOpt = Annotated[
         case_sensitive=False,
     ),
 ]
+
+
+def check_output(value: Path | None) -> Path | None:
+    """Refuse a folder, link, device or empty name as soon as --output is parsed (before the
+    work); whether a read-only file may be replaced is decided with --force at write time."""
+    if value is not None:
+        from tradepivot.outputs import check_target
+
+        check_target(value, force=True)
+    return value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file instead of the terminal.", show_default=False
+        "--output",
+        "-o",
+        help="Write to this file instead of the terminal (atomically; see --force).",
+        show_default=False,
+        callback=check_output,
+    ),
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace the output file even if it is read-only (folders, links and devices "
+        "are never replaced).",
     ),
 ]
 HsOpt = Annotated[

@@ -114,10 +114,13 @@ def _footer(console: Console, report: Report) -> None:
         )
 
 
-def emit(report: Report, fmt: Format, output: Path | None, console: Console) -> None:
-    """Print ``report`` in ``fmt``: a Rich view for ``table``, else the file writers."""
+def emit(
+    report: Report, fmt: Format, output: Path | None, console: Console, *, force: bool = False
+) -> None:
+    """Print ``report`` in ``fmt``: a Rich view for ``table``, else the file writers
+    (``force`` replaces a read-only output file)."""
     if fmt != "table":
-        sidecar = write_report(report, fmt, output)
+        sidecar = write_report(report, fmt, output, force=force)
         if output is not None:
             extra = f" (provenance in {sidecar})" if sidecar else ""
             console.print(f"Wrote {output}{extra}.", style="green", highlight=False)
@@ -137,7 +140,7 @@ def emit(report: Report, fmt: Format, output: Path | None, console: Console) -> 
         )
     _footer(console, report)
     if output is not None:
-        write_report(report, "csv", output)
+        write_report(report, "csv", output, force=force)
         console.print(f"Wrote the rows as CSV to {output}.", style="green")
 
 

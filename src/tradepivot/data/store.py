@@ -8,8 +8,10 @@ a changed file replaces the dataset's rows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +19,20 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from pydantic import ValidationError
 
+from tradepivot.boundary import edge, record_change
 from tradepivot.data.catalog import DatasetKind, DatasetManifest
-from tradepivot.errors import DataSourceError, WarehouseLockedError
+from tradepivot.errors import DataSourceError, WarehouseCorruptError
 
-__all__ = ["FACT_SCHEMAS", "SCHEMA_VERSION", "Store", "connect_store"]
+__all__ = [
+    "FACT_SCHEMAS",
+    "NO_EXTENSIONS",
+    "SCHEMA_VERSION",
+    "Store",
+    "connect_store",
+    "parse_manifest",
+]
 
 SCHEMA_VERSION = 1
 
@@ -83,20 +94,49 @@ def _ddl() -> list[str]:
     return statements
 
 
+# A DuckDB file carries this magic at byte 8; SQLite files start with their own.
+_DUCKDB_MAGIC = (8, b"DUCK")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Never let DuckDB fetch an extension to read a file it does not recognise (a SQLite file
+# given as the warehouse would otherwise make it try to download sqlite_scanner).
+NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def _check_file(path: Path) -> None:
+    """Fail clearly on a path that is not a DuckDB file, before DuckDB guesses at it."""
+    with edge("open the warehouse", path, "warehouse"):
+        if not path.exists():
+            return
+        if not path.is_file():
+            raise WarehouseCorruptError(
+                f"The warehouse {path} is not a file.",
+                hint="Point --warehouse / TRADEPIVOT_WAREHOUSE at a .duckdb file.",
+            )
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    if not head:
+        return  # an empty file: DuckDB initialises it
+    if head.startswith(_SQLITE_MAGIC):
+        raise WarehouseCorruptError(
+            f"The warehouse {path} is a SQLite database, not a tradepivot (DuckDB) warehouse.",
+            hint="Point --warehouse / TRADEPIVOT_WAREHOUSE at a DuckDB file; tradepivot creates "
+            "one on the first `data ingest`.",
+        )
+    offset, magic = _DUCKDB_MAGIC
+    if head[offset : offset + len(magic)] != magic:
+        raise WarehouseCorruptError(
+            f"The warehouse {path} is not a DuckDB database file.",
+            hint="Point --warehouse / TRADEPIVOT_WAREHOUSE at a DuckDB file; tradepivot creates "
+            "one on the first `data ingest`.",
+        )
+
+
 def connect_store(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """Open the warehouse file, translating lock and corruption errors for the user."""
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        text = str(exc)
-        if "lock" in text.lower():
-            raise WarehouseLockedError(
-                f"The warehouse {path} is in use by another process (an ingest still running?).",
-                hint="Wait for it to finish, or point --warehouse / TRADEPIVOT_WAREHOUSE elsewhere.",
-            ) from exc
-        raise DataSourceError(f"Cannot open the warehouse {path}: {text}") from exc
-    except duckdb.Error as exc:
-        raise DataSourceError(f"Cannot open the warehouse {path}: {exc}") from exc
+    _check_file(path)
+    with edge("open the warehouse", path, "warehouse"):
+        return duckdb.connect(str(path), read_only=read_only, config=dict(NO_EXTENSIONS))
 
 
 class Store:
@@ -104,9 +144,15 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        with edge("create the warehouse folder", path.parent, "warehouse"):
+            path.parent.mkdir(parents=True, exist_ok=True)
         self.con = connect_store(path, read_only=False)
-        self._migrate()
+        try:
+            with edge("prepare the warehouse", path, "warehouse"):
+                self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
 
     def _migrate(self) -> None:
         for statement in _ddl():
@@ -134,19 +180,22 @@ class Store:
 
     # ------------------------------------------------------------------ reading
     def manifests(self) -> list[DatasetManifest]:
-        rows = self.con.execute("SELECT manifest FROM datasets ORDER BY id").fetchall()
-        return [DatasetManifest.model_validate_json(r[0]) for r in rows]
+        with edge("read the warehouse's datasets", self.path, "warehouse"):
+            rows = self.con.execute("SELECT id, manifest FROM datasets ORDER BY id").fetchall()
+        return [parse_manifest(self.path, r[0], r[1]) for r in rows]
 
     def manifest(self, dataset_id: str) -> DatasetManifest | None:
-        row = self.con.execute(
-            "SELECT manifest FROM datasets WHERE id = ?", [dataset_id]
-        ).fetchone()
-        return DatasetManifest.model_validate_json(row[0]) if row else None
+        with edge("read the warehouse's datasets", self.path, "warehouse"):
+            row = self.con.execute(
+                "SELECT manifest FROM datasets WHERE id = ?", [dataset_id]
+            ).fetchone()
+        return parse_manifest(self.path, dataset_id, row[0]) if row else None
 
     def checksum(self, dataset_id: str) -> str | None:
-        row = self.con.execute(
-            "SELECT checksum FROM datasets WHERE id = ?", [dataset_id]
-        ).fetchone()
+        with edge("read the warehouse's datasets", self.path, "warehouse"):
+            row = self.con.execute(
+                "SELECT checksum FROM datasets WHERE id = ?", [dataset_id]
+            ).fetchone()
         return str(row[0]) if row else None
 
     def row_count(self, dataset_id: str) -> int:
@@ -166,33 +215,64 @@ class Store:
         The caller appends batches and finally calls ``loader.finish(manifest)``. Any
         exception (bad row, Ctrl-C) rolls everything back.
         """
-        self.con.execute("BEGIN TRANSACTION")
         loader = _Loader(self.con, dataset_id, kind)
-        try:
-            for table in FACT_SCHEMAS:
-                self.con.execute(f"DELETE FROM {table} WHERE dataset = ?", [dataset_id])
-            self.con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+        with self._transaction(f"load dataset {dataset_id!r} into the warehouse"):
+            self._delete(dataset_id)
             yield loader
             if not loader.finished:
                 raise RuntimeError("loader.finish(manifest) was not called")
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+        record_change(f"dataset {dataset_id} in {self.path}")
 
     def remove(self, dataset_id: str) -> bool:
-        manifest = self.manifest(dataset_id)
-        if manifest is None:
+        """Delete a dataset's rows and its manifest (read or not: a damaged manifest must
+        not keep a user from removing it)."""
+        with edge("read the warehouse's datasets", self.path, "warehouse"):
+            found = self.con.execute(
+                "SELECT count(*) FROM datasets WHERE id = ?", [dataset_id]
+            ).fetchone()
+        if not found or not found[0]:
             return False
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self.con.execute(f"DELETE FROM {manifest.kind} WHERE dataset = ?", [dataset_id])
-            self.con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+        with self._transaction(f"remove dataset {dataset_id!r} from the warehouse"):
+            self._delete(dataset_id)
+        record_change(f"the removal of dataset {dataset_id} from {self.path}")
         return True
+
+    def _delete(self, dataset_id: str) -> None:
+        for table in FACT_SCHEMAS:
+            self.con.execute(f"DELETE FROM {table} WHERE dataset = ?", [dataset_id])
+        self.con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[None]:
+        """One transaction, committed on a clean exit and rolled back on any other.
+
+        A failed rollback (DuckDB has already aborted the transaction after a fatal error,
+        e.g. a full disk) never hides the failure that caused it.
+        """
+        with edge(action, self.path, "warehouse"):
+            self.con.execute("BEGIN TRANSACTION")
+        try:
+            with edge(action, self.path, "warehouse"):
+                yield
+                self.con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            raise
+
+
+def parse_manifest(path: Path, dataset_id: str, text: str) -> DatasetManifest:
+    """A stored manifest, or a clear error naming the damaged dataset and the fix."""
+    try:
+        return DatasetManifest.model_validate_json(text)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"]) or "manifest"
+        raise WarehouseCorruptError(
+            f"The warehouse {path} holds a damaged manifest for dataset {dataset_id!r} "
+            f"({where}: {problem['msg']}).",
+            hint=f"Remove it with `tradepivot data remove {dataset_id}` and ingest its file again.",
+        ) from None
 
 
 class _Loader:
@@ -212,14 +292,21 @@ class _Loader:
 
     def load(self, batches: Iterator[pa.RecordBatch]) -> None:
         """Insert a stream of batches with one INSERT: DuckDB pulls them as it goes, which
-        halves the time of one INSERT per batch and keeps memory flat."""
-        names = ", ".join(self.schema.names)
+        halves the time of one INSERT per batch and keeps memory flat.
 
+        DuckDB pulls the batches on its own threads, where Python's signal handlers never
+        run; so the INSERT runs on a worker thread while this (main) thread waits, ready to
+        take Ctrl-C or SIGTERM, stop the stream, interrupt DuckDB and re-raise.
+        """
+        names = ", ".join(self.schema.names)
         failure: list[BaseException] = []
+        stop = threading.Event()
 
         def checked() -> Iterator[pa.RecordBatch]:
             try:
                 for batch in batches:
+                    if stop.is_set():
+                        raise KeyboardInterrupt
                     if batch.schema != self.schema:
                         # A reader bug, not a user error: keep it out of the TradepivotError tree.
                         raise TypeError(
@@ -231,19 +318,40 @@ class _Loader:
                 failure.append(exc)
                 raise
 
+        outcome: list[BaseException] = []
+
+        def insert() -> None:
+            try:
+                self._con.execute(
+                    f"INSERT INTO {self.kind} (dataset, {names}) SELECT ?, {names} FROM _tp_stream",
+                    [self.dataset_id],
+                )
+            except BaseException as exc:
+                outcome.append(exc)
+
         stream = pa.RecordBatchReader.from_batches(self.schema, checked())
         self._con.register("_tp_stream", stream)
+        worker = threading.Thread(target=insert, name="tradepivot-ingest", daemon=True)
         try:
-            self._con.execute(
-                f"INSERT INTO {self.kind} (dataset, {names}) SELECT ?, {names} FROM _tp_stream",
-                [self.dataset_id],
-            )
-        except duckdb.Error:
-            if failure:
-                raise failure[0] from None
-            raise
+            worker.start()
+            try:
+                while worker.is_alive():
+                    worker.join(0.05)
+            except BaseException:
+                stop.set()
+                with contextlib.suppress(duckdb.Error):
+                    self._con.interrupt()
+                while worker.is_alive():  # the connection is the worker's until it stops
+                    with contextlib.suppress(KeyboardInterrupt):
+                        worker.join()
+                raise
+            if outcome:
+                # DuckDB wraps what the stream raised (a reader's error, an interrupt): raise
+                # the original so the user sees the real cause.
+                raise (failure[0] if failure else outcome[0]) from None
         finally:
-            self._con.unregister("_tp_stream")
+            with contextlib.suppress(duckdb.Error):
+                self._con.unregister("_tp_stream")
 
     def finish(self, manifest: DatasetManifest, checksum: str, source_file: str) -> None:
         payload: dict[str, Any] = manifest.model_dump(mode="json")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -27,17 +26,18 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow.parquet as pq
 
+from tradepivot.boundary import edge
 from tradepivot.config import Settings
 from tradepivot.data.catalog import DatasetKind, DatasetManifest
 from tradepivot.data.embedded import default_dir, embedded_manifest
 from tradepivot.data.reference import Reference
-from tradepivot.data.store import connect_store
+from tradepivot.data.store import NO_EXTENSIONS, connect_store, parse_manifest
 from tradepivot.errors import (
-    DataSourceError,
     InputError,
     UnknownDatasetError,
     UnsupportedOperationError,
 )
+from tradepivot.outputs import atomic_output
 
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as IbisDuckDB
@@ -82,7 +82,7 @@ class Warehouse:
     # ------------------------------------------------------------------ connection
     @cached_property
     def con(self) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config=dict(NO_EXTENSIONS))
         con.execute("SET enable_progress_bar = false")  # tradepivot shows its own progress
         # Bounded memory: big computations (full-world potential) spill to the cache folder.
         spill = self.settings.cache_dir / "duckdb-spill"
@@ -179,10 +179,8 @@ class Warehouse:
             return False
         # Probe first so a locked or corrupt file gives our error, not DuckDB's.
         connect_store(self.user_path, read_only=True).close()
-        try:
+        with edge("attach the warehouse", self.user_path, "warehouse"):
             self.con.execute(f"ATTACH '{_sql_path(self.user_path)}' AS userdb (READ_ONLY)")
-        except duckdb.Error as exc:
-            raise DataSourceError(f"Cannot attach the warehouse {self.user_path}: {exc}") from exc
         self._user_attached = True
         return True
 
@@ -191,10 +189,12 @@ class Warehouse:
         if not self._attach_user():
             return {}
         try:
-            rows = self.con.execute("SELECT manifest FROM userdb.datasets ORDER BY id").fetchall()
+            rows = self.con.execute(
+                "SELECT id, manifest FROM userdb.datasets ORDER BY id"
+            ).fetchall()
         except duckdb.CatalogException:
-            return {}
-        manifests = [DatasetManifest.model_validate_json(r[0]) for r in rows]
+            return {}  # created but never loaded into
+        manifests = [parse_manifest(self.user_path, r[0], r[1]) for r in rows]
         return {m.id: m for m in manifests}
 
     # ------------------------------------------------------------------ catalog
@@ -261,26 +261,24 @@ class Warehouse:
         self.con.execute(f"CREATE TEMP TABLE {name} AS {ibis.to_sql(expr, dialect='duckdb')}")
         return self.ibis.table(name)
 
-    def write_parquet(self, expr: ir.Table, path: Path) -> int:
-        """Stream ``expr`` into a Parquet file (atomically) without holding it in memory.
+    def write_parquet(self, expr: ir.Table, path: Path, *, force: bool = False) -> int:
+        """Stream ``expr`` into a Parquet file without holding it in memory, following the
+        output rules of :mod:`tradepivot.outputs` (atomic; ``force`` replaces a read-only file).
 
         Row order is not preserved (DuckDB then writes in parallel); returns the row count.
         """
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         sql = ibis.to_sql(expr, dialect="duckdb")
         self.con.execute("SET preserve_insertion_order = false")
         try:
-            self.con.execute(
-                f"COPY ({sql}) TO '{_sql_path(tmp)}' (FORMAT parquet, COMPRESSION snappy)"
-            )
-            row = self.con.execute(
-                f"SELECT count(*) FROM read_parquet('{_sql_path(tmp)}')"
-            ).fetchone()
-            tmp.replace(path)
+            with atomic_output(path, force=force) as tmp:
+                self.con.execute(
+                    f"COPY ({sql}) TO '{_sql_path(tmp)}' (FORMAT parquet, COMPRESSION snappy)"
+                )
+                row = self.con.execute(
+                    f"SELECT count(*) FROM read_parquet('{_sql_path(tmp)}')"
+                ).fetchone()
         finally:
             self.con.execute("SET preserve_insertion_order = true")
-            tmp.unlink(missing_ok=True)
         return int(row[0]) if row else 0
 
     def derived(
@@ -303,10 +301,8 @@ class Warehouse:
         )
         if not cache.exists():
             result = build().to_pyarrow()
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-            pq.write_table(result, tmp)
-            tmp.replace(cache)
+            with atomic_output(cache, record=False) as tmp:
+                pq.write_table(result, tmp)
             log.info("cached %s for %s in %s", key, manifest.id, cache)
         return self._parquet_view(cache)
 

@@ -19,9 +19,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tradepivot.errors import InputError
+from tradepivot.outputs import atomic_output, write_text
 from tradepivot.services.report import Report
 
-__all__ = ["FORMATS", "Format", "with_currency", "write_bytes", "write_report", "write_text"]
+__all__ = ["FORMATS", "Format", "with_currency", "write_report"]
 
 Format = Literal["table", "csv", "json", "parquet", "xlsx"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json", "parquet", "xlsx")
@@ -65,10 +66,16 @@ def _csv_text(table: pa.Table) -> str:
 
 
 def write_report(
-    report: Report, fmt: Format, output: Path | None, stdout: IO[str] | None = None
+    report: Report,
+    fmt: Format,
+    output: Path | None,
+    stdout: IO[str] | None = None,
+    *,
+    force: bool = False,
 ) -> Path | None:
     """Write ``report`` in ``fmt`` to ``output`` (or ``stdout`` for text formats).
 
+    Files follow :mod:`tradepivot.outputs` (atomic; ``force`` replaces a read-only file).
     Returns the sidecar meta path when one was written.
     """
     stream = stdout or sys.stdout
@@ -78,54 +85,35 @@ def write_report(
         )
     table = with_currency(report.rows, report.currency)
     meta_text = json.dumps(report.meta(), indent=2, ensure_ascii=False, default=str) + "\n"
+    if fmt not in ("json", "csv", "parquet", "xlsx"):
+        raise InputError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    sidecar = None if output is None else output.with_name(output.name + ".meta.json")
     if fmt == "json":
-        _emit(_json_text(report), output, stream)
+        _emit(_json_text(report), output, stream, force)
         return None
     if fmt == "csv":
-        _emit(_csv_text(table), output, stream)
+        _emit(_csv_text(table), output, stream, force)
     elif fmt == "parquet":
         assert output is not None
         schema = table.schema.with_metadata({b"tradepivot": meta_text.encode()})
-        _atomic(output, lambda tmp: pq.write_table(table.cast(schema), tmp))
-    elif fmt == "xlsx":
-        assert output is not None
-        _atomic(output, lambda tmp: _write_xlsx(report, table, meta_text, tmp))
-        return None
+        with atomic_output(output, force=force) as tmp:
+            pq.write_table(table.cast(schema), tmp)
     else:
-        raise InputError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
-    if output is None:
+        assert output is not None
+        with atomic_output(output, force=force) as tmp:
+            _write_xlsx(report, table, meta_text, tmp)
         return None
-    sidecar = output.with_name(output.name + ".meta.json")
-    _emit(meta_text, sidecar, stream)
+    if sidecar is None:
+        return None
+    write_text(sidecar, meta_text, force=force)
     return sidecar
 
 
-def write_text(output: Path, text: str) -> None:
-    """Write a text file atomically (a reader never sees half a report)."""
-    _atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def write_bytes(output: Path, content: bytes) -> None:
-    """Write a binary file (a PDF, an ICS) atomically."""
-    _atomic(output, lambda tmp: tmp.write_bytes(content))
-
-
-def _emit(text: str, output: Path | None, stream: IO[str]) -> None:
+def _emit(text: str, output: Path | None, stream: IO[str], force: bool) -> None:
     if output is None:
         stream.write(text)
         return
-    _atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def _atomic(output: Path, write: Any) -> None:
-    """Write to a temporary file next to ``output`` and rename: no half-written results."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(output)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_text(output, text, force=force)
 
 
 def _write_xlsx(report: Report, table: pa.Table, meta_text: str, path: Path) -> None:

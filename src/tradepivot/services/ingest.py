@@ -19,7 +19,14 @@ from tradepivot.data.store import Store
 from tradepivot.data.warehouse import EMBEDDED_VIEWS
 from tradepivot.errors import InputError
 
-__all__ = ["READERS", "IngestResult", "ingest_file", "reader_for", "remove_dataset"]
+__all__ = [
+    "READERS",
+    "IngestResult",
+    "file_checksum",
+    "ingest_file",
+    "reader_for",
+    "remove_dataset",
+]
 
 log = logging.getLogger(__name__)
 

@@ -453,6 +453,7 @@ def write_world_potential(
     hs: list[str] | None = None,
     sector: str | None = None,
     dataset: str | None = None,
+    force: bool = False,
 ) -> Report:
     """Every exporter x market x product's potential with its factors, streamed to Parquet.
 
@@ -464,7 +465,7 @@ def write_world_potential(
     provenance = Provenance()
     provenance.use(ctx.source.manifest, scope=ctx.scope, all_importers=True)
     provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes)
-    count = wh.write_parquet(ctx.rows(), output)
+    count = wh.write_parquet(ctx.rows(), output, force=force)
     written = wh.ibis.read_parquet(str(output))
     summary = (
         written.group_by("exporter")

@@ -34,7 +34,7 @@ from tradepivot.tariffs.apply import additional_duties
 from tradepivot.tariffs.scenarios import ElasticityOverride, Scenario
 from tradepivot.tariffs.smart import SENSITIVITY, Elasticities, simulate_range
 
-__all__ = ["SimulationResult", "run_simulation", "simulate_scenario"]
+__all__ = ["SimulationResult", "load_elasticities", "run_simulation", "simulate_scenario"]
 
 US_SOURCE = "us-census-2024"
 

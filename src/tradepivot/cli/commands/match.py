@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tradepivot.cli.core import app, state
-from tradepivot.cli.options import FormatOpt, OutputFormat, OutputOpt
+from tradepivot.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, check_output
 from tradepivot.cli.render import emit
 
 match_app = typer.Typer(
@@ -50,6 +50,7 @@ def suggest(
     no_market: NoMarketOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Best counterparts for one participant, each with a plain-language reason.
 
@@ -59,7 +60,7 @@ def suggest(
 
     app_state = state(ctx)
     report = match_suggest(app_state.warehouse, event, participant, top=top, market=not no_market)
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)
 
 
 @match_app.command("schedule")
@@ -85,6 +86,7 @@ def schedule(
     no_market: NoMarketOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Optimise the meeting schedule (CP-SAT) and print its statistics, bound and gap.
 
@@ -103,7 +105,7 @@ def schedule(
         market=not no_market,
         publish=publish,
     )
-    emit(run.report, fmt.value, output, app_state.console)
+    emit(run.report, fmt.value, output, app_state.console, force=force)
 
 
 @match_app.command("reschedule")
@@ -155,6 +157,7 @@ def reschedule(
     no_market: NoMarketOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Re-optimise after cancellations, no-shows, late registrations or a lost table.
 
@@ -181,7 +184,7 @@ def reschedule(
         market=not no_market,
         publish=publish,
     )
-    emit(run.report, fmt.value, output, app_state.console)
+    emit(run.report, fmt.value, output, app_state.console, force=force)
 
 
 @match_app.command("agenda")
@@ -194,8 +197,14 @@ def agenda(
     ] = "html",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="File to write (default agenda-ID.FORMAT)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (default agenda-ID.FORMAT).",
+            callback=check_output,
+        ),
     ] = None,
+    force: ForceOpt = False,
     schedule_file: Annotated[
         Path | None,
         typer.Option(
@@ -211,7 +220,7 @@ def agenda(
 
     Example: tradepivot match agenda examples/india-russia-forum -p RU-BUY-001 --format pdf
     """
-    from tradepivot.reports.export import write_bytes
+    from tradepivot.outputs import write_bytes
     from tradepivot.services.matchmaking import match_agenda
 
     if fmt not in ("html", "pdf", "ics"):
@@ -226,5 +235,5 @@ def agenda(
         market=not no_market,
     )
     target = output or Path(name)
-    write_bytes(target, content)
+    write_bytes(target, content, force=force)
     app_state.err.print(f"Wrote {target}.")

@@ -12,6 +12,7 @@ from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
     CurrencyOpt,
     DatasetOpt,
+    ForceOpt,
     FormatOpt,
     HsOpt,
     OutputFormat,
@@ -20,7 +21,7 @@ from tradepivot.cli.options import (
     TopOpt,
 )
 from tradepivot.cli.render import emit
-from tradepivot.reports.export import write_text
+from tradepivot.outputs import write_text
 
 PANEL = "Opportunities"
 
@@ -65,6 +66,7 @@ def rank(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Markets ranked by untapped export potential for a product set, with the factors behind it.
 
@@ -84,7 +86,7 @@ def rank(
         dataset=dataset,
         currency=currency.value if currency else app_state.settings.currency,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -107,6 +109,7 @@ def potential(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Export potential row by row (exporter x market x product) with every factor.
 
@@ -126,11 +129,11 @@ def potential(
                 param_hint="--exporter/--market",
             )
         summary = write_world_potential(
-            app_state.warehouse, output, hs=hs, sector=sector, dataset=dataset
+            app_state.warehouse, output, hs=hs, sector=sector, dataset=dataset, force=force
         )
         emit(summary, OutputFormat.table.value, None, app_state.console)
         meta = json.dumps(summary.meta(), indent=2, default=str) + "\n"
-        write_text(output.with_name(output.name + ".meta.json"), meta)
+        write_text(output.with_name(output.name + ".meta.json"), meta, force=force)
         return
     report = potential_rows(
         app_state.warehouse,
@@ -142,7 +145,7 @@ def potential(
         dataset=dataset,
         currency=currency.value if currency else app_state.settings.currency,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -157,6 +160,7 @@ def balance(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Bilateral balance by sector and HS chapter, and the products to rebalance it with.
 
@@ -175,4 +179,4 @@ def balance(
         dataset=dataset,
         currency=currency.value if currency else app_state.settings.currency,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from tradepivot.cli.core import app, state
-from tradepivot.cli.options import CurrencyOpt, HsOpt, OutputFormat, SectorOpt
+from tradepivot.cli.options import (
+    CurrencyOpt,
+    ForceOpt,
+    HsOpt,
+    OutputFormat,
+    SectorOpt,
+    check_output,
+)
 from tradepivot.cli.render import emit_brief
 
 
@@ -28,8 +35,10 @@ def pivot(
             "--report",
             help="Also write a self-contained HTML brief (opens offline).",
             show_default=False,
+            callback=check_output,
         ),
     ] = None,
+    force: ForceOpt = False,
     scenario: Annotated[
         Path | None,
         typer.Option(
@@ -62,7 +71,7 @@ def pivot(
     markets that could absorb it, e.g.
     tradepivot pivot IND --sector leather --scenario examples/scenarios/us-india-50.yaml
     """
-    from tradepivot.reports.export import write_text
+    from tradepivot.outputs import write_text
     from tradepivot.services.pivot import pivot_brief
 
     app_state = state(ctx)
@@ -86,5 +95,5 @@ def pivot(
     if report is not None:
         from tradepivot.reports.brief_html import render_html
 
-        write_text(report, render_html(brief))
+        write_text(report, render_html(brief), force=force)
         app_state.err.print(f"Wrote the brief to {report}.")

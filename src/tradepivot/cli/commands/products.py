@@ -10,6 +10,7 @@ from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
     CurrencyOpt,
     DatasetOpt,
+    ForceOpt,
     FormatOpt,
     HsOpt,
     OutputFormat,
@@ -39,6 +40,7 @@ def products(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Products where EXPORTER has RCA >= 1, and nearby ones it could diversify into.
 
@@ -60,4 +62,4 @@ def products(
         year=year,
         currency=currency.value if currency else app_state.settings.currency,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from tradepivot.cli.core import app, state
-from tradepivot.cli.options import CurrencyOpt, FormatOpt, HsOpt, OutputFormat, OutputOpt, SectorOpt
+from tradepivot.cli.options import (
+    CurrencyOpt,
+    ForceOpt,
+    FormatOpt,
+    HsOpt,
+    OutputFormat,
+    OutputOpt,
+    SectorOpt,
+)
 from tradepivot.cli.render import emit
 
 tariff_app = typer.Typer(
@@ -48,6 +56,7 @@ def show(
     ] = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """The duties in force on a product on one day, layer by layer, with their legal source.
 
@@ -62,7 +71,7 @@ def show(
     else:
         day = _date(date) or dt.date.today()
         report = tariff_stack(ref, market, exporter, hs, day)
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)
 
 
 @tariff_app.command("simulate")
@@ -89,6 +98,7 @@ def simulate(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """SMART-style simulation: trade creation, diversion, the exporter's loss, competitors' gains.
 
@@ -107,7 +117,7 @@ def simulate(
         top=top,
         currency=currency.value if currency else app_state.settings.currency,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)
 
 
 @app.command("exposure", rich_help_panel="Tariffs")
@@ -136,6 +146,7 @@ def exposure(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Where a sector, firm or cluster sells, and what a tariff scenario puts at risk.
 
@@ -154,4 +165,4 @@ def exposure(
         top=top,
         currency=currency.value if currency else None,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)

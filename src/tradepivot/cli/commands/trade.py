@@ -11,6 +11,7 @@ from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
     CurrencyOpt,
     DatasetOpt,
+    ForceOpt,
     FormatOpt,
     HsOpt,
     LevelOpt,
@@ -44,6 +45,7 @@ def flows(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Bilateral flows by product: what EXPORTER sells to IMPORTER, with each product's market.
 
@@ -63,7 +65,7 @@ def flows(
         dataset=dataset,
         currency=currency.value if currency else app_state.settings.currency,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)
 
 
 @app.command(rich_help_panel="Trade questions")
@@ -84,6 +86,7 @@ def market(
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """A market's imports by product and by supplier, with the focus exporter's share and rank.
 
@@ -104,4 +107,4 @@ def market(
         dataset=dataset,
         currency=currency.value if currency else app_state.settings.currency,
     )
-    emit(report, fmt.value, output, app_state.console)
+    emit(report, fmt.value, output, app_state.console, force=force)

@@ -43,7 +43,7 @@ CSV_COLUMNS = {"cty": "cty_code", "hts10": "hts10", "hs6": "hs6", "value": "valu
 CSV_COLUMNS |= {"duty": "duty_usd", "time": "time"}
 
 
-def hts_edition(year: int) -> str:
+def _hts_edition(year: int) -> str:
     """The HS edition the HTS of a year is based on."""
     for since, edition in ((2022, "HS2022"), (2017, "HS2017"), (2012, "HS2012"), (2007, "HS2007")):
         if year >= since:
@@ -459,7 +459,7 @@ class CensusReader(SourceReader):
             if not self.years:
                 raise
             latest = max(self.years)
-            edition = hts_edition(latest)
+            edition = _hts_edition(latest)
             self.edition_basis = f"HTS {latest} is {edition}-based (codes alone were ambiguous)"
             return edition
 

@@ -60,7 +60,7 @@ JSON_BATCH = 50_000
 SUFFIXES = (".gz", ".csv", ".txt", ".tsv", ".json")
 
 
-def file_stem(path: Path) -> str:
+def _file_stem(path: Path) -> str:
     """The file name without its data suffixes (``x.txt.gz`` -> ``x``)."""
     name = path.name
     while True:
@@ -71,7 +71,7 @@ def file_stem(path: Path) -> str:
         name = name[: -len(cut)]
 
 
-def json_text(value: Any) -> str:
+def _json_text(value: Any) -> str:
     """A JSON scalar as the text a CSV download would hold (null -> empty, 1234.0 -> 1234)."""
     if value is None:
         return ""
@@ -164,7 +164,7 @@ class ComtradeReader(SourceReader):
         return head[:1] in (b"{", b"[")
 
     def default_id(self) -> str:
-        return slug(file_stem(self.path)) or "comtrade"
+        return slug(_file_stem(self.path)) or "comtrade"
 
     @property
     def bytes_read(self) -> int:
@@ -194,7 +194,7 @@ class ComtradeReader(SourceReader):
         where = _JsonRecords(self.path, columns)
         for start in range(0, len(records), JSON_BATCH):
             chunk = records[start : start + JSON_BATCH]
-            arrays = [pa.array([json_text(r.get(c)) for r in chunk], pa.string()) for c in columns]
+            arrays = [pa.array([_json_text(r.get(c)) for r in chunk], pa.string()) for c in columns]
             converted = self._convert(
                 where, pa.RecordBatch.from_arrays(arrays, names=columns), start
             )

@@ -43,12 +43,12 @@ INR_CRORE_TOTAL = 1_000_000.0
 SUFFIXES = (".gz", ".csv", ".txt", ".json")
 
 
-def fiscal_year(start: int) -> str:
+def _fiscal_year(start: int) -> str:
     """2024 -> '2024-25'."""
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def hs_basis(fy: str) -> str:
+def _hs_basis(fy: str) -> str:
     """The HS edition ITC-HS follows in a fiscal year (HS2022 from 1 January 2023)."""
     start = int(fy[:4])
     return "HS2017" if start <= 2021 else "HS2022" if start >= 2023 else "HS2017/HS2022 (mixed)"
@@ -341,7 +341,7 @@ class EidbReader(SourceReader):
                     )
                     if value is None and quantity is None:
                         continue  # missing in this block; the other block may have it
-                    fy = fiscal_year(year + offset)
+                    fy = _fiscal_year(year + offset)
                     earlier = found.get((name, fy))
                     if earlier is not None and value is None:
                         continue  # keep the earlier block's value rather than a gap
@@ -461,7 +461,7 @@ class EidbReader(SourceReader):
             "total_usd_by_fy": {fy: self.by_fy[fy] for fy in years},
             "hs8_codes": len(self.codes),
             "partner_names": len(self.partner_names),
-            "fy_hs_basis": {fy: hs_basis(fy) for fy in years},
+            "fy_hs_basis": {fy: _hs_basis(fy) for fy in years},
         }
         if self.without_value:
             coverage["rows_without_value"] = self.without_value
