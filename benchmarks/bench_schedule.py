@@ -115,7 +115,7 @@ def prepare(folder: Path, evidence: str) -> dict[str, Any]:
     from tradepivot.config import Settings
     from tradepivot.data.reference import Reference
     from tradepivot.data.warehouse import Warehouse
-    from tradepivot.matchmaking.event_io import load_event
+    from tradepivot.events import load_event
     from tradepivot.matchmaking.evidence import MarketEvidence
     from tradepivot.matchmaking.scoring import score_pairs
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tradepivot.data.reference import Reference
-from tradepivot.matchmaking.event_io import load_event, write_event
+from tradepivot.events import load_event, write_event
 from tradepivot.matchmaking.model import (
     Cooperation,
     Event,

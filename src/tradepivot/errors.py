@@ -22,6 +22,7 @@ mistakes (``TypeError``, ``AssertionError`` ...) are deliberately *not* part of 
     ├── StorageError                  the disk refused: full, read-only, no permission
     ├── ResourceLimitError            the work ran out of memory (or another resource)
     ├── UnsupportedOperationError     an engine lacks an operation (never a silent fallback)
+    ├── ScheduleConflictError         another publish of the event came first or holds it
     └── Interrupted                   exit 130: Ctrl-C or SIGTERM; says what was kept
 
 Foreign exceptions (DuckDB, Arrow, ``OSError``, ``RecursionError``, ``MemoryError``) are
@@ -41,6 +42,7 @@ __all__ = [
     "Interrupted",
     "OutputPathError",
     "ResourceLimitError",
+    "ScheduleConflictError",
     "SourceFileError",
     "StorageError",
     "TradepivotError",
@@ -284,3 +286,10 @@ class InfeasibleScheduleError(InputError):
         super().__init__(
             f"Infeasible schedule ({constraint}): {detail} [participants: {who}]", hint=hint
         )
+
+
+class ScheduleConflictError(TradepivotError):
+    """Raised when an event's schedule changed under a writer: another publish came first
+    (the schedule was computed from an older version) or still holds the event."""
+
+    http_status = 409

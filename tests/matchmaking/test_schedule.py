@@ -33,8 +33,8 @@ from tests.matchmaking.checker import (
 )
 from tradepivot.data.reference import Reference
 from tradepivot.errors import InfeasibleScheduleError, InputError
+from tradepivot.events import load_event
 from tradepivot.matchmaking.baselines import first_come_first_served, greedy_schedule
-from tradepivot.matchmaking.event_io import load_event
 from tradepivot.matchmaking.evidence import MarketEvidence
 from tradepivot.matchmaking.model import (
     Event,

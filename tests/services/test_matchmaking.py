@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from tests.matchmaking.checker import check_schedule
 from tradepivot.cli import main
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
-from tradepivot.matchmaking.event_io import load_event
+from tradepivot.events import FolderStore, load_event
+from tradepivot.matchmaking import agenda as agendas
 from tradepivot.services.matchmaking import (
     Changes,
     match_agenda,
@@ -34,9 +34,14 @@ def forum(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def at(folder: Path) -> tuple[FolderStore, str]:
+    return FolderStore.at(folder)
+
+
 @pytest.fixture(scope="module")
 def published(forum: Path, wh_module: Warehouse) -> Path:
-    match_schedule(wh_module, forum, time_limit=5, seed=1, market=False, publish=True)
+    run = match_schedule(wh_module, *at(forum), time_limit=5, seed=1, market=False, publish=True)
+    assert run.version == 1
     return forum
 
 
@@ -47,8 +52,8 @@ def wh_module(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     return Warehouse(Settings(warehouse=tmp_path_factory.mktemp("wh") / "none.duckdb"))
 
 
-def test_suggestions_are_ranked_explained_and_never_vetoed(wh: Warehouse) -> None:
-    report = match_suggest(wh, EXAMPLE, "IN0001", top=10)
+def test_suggestions_are_ranked_explained_and_never_vetoed(wh: Warehouse, forum: Path) -> None:
+    report = match_suggest(wh, *at(forum), "IN0001", top=10)
     rows = report.rows.to_pylist()
     assert len(rows) == 10
     scores = [r["score"] for r in rows]
@@ -65,25 +70,23 @@ def test_suggestions_are_ranked_explained_and_never_vetoed(wh: Warehouse) -> Non
     assert any("imported USD" in r["why"] for r in rows)  # market evidence from the warehouse
 
 
-def test_unknown_participant_gets_suggestions(wh: Warehouse) -> None:
+def test_unknown_participant_gets_suggestions(wh: Warehouse, forum: Path) -> None:
     with pytest.raises(InputError, match="No participant 'IN001'") as info:
-        match_suggest(wh, EXAMPLE, "IN001", market=False)
+        match_suggest(wh, *at(forum), "IN001", market=False)
     assert info.value.hint and "IN0001" in info.value.hint
 
 
 def test_schedule_passes_the_checker_and_keeps_locked_meetings(
     published: Path, wh_module: Warehouse
 ) -> None:
-    event, _ = load_event(
-        published, wh_module.reference, meetings=published / "schedule" / "meetings.csv"
-    )
+    event, _ = load_event(published, wh_module.reference)
     original, _ = load_event(EXAMPLE, wh_module.reference)
     locked = [m for m in original.meetings if m.locked]
     assert locked
     assert check_schedule(event, event.meetings, fixed=locked) == []
-    stats = json.loads((published / "schedule" / "statistics.json").read_text())
-    assert stats["meetings"] == len(event.meetings)
-    assert (published / "schedule" / "grid.html").read_text().count("<td") > 0
+    assert (published / "published" / "v0001.csv").read_bytes() == (
+        published / "meetings.csv"
+    ).read_bytes()
     published_file = list(csv.DictReader((published / "meetings.csv").read_text().splitlines()))
     assert len(published_file) == len(event.meetings)
     assert {r["published"] for r in published_file} == {"true"}
@@ -93,15 +96,18 @@ def test_reschedule_moves_only_what_the_changes_force(
     published: Path, wh_module: Warehouse
 ) -> None:
     before, _ = load_event(published, wh_module.reference)
-    out = published / "after"
     run = match_reschedule(
         wh_module,
-        published,
+        *at(published),
         Changes(cancelled=("IN0002",), no_shows=("RU0005",), tables_lost=("T01",), from_slot="s05"),
         time_limit=5,
         market=False,
-        output=out,
     )
+    assert run.version is None  # kept as the draft
+    store, event_id = at(published)
+    draft = store.draft(event_id)
+    assert draft is not None and draft.base_version == 1
+    assert {m.pair for m in draft.meetings} == {m.pair for m in run.schedule.meetings}
     after = run.schedule.meetings
     assert check_schedule(run.event, after) == []
     slots = [s.id for s in before.slots]
@@ -127,12 +133,13 @@ def test_agendas_in_three_formats(published: Path, wh_module: Warehouse) -> None
     event, _ = load_event(published, wh_module.reference)
     pid = next(m.a for m in event.meetings if m.a.startswith("RU") or m.b.startswith("RU"))
     russian = next(p for m in event.meetings for p in m.pair if p.startswith("RU"))
-    html, name = match_agenda(wh_module, published, russian, "html")
-    assert name == f"agenda-{russian}.html" and b"MSK" in html and b"IST" in html
-    assert b"imported USD" in html  # why each meeting, with the trade figures behind it
-    pdf, _ = match_agenda(wh_module, published, russian, "pdf")
-    assert pdf.startswith(b"%PDF")
-    ics, _ = match_agenda(wh_module, published, pid, "ics")
+    request = match_agenda(wh_module, *at(published), russian)
+    assert request.version == 1 and request.agenda.participant.id == russian
+    html = agendas.agenda_html(request.agenda)
+    assert "MSK" in html and "IST" in html
+    assert "imported USD" in html  # why each meeting, with the trade figures behind it
+    assert agendas.agenda_pdf(request.agenda).startswith(b"%PDF")
+    ics = agendas.agenda_ics(match_agenda(wh_module, *at(published), pid).agenda)
     calendar = Calendar.from_ical(ics)
     events = list(calendar.walk("VEVENT"))
     mine = [m for m in event.meetings if pid in m.pair]
@@ -170,13 +177,16 @@ def test_reschedule_can_publish_the_new_schedule(
     old = (folder / "meetings.csv").read_text()
     run = match_reschedule(
         wh_module,
-        folder,
+        *at(folder),
         Changes(cancelled=("IN0003",)),
         time_limit=2,
         market=False,
         publish=True,
     )
-    assert (folder / "meetings.previous.csv").read_text() == old
+    assert run.version == 2
+    assert (folder / "published" / "v0001.csv").read_text() == old  # the previous version kept
+    store, event_id = at(folder)
+    assert [v.number for v in store.history(event_id)] == [1, 2]
     event, _ = load_event(folder, wh_module.reference)
     assert {m.pair for m in event.meetings} == {m.pair for m in run.schedule.meetings}
     assert all(m.published for m in event.meetings)

@@ -135,7 +135,7 @@ class Meeting:
 
 @dataclass(frozen=True)
 class Event:
-    """Everything the scheduler needs; built by :mod:`tradepivot.matchmaking.event_io`."""
+    """Everything the scheduler needs; built by :mod:`tradepivot.events`."""
 
     name: str
     timezone: str  # the organiser's time zone (IANA)

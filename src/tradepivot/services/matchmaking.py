@@ -1,26 +1,33 @@
 """Matchmaking use cases: suggest partners, schedule, reschedule, agendas.
 
-Every interface (CLI today, the organiser portal later) calls these. An event is a folder
-(docs/events.md); its ``meetings`` file, when present, is the published schedule: locked
-meetings never move, published ones stay unless a change forces them or the organiser asks.
+Every interface (the CLI, the organiser portal) calls these with an event store and an event
+id (:mod:`tradepivot.events`): a folder of files or a database, the same code. The event's
+published schedule is its current version: locked meetings never move, published ones stay
+unless a change forces them or the organiser asks. A schedule is kept as the event's draft,
+or published as a new version (atomically; refused when someone published meanwhile).
+Services return data; rendering it (HTML, PDF, ICS, XLSX) is the interfaces' work. Candidate
+scores are kept in the store, so an agenda request reads them instead of re-scoring.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
 
+from tradepivot import __version__
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
+from tradepivot.events.store import EventStore, LoadedEvent, ScoreSet
 from tradepivot.matchmaking import agenda as agendas
-from tradepivot.matchmaking.event_io import load_event, write_meetings
 from tradepivot.matchmaking.evidence import MarketEvidence
 from tradepivot.matchmaking.model import Event, Meeting, Schedule, Table
 from tradepivot.matchmaking.schedule import ScheduleOptions, solve
@@ -28,9 +35,10 @@ from tradepivot.matchmaking.scoring import Score, explain, score_pairs
 from tradepivot.services.report import Provenance, Report
 
 __all__ = [
+    "AgendaRequest",
     "Changes",
     "ScheduleRun",
-    "load",
+    "event_scores",
     "match_agenda",
     "match_reschedule",
     "match_schedule",
@@ -40,22 +48,66 @@ __all__ = [
 SYNTHETIC_NOTE = "This event is labelled synthetic: its participants are invented."
 
 
-def load(wh: Warehouse, folder: Path, schedule: Path | None = None) -> tuple[Event, list[str]]:
-    """Read an event folder (and a schedule file instead of its own ``meetings``)."""
-    return load_event(folder, wh.reference, meetings=schedule)
+def _canonical(value: object) -> object:
+    """``value`` as JSON-ready data in one order (sets sorted), for fingerprints."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return sorted(([_canonical(k), _canonical(v)] for k, v in value.items()), key=repr)
+    if isinstance(value, set | frozenset):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
 
 
-def _scores(
-    wh: Warehouse, event: Event, market: bool, provenance: Provenance
+def _score_key(wh: Warehouse, event: Event, market: bool) -> str:
+    """What the scores depend on, hashed: the event without its schedule, the market data
+    used (dataset and checksum), tradepivot's version (scoring rules, reference tables)."""
+    world = wh.dataset() if market else None
+    inputs = {
+        "event": _canonical(replace(event, meetings=())),
+        "market": [world.id, world.checksum_sha256] if world is not None else None,
+        "tradepivot": __version__,
+    }
+    text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def event_scores(
+    wh: Warehouse,
+    store: EventStore,
+    loaded: LoadedEvent,
+    *,
+    market: bool = True,
+    provenance: Provenance | None = None,
+    participant: str | None = None,
 ) -> dict[tuple[str, str], Score]:
-    evidence = MarketEvidence.for_event(wh, event) if market else MarketEvidence.empty()
+    """The candidate scores of an event: read from the store when they were computed from
+    the same inputs, else computed (with the warehouse's market evidence unless ``market``
+    is off) and kept. ``participant`` limits a stored read to that participant's pairs."""
+    provenance = provenance if provenance is not None else Provenance()
+    event = loaded.event
+    key = _score_key(wh, event, market)
     if market:
-        world = wh.dataset()
-        provenance.use(world, all_importers=True)
-        provenance.note(*evidence.notes)
+        provenance.use(wh.dataset(), all_importers=True)
     else:
         provenance.note("Scored without market evidence (--no-market).")
-    return score_pairs(event, evidence, reference=wh.reference)
+    kept = store.load_scores(loaded.id, key, participant=participant)
+    if kept is not None:
+        return dict(kept.scores)
+    evidence = MarketEvidence.for_event(wh, event) if market else MarketEvidence.empty()
+    provenance.note(*evidence.notes)
+    scores = score_pairs(event, evidence, reference=wh.reference)
+    try:
+        store.save_scores(loaded.id, ScoreSet(key, scores))
+    except InputError as exc:  # a read-only folder still gets its answer, just not cached
+        provenance.note(f"Scores not kept for next time: {exc.message}")
+    if participant is not None:
+        return {pair: s for pair, s in scores.items() if participant in pair}
+    return scores
 
 
 def _participant(event: Event, query: str) -> str:
@@ -84,18 +136,20 @@ def _participant(event: Event, query: str) -> str:
 # ---------------------------------------------------------------------------- suggest
 def match_suggest(
     wh: Warehouse,
-    folder: Path,
+    store: EventStore,
+    event_id: str,
     participant: str,
     *,
     top: int = 10,
     market: bool = True,
 ) -> Report:
     """The best counterparts for one participant, each with why (vetoed pairs left out)."""
-    event, notes = load(wh, folder)
+    loaded = store.load(event_id)
+    event = loaded.event
     provenance = Provenance()
-    provenance.note(*notes)
+    provenance.note(*loaded.notes)
     pid = _participant(event, participant)
-    scores = _scores(wh, event, market, provenance)
+    scores = event_scores(wh, store, loaded, market=market, provenance=provenance, participant=pid)
     mine = [s for s in scores.values() if pid in s.pair and not s.veto]
     mine.sort(key=lambda s: (-s.total, s.pair))
     rows = []
@@ -124,7 +178,7 @@ def match_suggest(
     return Report(
         title=f"Suggested meetings for {me.organisation} ({pid}), {event.name}",
         rows=pa.Table.from_pylist(rows) if rows else pa.table({"rank": pa.array([], pa.int64())}),
-        query={"event": str(folder), "participant": pid, "top": top, "market": market},
+        query={"event": event_id, "participant": pid, "top": top, "market": market},
         provenance=provenance,
         totals={"candidates": len(mine)},
         display=("rank", "id", "organisation", "country", "score", "why"),
@@ -134,14 +188,15 @@ def match_suggest(
 # ---------------------------------------------------------------------------- schedule
 @dataclass
 class ScheduleRun:
-    """A solved schedule with its event, scores and statistics (what the CLI prints)."""
+    """A solved schedule with its event, scores and statistics (what the CLI prints), and
+    where it went: ``version`` the published version it became, else kept as the draft."""
 
     event: Event
     schedule: Schedule
     scores: dict[tuple[str, str], Score]
     statistics: dict[str, Any]
     report: Report
-    written: list[Path] = field(default_factory=list)
+    version: int | None = None
 
 
 def _statistics_report(
@@ -225,52 +280,52 @@ def _figures(figures: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_outputs(
-    event: Event, meetings: Sequence[Meeting], statistics: Mapping[str, Any], out: Path
-) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    path = out / "meetings.csv"
-    write_meetings(meetings, path)
-    written.append(path)
-    readable = out / "meetings-readable.csv"
-    agendas.meetings_csv(event, meetings, readable)
-    written.append(readable)
-    grid = agendas.organiser_grid(event, meetings)
-    html = out / "grid.html"
-    html.write_text(agendas.grid_html(grid), encoding="utf-8")
-    written.append(html)
-    xlsx = out / "grid.xlsx"
-    agendas.grid_xlsx(grid, xlsx)
-    written.append(xlsx)
-    summary = out / "statistics.json"
-    summary.write_text(json.dumps(statistics, indent=1, default=str) + "\n", encoding="utf-8")
-    written.append(summary)
-    return written
+def _keep(
+    store: EventStore,
+    loaded: LoadedEvent,
+    meetings: Sequence[Meeting],
+    *,
+    publish: bool,
+    note: str,
+    report: Report,
+) -> int | None:
+    """Publish ``meetings`` as the next version, or keep them as the draft; say which."""
+    if publish:
+        version = store.publish(loaded.id, meetings, base_version=loaded.version, note=note).number
+        report.provenance.note(
+            f"Published as version {version} of event {loaded.id!r} (the previous versions "
+            "are kept)."
+        )
+        return version
+    store.save_draft(loaded.id, meetings, base_version=loaded.version, note=note)
+    report.provenance.note(f"Kept as the draft of event {loaded.id!r}; publish it with --publish.")
+    return None
 
 
 def match_schedule(
     wh: Warehouse,
-    folder: Path,
+    store: EventStore,
+    event_id: str,
     *,
     time_limit: float = 60.0,
     seed: int = 1,
-    output: Path | None = None,
     market: bool = True,
     publish: bool = False,
 ) -> ScheduleRun:
-    """Schedule the event; locked meetings of its ``meetings`` file stay where they are.
+    """Schedule the event; locked meetings of its published schedule stay where they are.
 
-    ``publish`` also writes the schedule as the event's ``meetings.csv`` with every meeting
-    marked published (the previous file is kept as ``meetings.previous.csv``): from then on
-    :func:`match_reschedule` keeps them unless a change forces them.
+    The schedule is kept as the event's draft, or with ``publish`` becomes its next published
+    version (every meeting marked published): from then on :func:`match_reschedule` keeps
+    them unless a change forces them. Publishing is refused when another version was
+    published after this event was read.
     """
     if time_limit <= 0:
-        raise InputError("--time-limit must be positive (seconds).")
-    event, notes = load(wh, folder)
+        raise InputError("The time limit must be positive (seconds).")
+    loaded = store.load(event_id)
+    event = loaded.event
     provenance = Provenance()
-    provenance.note(*notes)
-    scores = _scores(wh, event, market, provenance)
+    provenance.note(*loaded.notes)
+    scores = event_scores(wh, store, loaded, market=market, provenance=provenance)
     fixed = [m for m in event.meetings if m.locked]
     schedule = solve(
         event,
@@ -279,36 +334,18 @@ def match_schedule(
         fixed=fixed,
     )
     statistics = agendas.statistics(event, schedule.meetings)
-    out = output or (Path(folder) / "schedule")
-    written = _write_outputs(event, schedule.meetings, statistics, out)
     report = _statistics_report(
         f"Schedule for {event.name}: {len(schedule.meetings)} meetings",
         event,
         schedule,
         statistics,
-        {"event": str(folder), "time_limit": time_limit, "seed": seed, "output": str(out)},
+        {"event": event_id, "time_limit": time_limit, "seed": seed, "publish": publish},
         provenance,
     )
-    report.provenance.note(f"Wrote {', '.join(p.name for p in written)} to {out}.")
-    if publish:
-        target = _publish(Path(folder), schedule.meetings)
-        written.append(target)
-        report.provenance.note(f"Published: {target} now holds the schedule (published=true).")
-    return ScheduleRun(event, schedule, scores, statistics, report, written)
-
-
-def _publish(folder: Path, meetings: Iterable[Meeting]) -> Path:
-    others = [p for p in folder.glob("meetings.*") if p.suffix.lower() in (".xlsx", ".json")]
-    if others:
-        raise InputError(
-            f"{others[0]} holds the event's meetings: publishing would leave two meetings files.",
-            hint="Convert it to meetings.csv or publish by hand.",
-        )
-    target = folder / "meetings.csv"
-    if target.exists():
-        target.replace(folder / "meetings.previous.csv")
-    write_meetings([replace(m, published=True) for m in meetings], target)
-    return target
+    version = _keep(
+        store, loaded, schedule.meetings, publish=publish, note="match schedule", report=report
+    )
+    return ScheduleRun(event, schedule, scores, statistics, report, version)
 
 
 # ---------------------------------------------------------------------------- reschedule
@@ -325,27 +362,27 @@ class Changes:
 
 def match_reschedule(
     wh: Warehouse,
-    folder: Path,
+    store: EventStore,
+    event_id: str,
     changes: Changes,
     *,
-    schedule_file: Path | None = None,
     time_limit: float = 30.0,
     seed: int = 1,
-    output: Path | None = None,
     market: bool = True,
     publish: bool = False,
 ) -> ScheduleRun:
     """Re-optimise a published schedule after cancellations, no-shows, late registrations
     or lost tables; report exactly what moved. ``publish`` makes the new schedule the
-    event's ``meetings.csv`` (as :func:`match_schedule` does)."""
-    event, notes = load(wh, folder, schedule_file)
+    event's next published version (as :func:`match_schedule` does), else it is the draft."""
+    loaded = store.load(event_id)
+    event = loaded.event
     if not event.meetings:
         raise InputError(
-            f"{folder} has no published schedule (meetings file) to change.",
-            hint="Run `tradepivot match schedule` first, or pass --schedule FILE.",
+            f"Event {event_id!r} has no published schedule to change.",
+            hint="Run `tradepivot match schedule --publish` first.",
         )
     provenance = Provenance()
-    provenance.note(*notes)
+    provenance.note(*loaded.notes)
     slot_ids = [s.id for s in event.slots]
     start = changes.from_slot or slot_ids[0]
     if start not in slot_ids:
@@ -392,15 +429,15 @@ def match_reschedule(
             kept.append(m)
     # Lost tables: meetings at them keep their slot when another table is free.
     kept = _reseat(current, kept, dropped)
-    scores = _scores(wh, current, market, provenance)
+    scores = event_scores(
+        wh, store, replace(loaded, event=current), market=market, provenance=provenance
+    )
     weights = {k: s.total for k, s in scores.items() if not s.veto}
     for m in kept:  # a fixed meeting needs a weight even if its pair no longer scores
         weights.setdefault(m.pair, 0.0)
     solved = solve(current, weights, ScheduleOptions(time_limit=time_limit, seed=seed), fixed=kept)
     diff = _diff(event.meetings, solved.meetings, dropped)
     statistics = agendas.statistics(current, solved.meetings)
-    out = output or (Path(folder) / "schedule")
-    written = _write_outputs(current, solved.meetings, statistics, out)
     report = _statistics_report(
         f"Rescheduled {event.name}: {diff['counts']['kept']} kept, {diff['counts']['moved']} moved, "
         f"{diff['counts']['cancelled']} cancelled, {diff['counts']['added']} added",
@@ -408,13 +445,13 @@ def match_reschedule(
         solved,
         statistics,
         {
-            "event": str(folder),
+            "event": event_id,
             "cancelled": list(changes.cancelled),
             "no_shows": list(changes.no_shows),
             "tables_lost": list(changes.tables_lost),
             "from_slot": start,
             "move_published": changes.move_published,
-            "output": str(out),
+            "publish": publish,
         },
         provenance,
         extra=diff["counts"],
@@ -424,10 +461,14 @@ def match_reschedule(
         if diff["rows"]
         else pa.table({"change": pa.array([], pa.string())})
     )
-    if publish:
-        target = _publish(Path(folder), solved.meetings)
-        written.append(target)
-        report.provenance.note(f"Published: {target} now holds the new schedule.")
+    version = _keep(
+        store,
+        loaded,
+        solved.meetings,
+        publish=publish,
+        note="match reschedule: " + _describe(changes, start),
+        report=report,
+    )
     report.table_display["changes"] = (
         "change",
         "a",
@@ -438,8 +479,17 @@ def match_reschedule(
         "new_table",
         "why",
     )
-    report.provenance.note(f"Wrote {', '.join(p.name for p in written)} to {out}.")
-    return ScheduleRun(current, solved, scores, statistics, report, written)
+    return ScheduleRun(current, solved, scores, statistics, report, version)
+
+
+def _describe(changes: Changes, start: str) -> str:
+    parts = [f"from {start}"]
+    parts += [f"cancel {p}" for p in changes.cancelled]
+    parts += [f"no-show {p}" for p in changes.no_shows]
+    parts += [f"lose table {t}" for t in changes.tables_lost]
+    if changes.move_published:
+        parts.append("move published")
+    return ", ".join(parts)
 
 
 def _reseat(event: Event, kept: list[Meeting], dropped: list[tuple[Meeting, str]]) -> list[Meeting]:
@@ -509,42 +559,56 @@ def _diff(
 
 
 # ---------------------------------------------------------------------------- agenda
+@dataclass(frozen=True)
+class AgendaRequest:
+    """What an agenda shows: the participant's data, the schedule version it comes from
+    (None: the draft), and the event (for the interface's file names and labels)."""
+
+    agenda: agendas.AgendaData
+    event: Event
+    version: int | None
+
+
 def match_agenda(
     wh: Warehouse,
-    folder: Path,
+    store: EventStore,
+    event_id: str,
     participant: str,
-    fmt: str,
     *,
-    schedule_file: Path | None = None,
+    draft: bool = False,
     market: bool = True,
-) -> tuple[bytes, str]:
-    """One participant's agenda as HTML, PDF or ICS bytes, with a suggested file name.
+) -> AgendaRequest:
+    """One participant's agenda from the published schedule (the draft with ``draft``).
 
     Each meeting carries why it was suggested, with the trade figures behind it unless
-    ``market`` is off.
+    ``market`` is off; the scores are read from the store (computed once per event).
     """
-    if schedule_file is None:
-        candidate = Path(folder) / "schedule" / "meetings.csv"
-        schedule_file = candidate if candidate.is_file() else None
-    event, _ = load(wh, folder, schedule_file)
-    if not event.meetings:
-        raise InputError(
-            f"No schedule found for {folder}.",
-            hint="Run `tradepivot match schedule EVENT` first, or pass --schedule FILE.",
-        )
+    loaded = store.load(event_id)
+    event = loaded.event
     pid = _participant(event, participant)
-    provenance = Provenance()
-    scores = _scores(wh, event, market, provenance)
+    version: int | None
+    if draft:
+        kept = store.draft(event_id)
+        if kept is None:
+            raise InputError(
+                f"Event {event_id!r} has no draft schedule.",
+                hint="Run `tradepivot match schedule EVENT` (without --publish) first.",
+            )
+        meetings, version = kept.meetings, None
+    else:
+        published = store.published(event_id)
+        if published is None:
+            raise InputError(
+                f"Event {event_id!r} has no published schedule.",
+                hint="Publish one with `tradepivot match schedule EVENT --publish`, or read "
+                "the draft with --draft.",
+            )
+        meetings, version = published.meetings, published.number
+    scores = event_scores(wh, store, loaded, market=market, participant=pid)
     explanations = {
         m.pair: explain(scores[m.pair], pid, event)
-        for m in event.meetings
+        for m in meetings
         if pid in m.pair and m.pair in scores
     }
-    data = agendas.participant_agenda(event, event.meetings, pid, explanations)
-    if fmt == "html":
-        return agendas.agenda_html(data).encode("utf-8"), f"agenda-{pid}.html"
-    if fmt == "pdf":
-        return agendas.agenda_pdf(data), f"agenda-{pid}.pdf"
-    if fmt == "ics":
-        return agendas.agenda_ics(data), f"agenda-{pid}.ics"
-    raise InputError(f"Unknown agenda format {fmt!r}.", hint="Use html, pdf or ics.")
+    data = agendas.participant_agenda(event, meetings, pid, explanations)
+    return AgendaRequest(data, event, version)

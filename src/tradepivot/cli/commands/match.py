@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tradepivot.cli.core import app, state
 from tradepivot.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, check_output
 from tradepivot.cli.render import emit
+from tradepivot.events.folder import FolderStore
+
+if TYPE_CHECKING:
+    from tradepivot.services.matchmaking import ScheduleRun
 
 match_app = typer.Typer(
     help="B2B matchmaking: suggestions with reasons, optimised schedules, agendas.",
@@ -34,11 +38,57 @@ OutDirOpt = Annotated[
     Path | None,
     typer.Option(
         "--output-dir",
-        help="Folder for meetings.csv, grid.html, grid.xlsx, statistics.json "
-        "(default EVENT/schedule).",
+        help="Folder for meetings.csv, meetings-readable.csv, grid.html, grid.xlsx, "
+        "statistics.json (default EVENT/schedule).",
         show_default=False,
     ),
 ]
+
+
+MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="YAML file naming your columns: per table, 'their column: our column' "
+        "(null to ignore one); see docs/events.md.",
+        show_default=False,
+    ),
+]
+IgnoreExtraOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ignore-extra", help="Skip columns tradepivot does not know instead of failing."
+    ),
+]
+
+
+def _store(
+    ctx: typer.Context,
+    event: Path,
+    column_map: Path | None = None,
+    ignore_extra: bool = False,
+    **options: object,
+) -> tuple[FolderStore, str]:
+    """The folder store holding ``event`` and the event's id (the folder's name)."""
+    from tradepivot.events.schemas import TABLES
+    from tradepivot.events.tabular import read_column_map
+
+    mapping = read_column_map(column_map, TABLES) if column_map is not None else None
+    return FolderStore.at(
+        event,
+        reference=state(ctx).warehouse.reference,
+        column_map=mapping,
+        ignore_extra=ignore_extra,
+        **options,
+    )
+
+
+def _write_outputs(ctx: typer.Context, run: ScheduleRun, event: Path, out: Path | None) -> None:
+    from tradepivot.reports.schedule import write_schedule_files
+
+    folder = out or event / "schedule"
+    written = write_schedule_files(run.event, run.schedule.meetings, run.statistics, folder)
+    run.report.provenance.note(f"Wrote {', '.join(p.name for p in written)} to {folder}.")
 
 
 @match_app.command("suggest")
@@ -48,18 +98,23 @@ def suggest(
     participant: ParticipantOpt,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Suggestions to show.")] = 10,
     no_market: NoMarketOpt = False,
+    column_map: MapOpt = None,
+    ignore_extra: IgnoreExtraOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Best counterparts for one participant, each with a plain-language reason.
 
-    Example: tradepivot match suggest examples/india-russia-forum --participant IN-LEA-001 --top 10
+    Example: tradepivot match suggest examples/india-russia-forum --participant IN0001 --top 10
     """
     from tradepivot.services.matchmaking import match_suggest
 
     app_state = state(ctx)
-    report = match_suggest(app_state.warehouse, event, participant, top=top, market=not no_market)
+    store, event_id = _store(ctx, event, column_map, ignore_extra)
+    report = match_suggest(
+        app_state.warehouse, store, event_id, participant, top=top, market=not no_market
+    )
     emit(report, fmt.value, output, app_state.console, force=force)
 
 
@@ -79,11 +134,14 @@ def schedule(
         bool,
         typer.Option(
             "--publish",
-            help="Also make it the event's published schedule (EVENT/meetings.csv; the old "
-            "one is kept as meetings.previous.csv).",
+            help="Make it the event's next published version (EVENT/meetings.csv; every "
+            "earlier version is kept in EVENT/published/). Without it, the schedule is kept as "
+            "the event's draft.",
         ),
     ] = False,
     no_market: NoMarketOpt = False,
+    column_map: MapOpt = None,
+    ignore_extra: IgnoreExtraOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -96,15 +154,17 @@ def schedule(
     from tradepivot.services.matchmaking import match_schedule
 
     app_state = state(ctx)
+    store, event_id = _store(ctx, event, column_map, ignore_extra)
     run = match_schedule(
         app_state.warehouse,
-        event,
+        store,
+        event_id,
         time_limit=time_limit,
         seed=seed,
-        output=output_dir,
         market=not no_market,
         publish=publish,
     )
+    _write_outputs(ctx, run, event, output_dir)
     emit(run.report, fmt.value, output, app_state.console, force=force)
 
 
@@ -152,9 +212,14 @@ def reschedule(
     output_dir: OutDirOpt = None,
     publish: Annotated[
         bool,
-        typer.Option("--publish", help="Make the new schedule the event's published meetings.csv."),
+        typer.Option(
+            "--publish",
+            help="Make the new schedule the event's next published version (else its draft).",
+        ),
     ] = False,
     no_market: NoMarketOpt = False,
+    column_map: MapOpt = None,
+    ignore_extra: IgnoreExtraOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -167,9 +232,11 @@ def reschedule(
     from tradepivot.services.matchmaking import Changes, match_reschedule
 
     app_state = state(ctx)
+    store, event_id = _store(ctx, event, column_map, ignore_extra, schedule_file=schedule_file)
     run = match_reschedule(
         app_state.warehouse,
-        event,
+        store,
+        event_id,
         Changes(
             cancelled=tuple(cancel or ()),
             no_shows=tuple(no_show or ()),
@@ -177,13 +244,12 @@ def reschedule(
             from_slot=from_slot,
             move_published=move_published,
         ),
-        schedule_file=schedule_file,
         time_limit=time_limit,
         seed=seed,
-        output=output_dir,
         market=not no_market,
         publish=publish,
     )
+    _write_outputs(ctx, run, event, output_dir)
     emit(run.report, fmt.value, output, app_state.console, force=force)
 
 
@@ -205,35 +271,38 @@ def agenda(
         ),
     ] = None,
     force: ForceOpt = False,
-    schedule_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--schedule",
-            help="Schedule to read (default EVENT/schedule/meetings.csv, else the event's own).",
-            show_default=False,
-        ),
-    ] = None,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="Read the draft schedule instead of the published one."),
+    ] = False,
     no_market: NoMarketOpt = False,
+    column_map: MapOpt = None,
+    ignore_extra: IgnoreExtraOpt = False,
 ) -> None:
     """One participant's agenda: times in their zone and the venue's (IST / MSK), tables,
     interpreters and why each meeting was suggested.
 
-    Example: tradepivot match agenda examples/india-russia-forum -p RU-BUY-001 --format pdf
+    Example: tradepivot match agenda examples/india-russia-forum -p RU0007 --format pdf
     """
+    from tradepivot.matchmaking import agenda as agendas
     from tradepivot.outputs import write_bytes
     from tradepivot.services.matchmaking import match_agenda
 
     if fmt not in ("html", "pdf", "ics"):
         raise typer.BadParameter("use html, pdf or ics.", param_hint="--format")
     app_state = state(ctx)
-    content, name = match_agenda(
-        app_state.warehouse,
-        event,
-        participant,
-        fmt,
-        schedule_file=schedule_file,
-        market=not no_market,
+    store, event_id = _store(ctx, event, column_map, ignore_extra)
+    request = match_agenda(
+        app_state.warehouse, store, event_id, participant, draft=draft, market=not no_market
     )
-    target = output or Path(name)
+    data = request.agenda
+    pid = data.participant.id
+    if fmt == "html":
+        content = agendas.agenda_html(data).encode("utf-8")
+    elif fmt == "pdf":
+        content = agendas.agenda_pdf(data)
+    else:
+        content = agendas.agenda_ics(data)
+    target = output or Path(f"agenda-{pid}.{fmt}")
     write_bytes(target, content, force=force)
     app_state.err.print(f"Wrote {target}.")
