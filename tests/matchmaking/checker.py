@@ -12,7 +12,9 @@ Hard constraints (each a violation when broken):
 - a participant has at most one meeting per slot, and never meetings in two slots that
   overlap in time or whose gap is shorter than the travel time between their venues
   (``Event.travel``);
-- both participants are available in the slot (``Participant.available`` None = every slot);
+- both participants are available in the slot (``Participant.available`` None = every slot)
+  and not at a group session then: a session's hosts and attendees cannot meet in a slot
+  that overlaps it, nor in one whose gap to it is shorter than the travel between venues;
 - a pair meets at most once; nobody meets someone who vetoed them (preference ``no``,
   in either direction); nobody exceeds ``max_meetings``;
 - a table hosts at most one meeting per slot, belongs to the slot's venue and is not
@@ -138,6 +140,25 @@ def check_schedule(
                     out.append(f"{pid} meets in slots {s} and {t}, which clash: {why}")
         if p.max_meetings is not None and len(own) > p.max_meetings:
             out.append(f"{pid} has {len(own)} meetings, above its cap of {p.max_meetings}")
+
+    # --- group sessions (roadshows, B2G briefings): busy time
+    for session in event.sessions:
+        for pid in dict.fromkeys((*session.hosts, *session.attendees)):
+            for m in by_person.get(pid, ()):
+                slot = slots[m.slot]
+                if slot.start < session.end and session.start < slot.end:
+                    out.append(f"{_describe(m)}: {pid} is at session {session.id} then")
+                    continue
+                if slot.end <= session.start:
+                    gap = (session.start - slot.end).total_seconds() / 60
+                else:
+                    gap = (slot.start - session.end).total_seconds() / 60
+                need = event.travel(session.venue, slot.venue)
+                if gap < need:
+                    out.append(
+                        f"{_describe(m)}: {pid} has {gap:g} min to or from session "
+                        f"{session.id} but {need} min of travel"
+                    )
 
     # --- pairs: once, no vetoes
     vetoes: dict[frozenset[str], str] = {}

@@ -16,6 +16,7 @@ from tradepivot.matchmaking.evidence import MarketEvidence, clean_codes, event_m
 from tradepivot.matchmaking.model import (
     COOPERATION,
     SIDES,
+    ComponentWeights,
     Event,
     Interpreter,
     Participant,
@@ -25,7 +26,6 @@ from tradepivot.matchmaking.model import (
 from tradepivot.matchmaking.scoring import (
     SECTIONS,
     Score,
-    Weights,
     candidate_pairs,
     explain,
     hs_similarity,
@@ -294,7 +294,7 @@ def test_text_similarity_is_a_small_secondary_signal() -> None:
 
 
 def test_weights_are_normalised_to_100() -> None:
-    only_product = Weights(0.35, 0, 0, 0, 0, 0, 0)
+    only_product = ComponentWeights(0.35, 0, 0, 0, 0, 0, 0)
     score = score_pair(
         make_event(EXPORTER, LUGGAGE_BUYER),
         EXPORTER.id,
@@ -303,11 +303,11 @@ def test_weights_are_normalised_to_100() -> None:
         weights=only_product,
     )
     assert score.total == pytest.approx(75.0)
-    assert sum(Weights().as_dict().values()) == 100
+    assert sum(ComponentWeights().as_dict().values()) == 100
     with pytest.raises(InputError):
-        Weights(product=-1)
+        ComponentWeights(product=-1)
     with pytest.raises(InputError):
-        Weights(0, 0, 0, 0, 0, 0, 0)
+        ComponentWeights(0, 0, 0, 0, 0, 0, 0)
 
 
 # ---------------------------------------------------------------------------- preferences
@@ -513,7 +513,7 @@ def test_scores_are_bounded_and_symmetric(
     assert 0.0 <= score.total <= 100.0
     assert all(
         0.0 <= v <= w + 1e-9
-        for v, w in zip(score.parts.values(), Weights().as_dict().values(), strict=True)
+        for v, w in zip(score.parts.values(), ComponentWeights().as_dict().values(), strict=True)
     )
     if not score.veto:
         assert score.total == pytest.approx(sum(score.parts.values()), abs=1e-5)

@@ -37,7 +37,6 @@ from tradepivot.errors import InputError
 from tradepivot.matchmaking.model import (
     SIDES,
     Event,
-    Interpreter,
     Meeting,
     Participant,
     Slot,
@@ -207,7 +206,7 @@ def participant_agenda(
     free_slots = [
         s
         for s in event.slots
-        if (participant.available is None or s.id in participant.available)
+        if event.attends(participant.id, s)
         and not any(s.start < end and start < s.end for start, end in times)
     ]
     shown = [*(slots[m.slot] for m in mine), *free_slots]
@@ -488,10 +487,10 @@ def organiser_grid(event: Event, meetings: Sequence[Meeting]) -> GridData:
             here = [m for m in meetings if m.slot == slot.id]
             busy_ids = sorted({m.interpreter for m in here if m.interpreter})
             elsewhere = {
-                m.interpreter for m in meetings if m.interpreter and _overlap(slots[m.slot], slot)
+                m.interpreter for m in meetings if m.interpreter and slots[m.slot].overlaps(slot)
             }
             free = [
-                i.name for i in event.interpreters if _can_work(i, slot) and i.id not in elsewhere
+                i.name for i in event.interpreters if i.works_in(slot) and i.id not in elsewhere
             ]
             rows.append(
                 GridRow(
@@ -688,7 +687,7 @@ def statistics(
             place
             | {
                 "busy": len({m.interpreter for m in here if m.interpreter}),
-                "available": sum(1 for i in event.interpreters if _can_work(i, slot)),
+                "available": sum(1 for i in event.interpreters if i.works_in(slot)),
             }
         )
     return {
@@ -774,16 +773,6 @@ def _zone(name: str, what: str) -> ZoneInfo:
 
 def _venue(event: Event, venue_id: str) -> Venue:
     return event.venues.get(venue_id) or Venue(venue_id, venue_id, "", event.timezone)
-
-
-def _overlap(a: Slot, b: Slot) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def _can_work(interpreter: Interpreter, slot: Slot) -> bool:
-    return (interpreter.available is None or slot.id in interpreter.available) and (
-        interpreter.venue is None or interpreter.venue == slot.venue
-    )
 
 
 def _ordered(a: str, b: str) -> tuple[str, str]:

@@ -22,7 +22,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from tradepivot.matchmaking.model import Event, Interpreter, Meeting, Participant, Slot
+from tradepivot.matchmaking.model import Event, Meeting, Participant, Slot, shares_language
 from tradepivot.matchmaking.schedule import ScheduleOptions, build_instance, greedy
 
 __all__ = ["first_come_first_served", "greedy_schedule"]
@@ -39,24 +39,10 @@ def _clashes(event: Event, *, travel: bool) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {s.id: set() for s in event.slots}
     for i, s in enumerate(event.slots):
         for t in event.slots[i + 1 :]:
-            first, second = (s, t) if (s.start, s.end) <= (t.start, t.end) else (t, s)
-            gap = (second.start - first.end).total_seconds() / 60
-            if gap < 0 or (travel and gap < event.travel(first.venue, second.venue)):
+            if event.clash(s, t, travel=travel):
                 out[s.id].add(t.id)
                 out[t.id].add(s.id)
     return out
-
-
-def _attends(p: Participant, slot: Slot) -> bool:
-    return p.available is None or slot.id in p.available
-
-
-def _serves(i: Interpreter, a: Participant, b: Participant, slot: Slot) -> bool:
-    return (
-        (i.venue is None or i.venue == slot.venue)
-        and (i.available is None or slot.id in i.available)
-        and i.covers(frozenset(a.languages), frozenset(b.languages))
-    )
 
 
 class _Book:
@@ -106,12 +92,12 @@ class _Book:
         self, a: Participant, b: Participant, slot: Slot, wanted: str | None = None
     ) -> tuple[bool, str | None]:
         """(possible, interpreter): no interpreter when the two share a language."""
-        if set(a.languages) & set(b.languages):
+        if shares_language(a, b):
             return True, None
         key = (frozenset(a.languages), frozenset(b.languages), slot.id)
         ids = self.eligible.get(key)
         if ids is None:
-            ids = [i.id for i in self.event.interpreters if _serves(i, a, b, slot)]
+            ids = list(self.event.interpreters_for(a, b, slot))
         # interpreters are only ever taken: drop the busy ones for good
         ids = self.eligible[key] = [i for i in ids if self.free(i, slot.id)]
         for i in ids:
@@ -133,7 +119,7 @@ class _Book:
         a, b = self.people[pair[0]], self.people[pair[1]]
         if not (self.free(a.id, slot.id) and self.free(b.id, slot.id)):
             return False
-        if not (_attends(a, slot) and _attends(b, slot)):
+        if not (self.event.attends(a.id, slot) and self.event.attends(b.id, slot)):
             return False
         seat = self.table_for(slot, table)
         if seat is None:

@@ -40,7 +40,15 @@ from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from tradepivot.errors import InfeasibleScheduleError, InputError
-from tradepivot.matchmaking.model import Event, Interpreter, Meeting, Participant, Schedule, Slot
+from tradepivot.matchmaking.model import (
+    Event,
+    Interpreter,
+    Meeting,
+    Participant,
+    Schedule,
+    Slot,
+    shares_language,
+)
 
 __all__ = [
     "Candidate",
@@ -120,53 +128,25 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def _can_attend(p: Participant, slot: Slot) -> bool:
-    return p.available is None or slot.id in p.available
-
-
-def _shared_language(a: Participant, b: Participant) -> bool:
-    return bool(set(a.languages) & set(b.languages))
-
-
-def _eligible(
-    interpreters: Sequence[Interpreter], a: Participant, b: Participant, slot: Slot
-) -> tuple[str, ...]:
-    """Interpreters who can serve a meeting of ``a`` and ``b`` in ``slot``."""
-    la, lb = frozenset(a.languages), frozenset(b.languages)
-    return tuple(
-        i.id
-        for i in interpreters
-        if (i.venue is None or i.venue == slot.venue)
-        and (i.available is None or slot.id in i.available)
-        and i.covers(la, lb)
-    )
-
-
 class _Eligibility:
-    """Memoised :func:`_eligible` by (languages, languages, slot): pairs repeat language sets."""
+    """Memoised :meth:`Event.interpreters_for` by (languages, languages, slot): pairs repeat
+    language sets."""
 
-    def __init__(self, interpreters: Sequence[Interpreter]) -> None:
-        self._interpreters = interpreters
+    def __init__(self, event: Event) -> None:
+        self._event = event
         self._memo: dict[tuple[frozenset[str], frozenset[str], str], tuple[str, ...]] = {}
 
     def __call__(self, a: Participant, b: Participant, slot: Slot) -> tuple[str, ...]:
         key = (frozenset(a.languages), frozenset(b.languages), slot.id)
         if key not in self._memo:
-            self._memo[key] = _eligible(self._interpreters, a, b, slot)
+            self._memo[key] = self._event.interpreters_for(a, b, slot)
         return self._memo[key]
 
 
 def _slot_conflicts(event: Event) -> list[tuple[str, str]]:
     """Slot pairs nobody can attend both of: overlapping, or too close for the travel."""
-    out = []
     slots = event.slots
-    for i, s in enumerate(slots):
-        for t in slots[i + 1 :]:
-            first, second = (s, t) if s.start <= t.start else (t, s)
-            gap = (second.start - first.end).total_seconds() / 60
-            if gap < 0 or gap < event.travel(first.venue, second.venue):
-                out.append((s.id, t.id))
-    return out
+    return [(s.id, t.id) for i, s in enumerate(slots) for t in slots[i + 1 :] if event.clash(s, t)]
 
 
 def _capacity(event: Event) -> dict[str, int]:
@@ -209,18 +189,18 @@ def build_instance(
         items.sort(key=lambda item: (-item[0], item[1]))
         keep.update(pair for _, pair in items[: options.candidates_per_participant])
 
-    eligible_for = _Eligibility(event.interpreters)
+    eligible_for = _Eligibility(event)
     candidates = []
     unschedulable_musts = []
     for pair in sorted(keep):
         a, b = people.get(pair[0]), people.get(pair[1])
         if a is None or b is None:
             continue
-        needs = not _shared_language(a, b)
+        needs = not shares_language(a, b)
         usable: list[str] = []
         eligible: dict[str, tuple[str, ...]] = {}
         for slot in event.slots:
-            if not (_can_attend(a, slot) and _can_attend(b, slot)):
+            if not (event.attends(a.id, slot) and event.attends(b.id, slot)):
                 continue
             if needs:
                 ids = eligible_for(a, b, slot)
@@ -255,7 +235,7 @@ def build_instance(
             f"Must-meet {first_id}-{second_id} cannot be scheduled: no common available slot"
             + (
                 " with an interpreter for their languages"
-                if not _shared_language(people[first_id], people[second_id])
+                if not shares_language(people[first_id], people[second_id])
                 else ""
             )
             + "."
@@ -307,7 +287,7 @@ def _floors(
     for p in event.participants.values():
         if not p.delegation:
             continue
-        slots = sum(1 for s in event.slots if _can_attend(p, s))
+        slots = sum(1 for s in event.slots if event.attends(p.id, s))
         limit = min(options.fairness_floor, count.get(p.id, 0), slots)
         if p.max_meetings is not None:
             limit = min(limit, p.max_meetings)
@@ -403,7 +383,7 @@ def _check_fixed_resources(event: Event, fixed: Sequence[Meeting]) -> None:
                 "fixed meeting", [m.a, m.b], f"slot {m.slot} does not exist"
             )
         for pid in (m.a, m.b):
-            if not _can_attend(people[pid], slot):
+            if not event.attends(pid, slot):
                 raise InfeasibleScheduleError(
                     "availability",
                     [m.a, m.b],
@@ -419,8 +399,8 @@ def _check_fixed_resources(event: Event, fixed: Sequence[Meeting]) -> None:
                 )
             busy[(pid, m.slot)] = m
         a, b = people[m.a], people[m.b]
-        if not _shared_language(a, b):
-            options = _eligible(event.interpreters, a, b, slot)
+        if not shares_language(a, b):
+            options = event.interpreters_for(a, b, slot)
             if m.interpreter and m.interpreter not in options:
                 raise InfeasibleScheduleError(
                     "interpreter",
@@ -467,11 +447,11 @@ def _check_fixed_resources(event: Event, fixed: Sequence[Meeting]) -> None:
                 who,
                 f"{len(meetings)} fixed meetings in slot {slot_id} but {capacity.get(slot_id, 0)} tables",
             )
-        needing = [x for x in meetings.values() if not _shared_language(people[x.a], people[x.b])]
+        needing = [x for x in meetings.values() if not shares_language(people[x.a], people[x.b])]
         eligible: dict[tuple[str, str], list[str]] = {
             x.pair: [x.interpreter]
             if x.interpreter
-            else list(_eligible(event.interpreters, people[x.a], people[x.b], slots[slot_id]))
+            else list(event.interpreters_for(people[x.a], people[x.b], slots[slot_id]))
             for x in needing
         }
         if len(_matching(eligible)) < len(needing):
@@ -1023,7 +1003,7 @@ def _interpreter_slots(event: Event) -> int:
 def _usable_slots(instance: Instance, pid: str) -> int:
     """Slots a participant can attend, less those that clash (a conservative upper count)."""
     p = instance.event.participants[pid]
-    return sum(1 for s in instance.event.slots if _can_attend(p, s))
+    return sum(1 for s in instance.event.slots if instance.event.attends(p.id, s))
 
 
 def _improve(

@@ -48,12 +48,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from tradepivot.data.reference import Reference
 from tradepivot.errors import InputError
 from tradepivot.matchmaking.evidence import EDITION, YEAR, MarketEvidence, clean_codes
 from tradepivot.matchmaking.model import (
+    ComponentWeights,
     Event,
     Participant,
     PreferenceLevel,
@@ -66,7 +67,6 @@ __all__ = [
     "SECTIONS",
     "Facts",
     "Score",
-    "Weights",
     "candidate_pairs",
     "explain",
     "hs_similarity",
@@ -265,32 +265,6 @@ def _coverage(offerer: _Profile, seeker: _Profile) -> int:
 
 # ---------------------------------------------------------------------------- results
 @dataclass(frozen=True)
-class Weights:
-    """Points of each component (default sum 100); see the module docstring."""
-
-    product: float = 35.0
-    coverage: float = 15.0
-    cooperation: float = 15.0
-    market: float = 15.0
-    preference: float = 10.0
-    language: float = 5.0
-    text: float = 5.0
-
-    def __post_init__(self) -> None:
-        values = self.as_dict()
-        negative = [k for k, v in values.items() if not v >= 0 or math.isinf(v)]
-        if negative:
-            raise InputError(
-                f"Score weights must be finite and non-negative: {', '.join(negative)}."
-            )
-        if sum(values.values()) <= 0:
-            raise InputError("At least one score weight must be positive.")
-
-    def as_dict(self) -> dict[str, float]:
-        return {f.name: float(getattr(self, f.name)) for f in fields(self)}
-
-
-@dataclass(frozen=True)
 class Facts:
     """What a score's sentences are made of, so :func:`explain` can speak to either side.
 
@@ -394,7 +368,7 @@ class _Scorer:
         event: Event,
         evidence: MarketEvidence,
         text: TextSimilarity | None,
-        weights: Weights,
+        weights: ComponentWeights,
         reference: Reference | None,
     ) -> None:
         self.event = event
@@ -754,7 +728,7 @@ def score_pairs(
     evidence: MarketEvidence,
     *,
     text: TextSimilarity | None = None,
-    weights: Weights = Weights(),
+    weights: ComponentWeights | None = None,
     reference: Reference | None = None,
     pairs: Iterable[tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], Score]:
@@ -766,7 +740,7 @@ def score_pairs(
     country names (default: the evidence's, else the embedded tables). Keys are ``(a, b)``
     with ``a < b``.
     """
-    scorer = _Scorer(event, evidence, text, weights, reference)
+    scorer = _Scorer(event, evidence, text, weights or event.weights, reference)
     wanted = candidate_pairs(event) if pairs is None else pairs
     scores: dict[tuple[str, str], Score] = {}
     for x, y in sorted(wanted):
@@ -787,7 +761,7 @@ def score_pair(
     evidence: MarketEvidence,
     *,
     text: TextSimilarity | None = None,
-    weights: Weights = Weights(),
+    weights: ComponentWeights | None = None,
     reference: Reference | None = None,
 ) -> Score:
     """The score of one pair (in either order), whether or not it is a candidate."""
