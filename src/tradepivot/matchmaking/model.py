@@ -12,7 +12,8 @@ scheduler, the baselines and the agendas alike:
 - :meth:`Interpreter.works_in` / :meth:`Event.interpreters_for`: who can interpret a
   meeting of two participants in a slot;
 - :meth:`Event.clash`: two slots one person cannot both attend (overlap, or too close for
-  the travel between their venues); :meth:`Slot.overlaps` for resources that do not travel.
+  the travel between their venues); :meth:`Slot.overlaps` for resources that do not travel;
+- :meth:`Event.usable_tables`: the tables a slot can seat meetings at.
 """
 
 from __future__ import annotations
@@ -356,6 +357,12 @@ class Event:
         """Whether participant ``pid`` can meet in ``slot``: available, not at a session."""
         p = self.participants[pid]
         return p.available_in(slot.id) and slot.id not in self.session_busy.get(pid, ())
+
+    def usable_tables(self, slot: Slot) -> tuple[Table, ...]:
+        """The tables of the slot's venue that can be used in it, in the event's order."""
+        return tuple(
+            t for t in self.tables if t.venue == slot.venue and slot.id not in t.unavailable
+        )
 
     def interpreters_for(self, a: Participant, b: Participant, slot: Slot) -> tuple[str, ...]:
         """Ids of the interpreters who can serve a meeting of ``a`` and ``b`` in ``slot``."""
