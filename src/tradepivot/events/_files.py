@@ -1,9 +1,5 @@
-"""Writing an event's files so that a crash or a concurrent reader never sees half of one.
-
-Kept small and private: the reliability toolkit's safe output writer replaces
-:func:`atomic_write` once it lands (same contract: temp file beside the target, fsync,
-rename, fsync the folder; refuse symlinks and non-regular targets; no temp file left).
-"""
+"""The lock that serialises writers of one event (files are written by
+:func:`tradepivot.outputs.write_bytes`: temp file, fsync, rename)."""
 
 from __future__ import annotations
 
@@ -17,42 +13,7 @@ from pathlib import Path
 
 from tradepivot.errors import InputError, ScheduleConflictError
 
-__all__ = ["atomic_write", "exclusive_lock"]
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically and durably (old or new, never a mix)."""
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise InputError(
-            f"{path} is not a regular file: tradepivot will not replace it.",
-            hint="Remove it or choose another path.",
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise InputError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            hint="Check that the folder is writable and the disk has room.",
-        ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+__all__ = ["exclusive_lock"]
 
 
 @contextlib.contextmanager

@@ -29,12 +29,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 from pydantic import ValidationError
 
 from tradepivot.data.reference import Reference
 from tradepivot.errors import InputError, ScheduleConflictError, SourceFileError
-from tradepivot.events._files import atomic_write, exclusive_lock
+from tradepivot.events._files import exclusive_lock
 from tradepivot.events.assemble import Record, assemble
 from tradepivot.events.schemas import (
     SCHEMAS,
@@ -56,7 +55,6 @@ from tradepivot.events.store import (
 )
 from tradepivot.events.tabular import (
     FORMATS,
-    MAX_TABLE_BYTES,
     ColumnMap,
     Row,
     TableFile,
@@ -71,7 +69,9 @@ from tradepivot.events.writer import (
     event_yaml,
     meetings_csv,
 )
+from tradepivot.inputs import read_yaml
 from tradepivot.matchmaking.model import Event, Meeting
+from tradepivot.outputs import write_bytes
 
 __all__ = ["FolderStore", "load_event"]
 
@@ -134,17 +134,6 @@ def _records(table: TableFile | None) -> list[Record]:
 
 
 # ---------------------------------------------------------------------------------- event.yaml
-def _yaml_key_lines(node: yaml.Node | None) -> dict[str, int]:
-    """Top-level key -> 1-based line in a YAML mapping (for error messages)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {
-        str(key.value): key.start_mark.line + 1
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
-
-
 def _read_meta(folder: Path) -> EventMetaIn:
     candidates = [folder / EVENT_FILE, folder / "event.yml"]
     existing = [p for p in candidates if p.exists()]
@@ -160,29 +149,12 @@ def _read_meta(folder: Path) -> EventMetaIn:
             str(folder), "event.yaml and event.yml both exist", expected="one of them"
         )
     path = existing[0]
-    try:
-        if not path.is_file():
-            raise SourceFileError(str(path), "is not a regular file", expected="event.yaml")
-        raw = path.read_bytes()[: MAX_TABLE_BYTES + 1]
-        if len(raw) > 1024 * 1024:
-            raise SourceFileError(str(path), "is larger than 1 MB", expected="a short YAML file")
-        text = raw.decode("utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-        lines = _yaml_key_lines(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SourceFileError(
-            str(path),
-            f"is not valid YAML: {getattr(exc, 'problem', None) or exc}",
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
-    except RecursionError:
-        raise SourceFileError(
-            str(path), "is nested too deeply", expected="a flat mapping"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceFileError(str(path), f"cannot be read: {exc}") from None
+    doc = read_yaml(path, "event file")
+    data = doc.data
+
+    def line(key: str) -> int | None:
+        return doc.lines.get((key,))
+
     if not isinstance(data, dict):
         raise SourceFileError(
             str(path), "is not a mapping", expected="keys name, timezone (synthetic, description)"
@@ -192,7 +164,7 @@ def _read_meta(folder: Path) -> EventMetaIn:
             raise SourceFileError(
                 str(path),
                 f"unknown key {key!r}",
-                line=lines.get(str(key)),
+                line=line(str(key)),
                 field=str(key),
                 expected=f"keys among {', '.join(_EVENT_KEYS)}",
                 hint=did_you_mean(str(key), _EVENT_KEYS),
@@ -204,7 +176,7 @@ def _read_meta(folder: Path) -> EventMetaIn:
         raise SourceFileError(
             str(path),
             problem.problem,
-            line=lines.get(problem.field or ""),
+            line=line(problem.field or ""),
             field=problem.field,
             expected=problem.expected,
             hint=problem.hint,
@@ -463,9 +435,9 @@ class FolderStore:
         tables = event_tables(event)
         check_unambiguous(folder, tables)
         with self._locked(event_id, folder):
-            atomic_write(folder / EVENT_FILE, event_yaml(event, description))
+            write_bytes(folder / EVENT_FILE, event_yaml(event, description))
             for name, data in tables.items():
-                atomic_write(folder / f"{name}.csv", data)
+                write_bytes(folder / f"{name}.csv", data)
 
     def publish(
         self, event_id: str, meetings: Sequence[Meeting], *, base_version: int, note: str = ""
@@ -492,8 +464,8 @@ class FolderStore:
             data = meetings_csv(final)
             version = folder / PUBLISHED / f"v{number:04d}.csv"
             when = dt.datetime.now(dt.UTC).replace(microsecond=0)
-            atomic_write(version, data)
-            atomic_write(folder / "meetings.csv", data)
+            write_bytes(version, data)
+            write_bytes(folder / "meetings.csv", data)
             meta = {
                 "version": number,
                 "published_at": when.isoformat(),
@@ -501,7 +473,7 @@ class FolderStore:
                 "base_version": base_version,
                 "meetings": len(final),
             }
-            atomic_write(version.with_suffix(".json"), json.dumps(meta, indent=1).encode())
+            write_bytes(version.with_suffix(".json"), json.dumps(meta, indent=1).encode())
         return ScheduleVersion(number, final, when, note)
 
     def save_draft(
@@ -512,8 +484,8 @@ class FolderStore:
         draft = Draft(tuple(meetings), when, base_version, note)
         meta = {"created_at": when.isoformat(), "base_version": base_version, "note": note}
         with self._locked(event_id, folder):
-            atomic_write(folder / DRAFT / "meetings.csv", meetings_csv(draft.meetings))
-            atomic_write(folder / DRAFT / "draft.json", json.dumps(meta, indent=1).encode())
+            write_bytes(folder / DRAFT / "meetings.csv", meetings_csv(draft.meetings))
+            write_bytes(folder / DRAFT / "draft.json", json.dumps(meta, indent=1).encode())
         return draft
 
     def draft(self, event_id: str) -> Draft | None:
@@ -542,7 +514,7 @@ class FolderStore:
         ).replace_schema_metadata({"tradepivot.key": scores.key})
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="zstd")
-        atomic_write(folder / STATE / "scores.parquet", sink.getvalue().to_pybytes())
+        write_bytes(folder / STATE / "scores.parquet", sink.getvalue().to_pybytes())
 
     def load_scores(
         self, event_id: str, key: str, *, participant: str | None = None

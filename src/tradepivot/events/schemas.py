@@ -39,6 +39,7 @@ from pydantic_core import PydanticCustomError
 from tradepivot.data.reference import Reference
 from tradepivot.errors import UnknownCountryError, UnknownProductError
 from tradepivot.events.tabular import TableSpec, did_you_mean
+from tradepivot.inputs import HsCodeError, normalise_hs
 from tradepivot.matchmaking.model import COOPERATION, SIDES, Cooperation, PreferenceLevel, Side
 
 __all__ = [
@@ -415,18 +416,16 @@ def _hs_codes(value: object, info: ValidationInfo) -> tuple[str, ...]:
     out: list[str] = []
     ref = _reference(info)
     for raw in _parts(value, r"[;,\s]+"):
-        code = raw.replace(".", "")
-        if not code.isdigit() or not code.isascii() or not 2 <= len(code) <= 10:
+        try:
+            normal = normalise_hs(raw)
+        except HsCodeError:
             raise _fail(
                 f"{raw!r} is not an HS code",
                 "HS codes of 2 to 10 digits (dots allowed), separated by ';' or spaces",
-            )
-        if len(code) % 2:
-            _note(info, f"{raw} read as 0{code} (leading zero restored).")
-            code = "0" + code
-        if len(code) > 6:
-            _note(info, f"{raw} is a national {len(code)}-digit line; using HS6 {code[:6]}.")
-            code = code[:6]
+            ) from None
+        code = normal.code
+        if normal.note:
+            _note(info, normal.note)
         problem = _hs_problem(ref, code)
         if problem is not None:
             raise _fail(

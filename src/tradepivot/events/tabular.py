@@ -14,7 +14,6 @@ import datetime as dt
 import difflib
 import importlib
 import io
-import json
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from tradepivot.errors import SourceFileError
+from tradepivot.inputs import load_json, read_bytes, read_text, read_yaml
 
 __all__ = [
     "FORMATS",
-    "MAX_TABLE_BYTES",
     "ColumnMap",
     "Row",
     "TableFile",
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 FORMATS = (".csv", ".xlsx", ".json")
-MAX_TABLE_BYTES = 64 * 1024 * 1024  # far above any registration list; stops /dev/zero and such
 _ALIASES = {"organization": "organisation"}
 
 
@@ -195,37 +193,8 @@ def find_table_file(folder: Path, name: str) -> Path | None:
     return found[0] if found else None
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TABLE_BYTES + 1)
-    except OSError as exc:
-        raise SourceFileError(str(path), f"cannot be read: {exc.strerror or exc}") from None
-    if len(data) > MAX_TABLE_BYTES:
-        raise SourceFileError(
-            str(path),
-            f"is larger than {MAX_TABLE_BYTES // (1024 * 1024)} MB",
-            expected="a table of registrations, not a dump",
-            hint="Check that this is the right file.",
-        )
-    return data
-
-
 def _text(path: Path) -> str:
-    data = _read_bytes(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceFileError(
-            str(path),
-            f"is not UTF-8 text (byte {exc.start})",
-            hint="Save it as 'CSV UTF-8' or use XLSX.",
-        ) from None
-    if "\x00" in text:
-        raise SourceFileError(
-            str(path), "contains NUL bytes", expected="text", hint="Is it a binary file?"
-        )
-    return text.removeprefix("\ufeff")  # a doubled BOM
+    return read_text(path, "table")
 
 
 def _csv_records(path: Path) -> list[tuple[int, list[str]]]:
@@ -251,7 +220,7 @@ def _csv_records(path: Path) -> list[tuple[int, list[str]]]:
 
 def _xlsx_records(path: Path) -> tuple[str, list[tuple[int, list[object]]]]:
     """The first sheet's name and its non-empty rows with their row numbers."""
-    _read_bytes(path)  # the size limit, and a clear message when unreadable
+    read_bytes(path, "table")  # the size limit, and a clear message when unreadable
     openpyxl: Any = importlib.import_module("openpyxl")  # imported on demand: slow to import
     try:
         with warnings.catch_warnings():
@@ -406,15 +375,7 @@ def _read_json(
     path: Path, spec: TableSpec, column_map: ColumnMap | None, ignore_extra: bool
 ) -> TableFile:
     table = TableFile(spec, path, None, None, ())
-    text = _text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceFileError(str(path), f"is not valid JSON: {exc.msg}", line=exc.lineno) from None
-    except RecursionError:
-        raise SourceFileError(
-            str(path), "is nested too deeply", expected="a JSON list of flat objects"
-        ) from None
+    data = load_json(_text(path), str(path))
     if not isinstance(data, list):
         raise table.error(None, None, "is not a list", expected="a JSON list of objects")
     rows: list[Row] = []
@@ -474,28 +435,8 @@ def read_column_map(path: Path, specs: Mapping[str, TableSpec]) -> ColumnMap:
           Registration no: id
           Notes: null
     """
-    import yaml  # the event store reads YAML anyway; kept local to this rarely used path
-
-    text = _text(path)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SourceFileError(
-            str(path),
-            f"is not valid YAML: {getattr(exc, 'problem', None) or exc}",
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
-    except RecursionError:
-        raise SourceFileError(str(path), "is nested too deeply", expected="a mapping") from None
-    lines: dict[tuple[str, ...], int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines[(str(key.value),)] = key.start_mark.line + 1
-            if isinstance(value, yaml.MappingNode):
-                for inner, _ in value.value:
-                    lines[(str(key.value), str(inner.value))] = inner.start_mark.line + 1
+    doc = read_yaml(path, "column map")
+    data = doc.data
     expected = "table names (participants, slots, ...) each mapping 'their column: our column'"
     if not isinstance(data, dict):
         raise SourceFileError(str(path), "is not a mapping", expected=expected)
@@ -506,18 +447,18 @@ def read_column_map(path: Path, specs: Mapping[str, TableSpec]) -> ColumnMap:
             raise SourceFileError(
                 str(path),
                 f"{name!r} is not a table of an event",
-                line=lines.get((name,)),
+                line=doc.line((name,)),
                 field=name,
                 expected=", ".join(specs),
                 hint=did_you_mean(name, specs),
             )
         if not isinstance(columns, dict):
             raise SourceFileError(
-                str(path), f"{name} is not a mapping", line=lines.get((name,)), expected=expected
+                str(path), f"{name} is not a mapping", line=doc.line((name,)), expected=expected
             )
         spec, mapping = specs[name], {}
         for theirs, ours in columns.items():
-            line = lines.get((name, str(theirs)))
+            line = doc.line((name, str(theirs)))
             if ours is not None and (
                 not isinstance(ours, str) or column_key(ours) not in spec.columns
             ):

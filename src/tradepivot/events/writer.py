@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 
 from tradepivot.errors import InputError
-from tradepivot.events._files import atomic_write
 from tradepivot.events.schemas import NO_SLOT, TABLES
 from tradepivot.events.tabular import FORMATS, TableSpec
 from tradepivot.matchmaking.model import Event, Meeting, Slot
+from tradepivot.outputs import write_bytes
 
 __all__ = [
     "EVENT_FILE",
@@ -67,7 +67,7 @@ def meetings_csv(meetings: Iterable[Meeting]) -> bytes:
 
 def write_meetings(meetings: Iterable[Meeting], path: Path) -> None:
     """Write meetings as CSV with the columns the folder store reads (atomically)."""
-    atomic_write(Path(path), meetings_csv(meetings))
+    write_bytes(Path(path), meetings_csv(meetings))
 
 
 def event_tables(event: Event) -> dict[str, bytes]:
@@ -181,6 +181,6 @@ def write_event(
     if meetings:
         tables["meetings"] = meetings_csv(event.meetings)
     check_unambiguous(folder, tables)
-    atomic_write(folder / EVENT_FILE, event_yaml(event, description))
+    write_bytes(folder / EVENT_FILE, event_yaml(event, description))
     for name, data in tables.items():
-        atomic_write(folder / f"{name}.csv", data)
+        write_bytes(folder / f"{name}.csv", data)

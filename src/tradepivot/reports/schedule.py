@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tradepivot.events._files import atomic_write
 from tradepivot.events.writer import meetings_csv
 from tradepivot.matchmaking import agenda as agendas
 from tradepivot.matchmaking.model import Event, Meeting
+from tradepivot.outputs import write_bytes
 
 __all__ = ["write_schedule_files"]
 
@@ -24,20 +24,20 @@ def write_schedule_files(
     out.mkdir(parents=True, exist_ok=True)
     written = []
     path = out / "meetings.csv"
-    atomic_write(path, meetings_csv(meetings))
+    write_bytes(path, meetings_csv(meetings))
     written.append(path)
     readable = out / "meetings-readable.csv"
     agendas.meetings_csv(event, meetings, readable)
     written.append(readable)
     grid = agendas.organiser_grid(event, meetings)
     html = out / "grid.html"
-    atomic_write(html, agendas.grid_html(grid).encode("utf-8"))
+    write_bytes(html, agendas.grid_html(grid).encode("utf-8"))
     written.append(html)
     xlsx = out / "grid.xlsx"
     agendas.grid_xlsx(grid, xlsx)
     written.append(xlsx)
     summary = out / "statistics.json"
     text = json.dumps(statistics, indent=1, default=str) + "\n"
-    atomic_write(summary, text.encode("utf-8"))
+    write_bytes(summary, text.encode("utf-8"))
     written.append(summary)
     return written
