@@ -105,8 +105,8 @@ class _Root(BaseModel):
             "Did you mean 'value'",
         ),
         ("name: x\nitems:\n  - hs: '42'\n    value: abc\n", "items.0.value", 4, "abc"),
-        ("name: x\nitems:\n  - hs: '42'\n", "items.0", 3, "'value' is missing"),
-        ("items: []\n", None, 1, "'name' is missing"),
+        ("name: x\nitems:\n  - hs: '42'\n", "items.0.value", 3, "'value' is missing"),
+        ("items: []\n", "name", 1, "'name' is missing"),
     ],
 )
 def test_validation_errors_are_located(text: str, field: str | None, line: int, words: str) -> None:

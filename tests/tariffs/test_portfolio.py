@@ -191,8 +191,8 @@ ROW = "4202,USA,100,INR,FY2024-25\n"
 CSV_ERRORS = [
     # (file text, line, field, words in the message)
     (GOOD_CSV_HEAD + ROW + "4202,Absurdistan,100,INR,FY2024-25\n", 4, "market", "unknown country"),
-    (GOOD_CSV_HEAD + "42O2,USA,100,INR,FY2024-25\n", 3, "hs", "not numeric"),
-    (GOOD_CSV_HEAD + ROW + ROW + "4202211,USA,100,INR,FY2024-25\n", 5, "hs", "7 digits"),
+    (GOOD_CSV_HEAD + "42O2,USA,100,INR,FY2024-25\n", 3, "hs", "other than digits"),
+    (GOOD_CSV_HEAD + ROW + ROW + "4202211,USA,100,INR,FY2024-25\n", 5, "hs", "does not exist"),
     (GOOD_CSV_HEAD + "4299,USA,100,INR,FY2024-25\n", 3, "hs", "does not exist"),
     (GOOD_CSV_HEAD + ROW + "4202,USA,-5,INR,FY2024-25\n", 4, "value", "negative"),
     (GOOD_CSV_HEAD + "4202,USA,lots,INR,FY2024-25\n", 3, "value", "not a number"),
@@ -238,17 +238,17 @@ YAML_ERRORS = [
     (
         YAML_HOLDINGS + "  - hs: 4202\n    market: USA\n    value: -3\n",
         7,
-        "holdings.value",
+        "holdings.0.value",
         "negative",
     ),
-    (YAML_HOLDINGS + "  - hs: handbag\n    market: USA\n    value: 3\n", 5, "hs", "not numeric"),
+    (YAML_HOLDINGS + "  - hs: handbag\n    market: USA\n    value: 3\n", 5, "hs", "other than digits"),
     (YAML_HOLDINGS + "  - {hs: 42022, market: USA, value: 3}\n", 5, "hs", "does not exist"),
-    (YAML_HOLDINGS + "  - {hs: 4202211, market: USA, value: 3}\n", 5, "hs", "7 digits"),
-    (YAML_HOLDINGS + "  - {hs: 4202, market: USA}\n", 5, "holdings", "'value' is missing"),
+    (YAML_HOLDINGS + "  - {hs: 4202211, market: USA, value: 3}\n", 5, "hs", "does not exist"),
+    (YAML_HOLDINGS + "  - {hs: 4202, market: USA}\n", 5, "holdings.0.value", "'value' is missing"),
     (
         YAML_HOLDINGS + "  - {hs: 4202, market: USA, value: 1, vlaue: 2}\n",
         5,
-        "holdings.vlaue",
+        "holdings.0.vlaue",
         "unknown key",
     ),
     (
@@ -260,7 +260,7 @@ YAML_ERRORS = [
     (
         YAML_HOLDINGS + "  - {hs: 4202, market: USA, value: [1, 2]}\n",
         5,
-        "holdings.value",
+        "holdings.0.value",
         "one number",
     ),
     ("name: f\ncurrency: EUR\nperiod: 2024\nholdings: []\n", 2, "currency", "unknown currency"),
@@ -271,7 +271,7 @@ YAML_ERRORS = [
         "no RUB exchange rate",
     ),
     ("name: f\nperiod: FY2024-26\nholdings: []\n", 2, "period", "not a calendar year"),
-    ("name: f\nholdings: []\n", 1, None, "'period' is missing"),
+    ("name: f\nholdings: []\n", 1, "period", "'period' is missing"),
     ("name: f\nperiod: 2024\nholdings: []\n", 3, "holdings", "holdings is empty"),
     ("name: f\nperiod: 2024\n", 1, None, "neither holdings nor cluster"),
     ("name: f\nperiod: 2024\nname: g\n", 3, None, "appears twice"),
@@ -341,7 +341,7 @@ YAML_ERRORS = [
         "outside sector",
     ),
     (YAML_CLUSTER + "  total: 100\n  scope: {}\n", 6, "cluster.scope", "names no products"),
-    (YAML_CLUSTER + "  total: 100\n", 4, "cluster", "'scope' is missing"),
+    (YAML_CLUSTER + "  total: 100\n", 4, "cluster.scope", "'scope' is missing"),
 ]
 
 

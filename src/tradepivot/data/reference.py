@@ -8,23 +8,24 @@ zero-padded strings, named HS scopes), and fails with close-match suggestions ot
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
 import pyarrow.parquet as pq
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from tradepivot.data.embedded import default_dir, hand_kept_dir
 from tradepivot.errors import (
     InputError,
+    SourceFileError,
     UnknownCountryError,
     UnknownProductError,
     UnknownSectorError,
 )
+from tradepivot.inputs import HsCodeError, Written, normalise_hs, read_yaml
 
 __all__ = [
     "EDITIONS",
@@ -41,8 +42,6 @@ __all__ = [
 EDITIONS = ("HS1992", "HS2012", "HS2017", "HS2022")
 # Markets where products on the Common High Priority List are flagged (DESIGN.md section 5).
 RESTRICTED_MARKETS = frozenset({"RUS", "BLR"})
-
-_HS_CLEAN = re.compile(r"[\s.\-]")
 
 
 @dataclass(frozen=True)
@@ -270,14 +269,20 @@ class Reference:
         return found.description if found else None
 
     def hs(self, query: str, edition: str = "HS2017") -> HSCode:
-        """Validate one HS code (2, 4 or 6 digits; dots and spaces allowed).
+        """Validate one HS code (2, 4 or 6 digits; dots and spaces allowed, nothing else).
 
         National 8- and 10-digit lines are truncated to HS6 by :meth:`parse_hs`; this method
         takes the code as the nomenclature has it.
         """
         codes = self._nomenclature(edition)
-        code = _HS_CLEAN.sub("", str(query))
-        if not code.isdigit() or len(code) not in (2, 4, 6):
+        try:
+            normalised = normalise_hs(query, national=False)
+        except HsCodeError as exc:
+            raise UnknownProductError(
+                str(query), edition, f"{exc.reason}: use 2, 4 or 6 digits"
+            ) from None
+        code = normalised.code
+        if normalised.note is not None or len(code) not in (2, 4, 6):
             raise UnknownProductError(
                 str(query),
                 edition,
@@ -295,28 +300,29 @@ class Reference:
     ) -> tuple[list[str], list[str]]:
         """Validate HS prefixes given by a user; returns (codes, notes).
 
-        8- and 10-digit national lines (Indian ITC-HS, EAEU TN VED, US HTS) are truncated to
-        their HS6 subheading, with a note saying so.
+        Comma-separated lists are split; each code is normalised by
+        :func:`tradepivot.inputs.normalise_hs` (8/10-digit national lines cut to HS6, a lost
+        leading zero restored, each with a note). A query with no code at all is an error,
+        never "all products".
         """
         codes: list[str] = []
         notes: list[str] = []
         for raw in queries:
-            for part in str(raw).split(","):
-                text = _HS_CLEAN.sub("", part)
-                if not text:
-                    continue
-                if text.isdigit() and len(text) in (8, 10):
-                    notes.append(
-                        f"{part.strip()} is a national {len(text)}-digit line: using HS6 {text[:6]}."
-                    )
-                    text = text[:6]
-                elif text.isdigit() and len(text) in (3, 5):
-                    # A lost leading zero, as spreadsheets do (e.g. 4011 -> 04011? no: 401 -> 0401).
-                    notes.append(
-                        f"{part.strip()} read as {text.zfill(len(text) + 1)} (leading zero restored)."
-                    )
-                    text = text.zfill(len(text) + 1)
-                code = self.hs(text, edition).code
+            parts = [part for part in str(raw).split(",") if part.strip()]
+            if not parts:
+                raise UnknownProductError(
+                    str(raw), edition, "is empty: give an HS chapter, heading or subheading"
+                )
+            for part in parts:
+                try:
+                    normalised = normalise_hs(part)
+                except HsCodeError as exc:
+                    raise UnknownProductError(
+                        part.strip(), edition, exc.reason + ": use 2, 4 or 6 digits (dots allowed)"
+                    ) from None
+                if normalised.note:
+                    notes.append(normalised.note)
+                code = self.hs(normalised.code, edition).code
                 if code not in codes:
                     codes.append(code)
         return codes, notes
@@ -442,38 +448,63 @@ class Reference:
         }
 
 
+def _sector_code(value: object) -> str:
+    """An HS prefix of 2, 4 or 6 digits, as sectors scope them (numbers read as written)."""
+    text = value.text if isinstance(value, Written) else value
+    code = normalise_hs(text if isinstance(text, str | int) else str(text), national=False)
+    if code.note is not None or len(code.code) not in (2, 4, 6):
+        raise ValueError(
+            f"{text!r} is not an HS code of 2, 4 or 6 digits (quote codes with a leading zero)"
+        )
+    return code.code
+
+
+_SectorCode = Annotated[str, BeforeValidator(_sector_code)]
+
+
+class _SectorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = None
+    hs: list[_SectorCode] = Field(min_length=1)
+    exclude: list[_SectorCode] | None = None
+    source: str = ""
+
+
+class _SectorsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sectors: dict[str, _SectorIn] = Field(max_length=10_000)
+
+
 def _load_sectors(path: Path) -> dict[str, Sector]:
-    try:
-        doc: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"Sectors file {path} does not exist.") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"Sectors file {path} is not valid YAML: {exc}") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("sectors"), dict):
-        raise InputError(
-            f"Sectors file {path} must have a top-level 'sectors:' mapping of name -> definition.",
+    doc = read_yaml(path, "sectors file")
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("sectors"), dict):
+        raise SourceFileError(
+            str(path),
+            "must have a top-level 'sectors:' mapping of name -> definition",
+            line=doc.line(("sectors",)),
             hint="See docs/sectors.md for the format.",
         )
+    try:
+        spec = _SectorsFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise doc.validation_error(
+            exc,
+            _SectorsFile,
+            expected={"hs": "a non-empty list of HS chapters, headings or subheadings"},
+            hint="See docs/sectors.md for the format.",
+        ) from None
     sectors: dict[str, Sector] = {}
-    for name, spec in doc["sectors"].items():
-        where = f"Sectors file {path}, sector {name!r}"
-        if not isinstance(spec, dict) or not isinstance(spec.get("hs"), list) or not spec["hs"]:
-            raise InputError(
-                f"{where}: needs a non-empty 'hs:' list of HS chapters/headings/subheadings."
-            )
-        prefixes = tuple(str(code).strip() for code in spec["hs"])
-        excludes = tuple(str(code).strip() for code in spec.get("exclude", []) or [])
-        for code in prefixes + excludes:
-            if not code.isdigit() or len(code) not in (2, 4, 6):
-                raise InputError(
-                    f"{where}: {code!r} is not an HS code of 2, 4 or 6 digits (quote it to keep leading zeros)."
-                )
-        key = str(name).strip().lower()
+    for name, entry in spec.sectors.items():
+        key = name.strip().lower()
+        if not key:
+            raise doc.fail(("sectors", name), "a sector needs a name")
         sectors[key] = Sector(
             name=key,
-            label=str(spec.get("label", name)),
-            hs=prefixes,
-            exclude=excludes,
-            source=" ".join(str(spec.get("source", "")).split()),
+            label=entry.label or name,
+            hs=tuple(entry.hs),
+            exclude=tuple(entry.exclude or ()),
+            source=" ".join(entry.source.split()),
         )
     return sectors

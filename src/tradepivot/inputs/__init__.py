@@ -22,8 +22,10 @@ from tradepivot.inputs._json import load_json
 from tradepivot.inputs._numbers import (
     MAX_QUANTITY,
     MAX_USD,
+    IsoDate,
     check_number,
     implausible,
+    iso_date,
 )
 from tradepivot.inputs._yaml import (
     Location,
@@ -41,6 +43,7 @@ __all__ = [
     "MAX_QUANTITY",
     "MAX_USD",
     "HsCodeError",
+    "IsoDate",
     "Limits",
     "Location",
     "NormalisedHs",
@@ -52,6 +55,7 @@ __all__ = [
     "check_number",
     "decode_text",
     "implausible",
+    "iso_date",
     "load_json",
     "load_yaml",
     "normalise_hs",

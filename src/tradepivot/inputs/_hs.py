@@ -1,8 +1,8 @@
 """HS codes as users write them, normalised by one rule everywhere.
 
 Accepted: 2 to 10 digits, with dots and spaces as separators (``4202.21``, ``4202 21``);
-integers from a spreadsheet or YAML. An odd number of digits lost its leading zero to a
-spreadsheet (``401`` is 0401, ``10121`` is 010121); 8- and 10-digit national lines (India's
+integers from a spreadsheet or YAML. An odd number of plain digits lost its leading zero to a
+spreadsheet (``401`` is 0401, ``10121`` is 010121; ``4202.2`` is a typo, not 042022); 8- and 10-digit national lines (India's
 ITC-HS, the EAEU's TN VED, the US HTS) are cut to their HS6 subheading. Each adjustment comes
 with a note to show the user. Anything else (an empty code, a sign, letters, a dash) is an
 error: ``-4202`` is not silently 4202.
@@ -23,7 +23,15 @@ _SEPARATORS = re.compile(r"[.\s]")
 
 
 class HsCodeError(ValueError):
-    """An HS code that cannot be read; ``str()`` is the problem, for a message or pydantic."""
+    """An HS code that cannot be read; ``str()`` is the problem, for a message or pydantic.
+
+    ``written`` is the code as given, ``reason`` what is wrong with it ("has 5 digits").
+    """
+
+    def __init__(self, written: object, reason: str) -> None:
+        self.written = written
+        self.reason = reason
+        super().__init__(f"HS code {written!r} {reason}")
 
 
 @dataclass(frozen=True)
@@ -51,17 +59,19 @@ def normalise_hs(raw: object, *, national: bool = True) -> NormalisedHs:
     tradepivot.inputs._hs.HsCodeError: HS code '-4202' has characters other than digits
     """
     if isinstance(raw, bool) or not isinstance(raw, str | int):
-        raise HsCodeError(f"HS code {raw!r} is not a code")
+        raise HsCodeError(raw, "is not a code")
     written = str(raw).strip()
     if not written:
-        raise HsCodeError("HS code is empty")
+        raise HsCodeError(written, "is empty")
     digits = _SEPARATORS.sub("", written)
     if not digits.isascii() or not digits.isdigit():
-        raise HsCodeError(f"HS code {written!r} has characters other than digits")
+        raise HsCodeError(written, "has characters other than digits")
     if len(digits) < 2 or len(digits) > 10:
-        raise HsCodeError(f"HS code {written!r} has {len(digits)} digits")
+        raise HsCodeError(written, f"has {len(digits)} digit{'s' if len(digits) != 1 else ''}")
     notes = []
     code = digits
+    if len(code) % 2 and digits != written:
+        raise HsCodeError(written, f"has {len(digits)} digits, an odd number")
     if len(code) % 2:
         code = "0" + code
         notes.append(f"{written} read as {code} (leading zero restored)")

@@ -8,9 +8,14 @@ readers) with bounds that no real figure reaches.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
+from typing import Annotated
 
-__all__ = ["MAX_QUANTITY", "MAX_USD", "check_number", "implausible"]
+from pydantic import BeforeValidator
+
+__all__ = ["MAX_QUANTITY", "MAX_USD", "IsoDate", "check_number", "implausible", "iso_date"]
 
 # World merchandise trade is about USD 2.4e13 a year; no single flow, holding or duty comes
 # within a factor of ten of it, so anything above is a mistake in the file.
@@ -48,3 +53,24 @@ def check_number(
     if problem is not None:
         raise ValueError(f"{what} {value:g} {problem}")
     return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def iso_date(value: object) -> object:
+    """A day written ``YYYY-MM-DD`` between 1900 and 2100 (for pydantic: a ``date`` field
+    would otherwise read the number 20250901 as seconds since 1970)."""
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip() if isinstance(value, str) else None
+    if text is None or not _ISO_DATE.match(text):
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+    day = dt.date.fromisoformat(text)  # ValueError for 2025-13-01, with pydantic's line
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{text} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return day
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(iso_date)]

@@ -343,10 +343,12 @@ class YamlDocument:
                 at.append(part)  # drop the union-member tags pydantic appends
         last = next((p for p in reversed(at) if isinstance(p, str)), "")
         known = expected or {}
-        if error["type"] == "missing":
-            return self.fail(
-                at[:-1],
+        if error["type"] == "missing":  # the line of the mapping that lacks the key
+            return SourceFileError(
+                self.path,
                 f"required key {last!r} is missing",
+                line=self.line(at[:-1]),
+                field=".".join(str(p) for p in at),
                 expected=known.get(last),
                 hint=hint,
             )
@@ -367,8 +369,7 @@ class YamlDocument:
             problem = str(error["msg"])
             value = error.get("input")
             if value is not None and not isinstance(value, Mapping | list):
-                shown = value.text if isinstance(value, Written) else value
-                problem += f": {shown!r}"
+                problem += f": {value.text if isinstance(value, Written) else repr(value)}"
         return self.fail(at, problem, expected=known.get(last), hint=hint)
 
 

@@ -26,6 +26,7 @@ from tradepivot.data.flows import flow_source
 from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError, SourceFileError
+from tradepivot.inputs import HS_EXPECTED, HsCodeError, normalise_hs, read_text
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
@@ -111,12 +112,7 @@ def _base_flows(
 
 def load_elasticities(path: Path) -> list[ElasticityOverride]:
     """A CSV of ``hs,import_demand,substitution`` (blank = keep the default)."""
-    try:
-        content = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceFileError(str(path), "no such file", hint="Check the path.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceFileError(str(path), f"cannot be read: {exc}") from None
+    content = read_text(path, "elasticities file")
     # Comment and blank lines are skipped but counted, so errors give the physical line.
     numbered = [
         (n, line)
@@ -136,18 +132,21 @@ def load_elasticities(path: Path) -> list[ElasticityOverride]:
         )
     for index, row in enumerate(reader, start=1):
         line = numbered[index][0]
-        code = (row["hs"] or "").replace(".", "").strip()
-        if not code.isdigit() or len(code) not in (2, 4, 6):
+        try:
+            code = normalise_hs(row["hs"] or "").code
+        except HsCodeError as exc:
             raise SourceFileError(
-                str(path),
-                f"HS prefix {row['hs']!r} is not 2, 4 or 6 digits",
-                line=line,
-                field="hs",
-            )
+                str(path), str(exc), line=line, field="hs", expected=HS_EXPECTED
+            ) from None
         values: dict[str, float | None] = {}
         for name, low, high, expected in (
-            ("import_demand", -np.inf, 0.0, "a number <= 0 (imports fall when prices rise)"),
-            ("substitution", 0.0, np.inf, "a number > 0"),
+            (
+                "import_demand",
+                -100.0,
+                0.0,
+                "a number from -100 to 0 (imports fall when prices rise)",
+            ),
+            ("substitution", 0.0, 100.0, "a number above 0 and at most 100"),
         ):
             text = (row[name] or "").strip()
             if not text:
@@ -158,7 +157,7 @@ def load_elasticities(path: Path) -> list[ElasticityOverride]:
             except ValueError:
                 value = float("nan")
             valid = bool(np.isfinite(value)) and (
-                value <= high if name == "import_demand" else value > low
+                low <= value <= high if name == "import_demand" else low < value <= high
             )
             if not valid:
                 raise SourceFileError(

@@ -12,10 +12,11 @@ import pyarrow as pa
 
 from tradepivot.data.reference import Reference
 from tradepivot.data.tariff_schedule import us_tariff_files
-from tradepivot.errors import InputError, SourceFileError, UnknownProductError
+from tradepivot.errors import InputError, UnknownProductError
+from tradepivot.inputs import HsCodeError, normalise_hs, read_text
 from tradepivot.services.report import Provenance, Report
 from tradepivot.tariffs.measures import Measure, Stack
-from tradepivot.tariffs.scenarios import Scenario, parse_scenario
+from tradepivot.tariffs.scenarios import SCENARIO_LIMITS, Scenario, parse_scenario
 from tradepivot.tariffs.schedule import TariffSchedule
 
 __all__ = [
@@ -55,20 +56,16 @@ def schedule_for(market: str) -> TariffSchedule:
 
 
 def load_scenario(path: Path, ref: Reference) -> Scenario:
-    """Read and validate a scenario file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceFileError(str(path), "no such file", hint="Check the path.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceFileError(str(path), f"cannot be read: {exc}") from None
+    """Read and validate a scenario file (a regular UTF-8 file of at most 4 MiB)."""
+    text = read_text(path, "scenario file", SCENARIO_LIMITS)
     return parse_scenario(text, str(path), ref)
 
 
 def _lines(schedule: TariffSchedule, ref: Reference, hs: str) -> tuple[str, list[str]]:
-    code = hs.replace(".", "").replace(" ", "")
-    if not code.isdigit() or len(code) not in (2, 4, 6, 8, 10):
-        raise UnknownProductError(hs, "HTS", "is not 2, 4, 6, 8 or 10 digits")
+    try:
+        code = normalise_hs(hs, national=False).code
+    except HsCodeError as exc:
+        raise UnknownProductError(hs, "HTS", "is not 2, 4, 6, 8 or 10 digits") from exc
     lines = schedule.lines(code)
     if not lines:
         try:  # an HS code that exists but has no US line, or one that does not exist at all

@@ -24,6 +24,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tradepivot.inputs import normalise_hs
+
 __all__ = ["ALL", "ExemptLookup", "Layer", "Measure", "Stack", "exempt_share", "stack"]
 
 ALL = "all"
@@ -57,15 +59,10 @@ class Measure(BaseModel):
     def _hs_prefixes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
         out = []
         for code in codes:
-            text = str(code).replace(".", "").strip()
-            if text.lower() == ALL:
+            if str(code).strip().lower() == ALL:
                 out.append(ALL)
                 continue
-            if not text.isdigit() or len(text) not in (2, 4, 6, 8, 10):
-                raise ValueError(
-                    f"HS code {code!r} is not 2, 4, 6, 8 or 10 digits (dots allowed, e.g. 4202.21)"
-                )
-            out.append(text)
+            out.append(normalise_hs(code, national=False).code)  # HsCodeError is a ValueError
         return tuple(out)
 
     @model_validator(mode="after")

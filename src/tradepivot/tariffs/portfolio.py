@@ -12,22 +12,18 @@ line and the field. The formats are documented in ``examples/portfolios/README.m
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pyarrow as pa
-import yaml
 from babel.numbers import format_decimal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.errors import (
@@ -38,6 +34,16 @@ from tradepivot.errors import (
     UnknownProductError,
     UnknownSectorError,
 )
+from tradepivot.inputs import (
+    HS_EXPECTED,
+    MAX_USD,
+    HsCodeError,
+    Limits,
+    Written,
+    load_yaml,
+    normalise_hs,
+    read_text,
+)
 
 __all__ = ["ClusterSpec", "Holding", "Portfolio", "distribute", "expand", "load_portfolio"]
 
@@ -45,7 +51,10 @@ CRORE = 10_000_000
 DEFAULT_EXPORTER = "IND"
 # Firms write current (HS2022-based ITC-HS) codes; the world matrix is HS2017. Accept both.
 _EDITIONS = ("HS2022", "HS2017")
-_HS_CLEAN = re.compile(r"[\s.\-]")
+_SEPARATORS = re.compile(r"[.\s]")
+PORTFOLIO_LIMITS = Limits(max_bytes=64 << 20)
+# Amounts are in the file's currency; the largest a real one may be (INR 1e15 = USD 1.2e13).
+MAX_AMOUNT = MAX_USD * 100
 _PERIOD = re.compile(r"^(?:(\d{4})|FY(\d{4})-(\d{2}))$")
 _CSV_COLUMNS = ("hs", "market", "value")
 _CSV_OPTIONAL = ("currency", "period")
@@ -200,60 +209,38 @@ class _Checker:
         return iso3
 
     def hs(self, raw: object, line: int | None, field: str = "hs") -> str:
-        text = str(raw).strip()
-        code = _HS_CLEAN.sub("", text)
-        expected = "an HS code of 2, 4 or 6 digits; 8- or 10-digit national lines are cut to 6"
-        if not code.isdigit():
+        text = raw.text if isinstance(raw, Written) else str(raw).strip()
+        try:
+            normalised = normalise_hs(text)
+        except HsCodeError as exc:
             raise self.fail(
-                f"HS code {text!r} is not numeric", line=line, field=field, expected=expected
-            )
-        if len(code) not in (2, 3, 4, 5, 6, 8, 10):
-            raise self.fail(
-                f"HS code {text!r} has {len(code)} digits",
+                str(exc),
                 line=line,
                 field=field,
-                expected=expected,
-                hint="Write chapters (42), headings (4202) or subheadings (420221); "
-                "quote codes with a leading zero in YAML ('0401').",
-            )
+                expected=HS_EXPECTED,
+                hint="Write chapters (42), headings (4202) or subheadings (420221).",
+            ) from None
+        code = normalised.code
         last: UnknownProductError | None = None
         for edition in _EDITIONS:
             try:
-                codes, notes = self.ref.parse_hs([code], edition)
+                found = self.ref.hs(code, edition).code
             except UnknownProductError as exc:
                 last = last or exc
                 continue
-            if line is not None and notes:
-                (self.truncated if len(code) in (8, 10) else self.zero_restored).append(line)
-            return codes[0]
+            if line is not None and normalised.note:
+                digits = len(_SEPARATORS.sub("", text))
+                (self.truncated if digits > 7 else self.zero_restored).append(line)
+            return found
         suggestions = f"{last.hint} " if last and last.hint else ""
-        read_as = f" (read as {code.zfill(len(code) + 1)})" if len(code) in (3, 5) else ""
+        read_as = f" (read as {code})" if code != _SEPARATORS.sub("", text) else ""
         raise self.fail(
             f"HS code {text!r}{read_as} does not exist in {' or '.join(_EDITIONS)}",
             line=line,
             field=field,
-            expected=expected,
+            expected=HS_EXPECTED,
             hint=suggestions + _HS_HINT,
         )
-
-    def amount(self, raw: object, line: int | None, field: str = "value") -> float:
-        value = _number(raw)
-        if value is None:
-            raise self.fail(
-                f"{raw!r} is not a number",
-                line=line,
-                field=field,
-                expected="a number such as 1250000, without a currency sign",
-            )
-        if value < 0:
-            raise self.fail(
-                f"value {raw} is negative",
-                line=line,
-                field=field,
-                expected="zero or more",
-                hint="Exports are positive amounts: fix the sign or drop the entry.",
-            )
-        return value
 
     def currency(self, raw: object, line: int | None, field: str = "currency") -> str:
         code = str(raw).strip().upper()
@@ -317,28 +304,6 @@ class _Checker:
         return notes
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceFileError(
-            str(path),
-            "does not exist",
-            hint="Check the path; example portfolios are in examples/ and examples/portfolios/.",
-        ) from None
-    except OSError as exc:
-        raise SourceFileError(str(path), f"cannot be read: {exc.strerror or exc}") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceFileError(
-            str(path),
-            "is not UTF-8 text",
-            line=data[: exc.start].count(b"\n") + 1,
-            hint="Save it as UTF-8 (in Excel: 'CSV UTF-8').",
-        ) from exc
-
-
 def load_portfolio(path: Path, ref: Reference) -> Portfolio:
     """Read a portfolio from a ``.csv`` (holdings) or ``.yaml``/``.yml`` file (holdings or cluster).
 
@@ -355,7 +320,7 @@ def load_portfolio(path: Path, ref: Reference) -> Portfolio:
             expected=".csv, .yaml or .yml",
             hint="Name a holdings table *.csv and a portfolio description *.yaml.",
         )
-    text = _read_text(path)
+    text = read_text(path, "portfolio file", PORTFOLIO_LIMITS)
     if suffix in (".csv", ".tsv"):
         return _load_csv(path, text, ref)
     return _load_yaml(path, text, ref)
@@ -467,17 +432,24 @@ def _load_csv(path: Path, text: str, ref: Reference) -> Portfolio:
 
     holdings = []
     for line, row in rows:
-        value = check.amount(row[col["value"]], line)
-        holdings.append(
-            Holding(
-                hs=check.hs(row[col["hs"]], line),
-                market=check.country(row[col["market"]], line, "market"),
-                value_usd=value / rate,
-                value=value,
-                currency=currency,
+        # The same row schema as a YAML holding: one set of validators for both formats.
+        try:
+            item = _HoldingIn.model_validate({name: row[col[name]] for name in _CSV_COLUMNS})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = str(error["loc"][0]) if error["loc"] else None
+            context = error.get("ctx") or {}
+            problem = str(context["error"]) if "error" in context else str(error["msg"])
+            raise check.fail(
+                problem,
                 line=line,
-            )
-        )
+                field=name,
+                expected=_EXPECTED.get(name or ""),
+                hint="Exports are positive amounts: fix the sign or drop the entry."
+                if "negative" in problem
+                else None,
+            ) from None
+        holdings.append(_holding(check, item, currency, rate, line, line, line))
     return Portfolio(
         name=path.stem,
         exporter=DEFAULT_EXPORTER,
@@ -493,73 +465,9 @@ def _load_csv(path: Path, text: str, ref: Reference) -> Portfolio:
 
 
 # ---------------------------------------------------------------------------- YAML
-_CONSTRUCTOR = SafeConstructor()
-_TRUE_FALSE = {"true", "false"}
-_TAG = "tag:yaml.org,2002:"
-
-
-class _WrittenFloat(float):
-    """A YAML float that remembers how it was written (``hs: 4202.10`` is code 420210)."""
-
-    text: str
-
-    def __new__(cls, value: float, text: str) -> _WrittenFloat:
-        number = super().__new__(cls, value)
-        number.text = text
-        return number
-
-
-def _scalar(node: ScalarNode) -> object:
-    """A YAML scalar as YAML 1.2 would read it where 1.1 surprises.
-
-    ``NO``/``yes``/``on`` stay text (Norway is ``NO``), codes with a leading zero stay text
-    (1.1 reads ``0401`` as octal), dates stay text.
-    """
-    tag, text = node.tag, node.value
-    if tag == _TAG + "bool" and text.lower() not in _TRUE_FALSE:
-        return text
-    if tag == _TAG + "int" and re.fullmatch(r"0\d+", text):
-        return text
-    if tag == _TAG + "float":
-        return _WrittenFloat(_CONSTRUCTOR.construct_document(node), text)
-    if tag in (_TAG + "bool", _TAG + "int", _TAG + "null"):
-        return _CONSTRUCTOR.construct_document(node)
-    return text
-
-
-def _build(node: Node, at: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> Any:
-    """Plain Python data from a composed node, recording the line of every key and item."""
-    if isinstance(node, MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, ScalarNode):
-                raise _YamlKeyError("keys must be plain text", line)
-            key = str(key_node.value)
-            if key in out:
-                raise _YamlKeyError(f"key {key!r} appears twice", line)
-            lines[(*at, key)] = line
-            out[key] = _build(value_node, (*at, key), lines)
-        return out
-    if isinstance(node, SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            lines[(*at, index)] = item.start_mark.line + 1
-            items.append(_build(item, (*at, index), lines))
-        return items
-    assert isinstance(node, ScalarNode)
-    return _scalar(node)
-
-
-class _YamlKeyError(Exception):
-    def __init__(self, problem: str, line: int) -> None:
-        self.problem, self.line = problem, line
-        super().__init__(problem)
-
-
 def _text(value: object) -> object:
     """Numbers written where text is meant (``hs: 4202``, ``period: 2024``) become text."""
-    if isinstance(value, _WrittenFloat):
+    if isinstance(value, Written):
         return value.text
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
@@ -575,13 +483,37 @@ def _figure(value: object) -> object:
             raise ValueError(f"range [{value[0]}, {value[1]}] has low above high")
         if low < 0:
             raise ValueError(f"range [{value[0]}, {value[1]}] is negative")
+        if high > MAX_AMOUNT:
+            raise ValueError(f"range [{value[0]}, {value[1]}] is implausibly large")
         return (low, high)
     number = _number(value)
     if number is None:
         raise ValueError(f"{value!r} is not a number or a range [low, high]")
     if number < 0:
         raise ValueError(f"value {value} is negative")
+    if number > MAX_AMOUNT:
+        raise ValueError(f"value {value} is implausibly large (more than {MAX_AMOUNT:g})")
     return number
+
+
+def _holding(
+    check: _Checker,
+    item: _HoldingIn,
+    currency: str,
+    rate: float,
+    line: int,
+    hs_line: int,
+    market_line: int,
+) -> Holding:
+    """A validated holding row (either format) with its code and market resolved."""
+    return Holding(
+        hs=check.hs(item.hs, hs_line),
+        market=check.country(item.market, market_line, "market"),
+        value_usd=item.value / rate,
+        value=item.value,
+        currency=currency,
+        line=line,
+    )
 
 
 def _amount(value: object) -> object:
@@ -640,103 +572,29 @@ _EXPECTED = {
 }
 
 
-def _keys_of(at: tuple[str | int, ...]) -> list[str]:
-    named = [p for p in at if isinstance(p, str)]
-    models: dict[tuple[str, ...], type[BaseModel]] = {
-        ("holdings",): _HoldingIn,
-        ("cluster",): _ClusterIn,
-        ("cluster", "scope"): _ScopeIn,
-    }
-    return list(models.get(tuple(named), _PortfolioIn).model_fields)
-
-
-def _line_of(at: Sequence[str | int], lines: dict[tuple[str | int, ...], int]) -> int:
-    for cut in range(len(at), 0, -1):
-        line = lines.get(tuple(at[:cut]))
-        if line is not None:
-            return line
-    return 1
-
-
-def _validation_error(
-    check: _Checker, exc: ValidationError, lines: dict[tuple[str | int, ...], int]
-) -> SourceFileError:
-    errors = exc.errors()
-    # A misspelt key also leaves the right one missing: report the misspelling.
-    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    # Keep keys of the file and of the schema; drop the union member tags pydantic appends.
-    keys = _all_keys()
-    kept: list[str | int] = []
-    for part in error["loc"]:
-        if isinstance(part, int) or (*kept, part) in lines or part in keys:
-            kept.append(part)
-    at = tuple(kept)
-    named = [p for p in at if isinstance(p, str)]
-    field = ".".join(named) or None
-    last = named[-1] if named else ""
-    if error["type"] == "missing":
-        parent = at[:-1]
-        return check.fail(
-            f"{last!r} is missing",
-            line=_line_of(parent, lines) if parent else 1,
-            field=".".join(named[:-1]) or None,
-            expected=_EXPECTED.get(last, f"a {last} entry"),
-        )
-    if error["type"] == "extra_forbidden":
-        known = _keys_of(at[:-1])
-        close = difflib.get_close_matches(last, known, n=1)
-        return check.fail(
-            f"unknown key {last!r}",
-            line=_line_of(at, lines),
-            field=field,
-            expected="one of " + ", ".join(known),
-            hint=f"Did you mean {close[0]!r}?" if close else None,
-        )
-    context = error.get("ctx") or {}
-    problem = str(context["error"]) if error["type"] == "value_error" else error["msg"]
-    hint = "Exports are positive amounts: fix the sign." if "negative" in problem else None
-    return check.fail(
-        problem, line=_line_of(at, lines), field=field, expected=_EXPECTED.get(last), hint=hint
-    )
-
-
-def _all_keys() -> set[str]:
-    return {k for m in (_PortfolioIn, _HoldingIn, _ClusterIn, _ScopeIn) for k in m.model_fields}
-
-
 def _load_yaml(path: Path, text: str, ref: Reference) -> Portfolio:
     check = _Checker(path, ref)
-    try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise check.fail(
-            f"is not valid YAML: {exc.problem or exc.context}",
-            line=mark.line + 1 if mark else None,
-            hint="Check the indentation and quoting around this line.",
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise check.fail(f"is not valid YAML: {exc}", line=None) from exc
-    lines: dict[tuple[str | int, ...], int] = {}
-    if node is None or not isinstance(node, MappingNode):
+    doc = load_yaml(text, str(path), PORTFOLIO_LIMITS)
+    if not isinstance(doc.data, dict):
         raise check.fail(
             "is not a portfolio description",
-            line=node.start_mark.line + 1 if node is not None else 1,
+            line=1,
             expected="a mapping with name, period and holdings or cluster",
             hint="See examples/portfolios/README.md for the format.",
         )
     try:
-        data = _build(node, (), lines)
-    except _YamlKeyError as exc:
-        raise check.fail(exc.problem, line=exc.line) from exc
-    try:
-        spec = _PortfolioIn.model_validate(data)
+        spec = _PortfolioIn.model_validate(doc.data)
     except ValidationError as exc:
-        raise _validation_error(check, exc, lines) from exc
+        error = doc.validation_error(exc, _PortfolioIn, expected=_EXPECTED)
+        if "negative" in error.problem and error.hint is None:
+            error = doc.validation_error(
+                exc,
+                _PortfolioIn,
+                expected=_EXPECTED,
+                hint="Exports are positive amounts: fix the sign.",
+            )
+        raise error from None
+    lines = doc.lines
 
     check.exporter = check.country(spec.exporter, lines.get(("exporter",)), "exporter")
     currency = check.currency(spec.currency, lines.get(("currency",)))
@@ -764,13 +622,14 @@ def _load_yaml(path: Path, text: str, ref: Reference) -> Portfolio:
                 expected="a list of {hs, market, value}",
             )
         holdings = tuple(
-            Holding(
-                hs=check.hs(item.hs, lines[("holdings", i, "hs")]),
-                market=check.country(item.market, lines[("holdings", i, "market")], "market"),
-                value_usd=item.value / rate,
-                value=item.value,
-                currency=currency,
-                line=lines[("holdings", i)],
+            _holding(
+                check,
+                item,
+                currency,
+                rate,
+                lines[("holdings", i)],
+                lines[("holdings", i, "hs")],
+                lines[("holdings", i, "market")],
             )
             for i, item in enumerate(spec.holdings)
         )
@@ -809,7 +668,7 @@ def _midpoint(
 def _cluster(
     check: _Checker,
     spec: _ClusterIn,
-    lines: dict[tuple[str | int, ...], int],
+    lines: Mapping[tuple[str | int, ...], int],
     currency: str,
     period: str,
     rate: float,

@@ -14,18 +14,25 @@ what was expected, and nothing is half-loaded: the caller gets a scenario or an 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tradepivot.data.reference import Reference
 from tradepivot.errors import SourceFileError, TradepivotError
+from tradepivot.inputs import HsCodeError, IsoDate, Limits, Written, load_yaml, normalise_hs
 from tradepivot.tariffs.measures import ALL, Measure
 
-__all__ = ["ElasticityOverride", "Scenario", "parse_scenario"]
+__all__ = ["MAX_MEASURES", "ElasticityOverride", "Scenario", "parse_scenario"]
+
+# A scenario describes policy: the whole US stack of 2025 is about 50 measures. The bound
+# keeps the pairwise contradiction check (and a hostile file) within a second.
+MAX_MEASURES = 2_000
+SCENARIO_LIMITS = Limits(max_bytes=4 << 20)
+_ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
 class _MeasureSpec(BaseModel):
@@ -39,8 +46,8 @@ class _MeasureSpec(BaseModel):
     add: float | None = Field(default=None, ge=0, le=1000)
     set: float | None = Field(default=None, ge=0, le=1000)
     floor: float | None = Field(default=None, ge=0, le=1000)
-    start: dt.date
-    end: dt.date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
     reference: str = ""
     source: str = ""
 
@@ -60,8 +67,9 @@ class _MeasureSpec(BaseModel):
 class _Elasticity(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    import_demand: float | None = Field(default=None, le=0)
-    substitution: float | None = Field(default=None, gt=0)
+    # Published estimates lie within a few units; the bounds catch typos such as -1e308.
+    import_demand: float | None = Field(default=None, le=0, ge=-100)
+    substitution: float | None = Field(default=None, gt=0, le=100)
 
 
 class _ElasticitiesSpec(_Elasticity):
@@ -74,9 +82,9 @@ class _ScenarioSpec(BaseModel):
     name: str = Field(min_length=1)
     description: str = ""
     market: str
-    date: dt.date
+    date: IsoDate
     schedule: bool = False
-    measures: list[_MeasureSpec] = Field(min_length=1)
+    measures: list[_MeasureSpec] = Field(min_length=1, max_length=MAX_MEASURES)
     elasticities: _ElasticitiesSpec = Field(default_factory=_ElasticitiesSpec)
     sources: list[str] = Field(default_factory=list)
 
@@ -135,77 +143,27 @@ class Scenario:
         }
 
 
-class _TextDates(yaml.SafeLoader):
-    """PyYAML's safe loader with dates left as text, so pydantic validates them (an impossible
-    date such as 2025-13-01 is then reported with its line instead of crashing the loader)."""
-
-
-_TextDates.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-# ---------------------------------------------------------------------- line numbers
-def _node_at(node: yaml.Node | None, loc: Sequence[str | int]) -> yaml.Node | None:
-    """The YAML node a pydantic error location points to (the deepest one that exists)."""
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == key), None)
-            if child is None:  # a missing key: point at the mapping that lacks it
-                return node
-            node = child
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if key >= len(node.value):
-                return node
-            node = node.value[key]
-        else:
-            return node
-    return node
-
-
-def _line(node: yaml.Node | None) -> int | None:
-    return None if node is None else node.start_mark.line + 1
-
-
-def _field(loc: Sequence[str | int]) -> str:
-    return ".".join(str(p) for p in loc) or "(document)"
-
-
 # ---------------------------------------------------------------------- parsing
 def parse_scenario(text: str, path: str, ref: Reference) -> Scenario:
-    """Validate a scenario document; raises :class:`SourceFileError` naming line and field."""
-    try:
-        root = yaml.compose(text)
-        data = yaml.load(text, Loader=_TextDates)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise SourceFileError(
-            path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=line
-        ) from None
-    if not isinstance(data, Mapping):
+    """Validate a scenario document; raises :class:`SourceFileError` naming line and field.
+
+    The YAML is read by :func:`tradepivot.inputs.load_yaml` (1.2 scalars: ``0101`` stays a
+    code; finite numbers; size, depth and alias limits).
+    """
+    doc = load_yaml(text, path, SCENARIO_LIMITS)
+    if not isinstance(doc.data, Mapping):
         raise SourceFileError(
             path, "a scenario is a mapping", expected="keys name, market, date, measures"
         )
     try:
-        spec = _ScenarioSpec.model_validate(data)
+        spec = _ScenarioSpec.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = [p for p in err["loc"] if isinstance(p, str | int)]
-        # `list[str | int]` items carry pydantic's union branch name last: drop it.
-        while len(loc) > 1 and isinstance(loc[-2], int) and loc[-1] in ("str", "int"):
-            loc.pop()
-        raise SourceFileError(
-            path,
-            _message(err),
-            line=_line(_node_at(root, loc)),
-            field=_field(loc),
-            hint="See docs/tariffs.md for the scenario schema.",
+        raise doc.validation_error(
+            exc, _ScenarioSpec, hint="See docs/tariffs.md for the scenario schema."
         ) from None
 
     def where(*loc: str | int) -> dict[str, Any]:
-        return {"line": _line(_node_at(root, loc)), "field": _field(loc)}
+        return {"line": doc.line(loc), "field": ".".join(str(p) for p in loc)}
 
     market = _country(ref, spec.market, path, where("market"))
     notes: list[str] = []
@@ -280,25 +238,19 @@ def parse_scenario(text: str, path: str, ref: Reference) -> Scenario:
     )
 
 
-def _message(err: Mapping[str, Any]) -> str:
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        return "unknown key (a typo?)"
-    if err["type"] == "missing":
-        key = err["loc"][-1] if err["loc"] else "?"
-        return f"required key {key!r} is missing"
-    if "input" in err and err["type"] not in ("model_type",):
-        value = err["input"]
-        if not isinstance(value, Mapping | list):
-            return f"{msg}: {value!r}"
-    return msg
-
-
 def _country(ref: Reference, query: str, path: str, where: Mapping[str, Any]) -> str:
     try:
-        return ref.iso3(query)
+        iso3 = ref.iso3(query)
     except TradepivotError as exc:
         raise SourceFileError(path, exc.message, hint=exc.hint, **where) from None
+    if not _ISO3.match(iso3):
+        raise SourceFileError(
+            path,
+            f"{query!r} is {iso3}, a statistical area of the trade data, not a country with a tariff",
+            expected="a country: an ISO3 code (USA), ISO2 (US), M49 number (840) or English name",
+            **where,
+        )
+    return iso3
 
 
 def _products(
@@ -311,29 +263,33 @@ def _products(
 ) -> list[str]:
     out: list[str] = []
     for i, raw in enumerate(codes):
-        text = str(raw).replace(".", "").replace(" ", "")
-        if text.lower() == ALL:
+        text = raw.text if isinstance(raw, Written) else str(raw)
+        if text.strip().lower() == ALL:
             out.append(ALL)
             continue
-        if not text.isdigit() or len(text) not in (2, 4, 6, 8, 10):
+        try:
+            code = normalise_hs(text, national=False)
+        except HsCodeError as exc:
             raise SourceFileError(
                 path,
-                f"HS code {raw!r} is not 2, 4, 6, 8 or 10 digits",
-                expected="an HS prefix such as 42, 4202 or 420221 (quote codes with a leading zero)",
+                str(exc),
+                expected="an HS prefix such as 42, 4202 or 420221 (or a national line of 8 or 10 digits)",
                 **where(*loc, i),
-            )
-        head = text[:6]
+            ) from None
+        if code.note:
+            notes.append(f"{code.note}")
+        head = code.code[:6]
         if not any(_exists(ref, head, edition) for edition in ("HS2022", "HS2017")):
             try:
                 ref.hs(head, "HS2022")
             except TradepivotError as exc:
                 raise SourceFileError(path, exc.message, hint=exc.hint, **where(*loc, i)) from None
-        if len(text) > 6:
+        if len(code.code) > 6:
             notes.append(
-                f"{raw} is a national line: the trade data is HS6, so the measure is applied to "
+                f"{text} is a national line: the trade data is HS6, so the measure is applied to "
                 f"all of {head} in the simulation."
             )
-        out.append(text)
+        out.append(code.code)
     return out
 
 
