@@ -18,8 +18,10 @@ from tradepivot.inputs._files import (
     read_text,
 )
 from tradepivot.inputs._hs import HS_EXPECTED, HsCodeError, NormalisedHs, normalise_hs
-from tradepivot.inputs._json import load_json
+from tradepivot.inputs._json import JSON_LIMITS, finite_decoder, load_json
 from tradepivot.inputs._numbers import (
+    FIRST_YEAR,
+    LAST_YEAR,
     MAX_QUANTITY,
     MAX_USD,
     IsoDate,
@@ -39,7 +41,10 @@ from tradepivot.inputs._yaml import (
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FIRST_YEAR",
     "HS_EXPECTED",
+    "JSON_LIMITS",
+    "LAST_YEAR",
     "MAX_QUANTITY",
     "MAX_USD",
     "HsCodeError",
@@ -54,6 +59,7 @@ __all__ = [
     "check_input_file",
     "check_number",
     "decode_text",
+    "finite_decoder",
     "implausible",
     "iso_date",
     "load_json",

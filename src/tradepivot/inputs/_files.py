@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +49,21 @@ def check_input_file(path: Path, what: str) -> None:
 
 
 def read_bytes(path: Path, what: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The whole file, refusing one larger than ``limits.max_bytes``."""
+    """The whole file, refusing one larger than ``limits.max_bytes`` (a ``.gz`` file is
+    decompressed, and the limit applies to what it expands to: no gzip bombs)."""
     path = Path(path)
     check_input_file(path, what)
-    with edge(f"read the {what}", path, "input"), path.open("rb") as handle:
-        data = handle.read(limits.max_bytes + 1)
+    with edge(f"read the {what}", path, "input"), path.open("rb") as raw:
+        if path.suffix.lower() == ".gz":
+            try:
+                with gzip.GzipFile(fileobj=raw) as unpacked:
+                    data = unpacked.read(limits.max_bytes + 1)
+            except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+                raise SourceFileError(
+                    str(path), f"is not a complete gzip file ({exc})", hint="Download it again."
+                ) from None
+        else:
+            data = raw.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise InputLimitError(
             str(path),

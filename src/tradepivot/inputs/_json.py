@@ -7,8 +7,12 @@ import math
 from typing import Any
 
 from tradepivot.errors import InputLimitError, SourceFileError
+from tradepivot.inputs._files import Limits
 
-__all__ = ["load_json"]
+__all__ = ["JSON_LIMITS", "finite_decoder", "load_json"]
+
+# API answers (Comtrade, Census) are read whole: a year of one reporter is tens of MB.
+JSON_LIMITS = Limits(max_bytes=512 << 20)
 
 
 def _finite(text: str) -> float:
@@ -20,6 +24,12 @@ def _finite(text: str) -> float:
 
 def _constant(text: str) -> Any:
     raise _NotFinite(text)
+
+
+def finite_decoder() -> json.JSONDecoder:
+    """A decoder for piecewise reading (``raw_decode``) with the same number rules:
+    ``NaN``, ``Infinity`` and overflowing numbers raise ``ValueError``."""
+    return json.JSONDecoder(parse_float=_finite, parse_constant=_constant)
 
 
 class _NotFinite(ValueError):
@@ -39,8 +49,9 @@ def load_json(text: str, path: str) -> Any:
     try:
         return json.loads(text, parse_float=_finite, parse_constant=_constant)
     except json.JSONDecodeError as exc:
+        cut = " (truncated?)" if not text.rstrip().endswith(("}", "]")) else ""
         raise SourceFileError(
-            path, f"is not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
+            path, f"is not valid JSON{cut}: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
     except _NotFinite as exc:
         line = text.count("\n", 0, max(text.find(exc.text), 0)) + 1

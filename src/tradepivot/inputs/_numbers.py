@@ -15,7 +15,16 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-__all__ = ["MAX_QUANTITY", "MAX_USD", "IsoDate", "check_number", "implausible", "iso_date"]
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_QUANTITY",
+    "MAX_USD",
+    "IsoDate",
+    "check_number",
+    "implausible",
+    "iso_date",
+]
 
 # World merchandise trade is about USD 2.4e13 a year; no single flow, holding or duty comes
 # within a factor of ten of it, so anything above is a mistake in the file.

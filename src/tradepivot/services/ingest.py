@@ -12,12 +12,13 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
+from tradepivot.boundary import edge
 from tradepivot.config import Settings
 from tradepivot.data.reference import Reference
 from tradepivot.data.sources.base import SourceReader
 from tradepivot.data.store import Store
 from tradepivot.data.warehouse import EMBEDDED_VIEWS
-from tradepivot.errors import InputError
+from tradepivot.errors import InputError, SourceFileError
 
 __all__ = [
     "READERS",
@@ -66,12 +67,14 @@ class IngestResult:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
-def file_checksum(path: Path) -> str:
+def file_checksum(path: Path, *extra: Path) -> str:
+    """SHA-256 over a file (or a folder's files) and the ``extra`` files that shape its load
+    (BACI's country and product code files): editing any of them means a new load."""
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
+    for file in [*files, *extra]:
         digest.update(file.name.encode())
-        with file.open("rb") as fh:
+        with edge("read the file", file, "input"), file.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
@@ -107,7 +110,7 @@ def ingest_file(
     # The load is identified by the file's bytes and by the options that shape what is read
     # from it (edition, year, code files): the same file with another --hs-edition reloads.
     shaping = {k: str(v) for k, v in sorted(options.items()) if v is not None and k != "name"}
-    checksum = file_checksum(path) + (
+    checksum = file_checksum(path, *reader.extra_files()) + (
         "+" + hashlib.sha256(repr(shaping).encode()).hexdigest()[:16] if shaping else ""
     )
     with Store(settings.warehouse) as store:
@@ -130,8 +133,17 @@ def ingest_file(
                     if progress is not None:
                         progress(reader.bytes_read, reader.bytes_total)
 
-            loader.load(batches())
-            manifest = reader.manifest(checksum)
+            with edge(f"read the {fmt} file", path, "input"):
+                loader.load(batches())
+            manifest = reader.manifest(checksum)  # a reader says why it found nothing
+            if reader.rows == 0:
+                # Never a valid replacement: a header-only file would empty a loaded dataset.
+                raise SourceFileError(
+                    str(path),
+                    "has no data rows",
+                    expected="rows below the header",
+                    hint="Check that the download finished.",
+                )
             loader.finish(manifest, checksum, str(path.resolve()))
     return IngestResult(
         dataset_id,

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tradepivot.errors import SourceFileError
+from tradepivot.inputs import LAST_YEAR, MAX_USD
 
 __all__ = [
     "CsvBatches",
@@ -28,6 +29,7 @@ __all__ = [
     "first_true",
     "hs_codes",
     "numbers",
+    "years",
 ]
 
 NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
@@ -72,8 +74,21 @@ class CsvBatches:
         self._raw: IO[bytes] | None = None
         header = self._header_line()
         self.delimiter = max((",", "\t", ";", "|"), key=header.count)
-        names = [h.strip().strip('"').lstrip("\ufeff") for h in header.split(self.delimiter)]
+        # Names as a person reads them: spaces after commas, quotes (even doubled) and
+        # byte-order marks (even two) do not change a column's name.
+        names = [
+            h.strip().strip('"').strip().lstrip("\ufeff") for h in header.split(self.delimiter)
+        ]
         self.columns = names
+        wanted = (*self.required, *self.optional)
+        doubled = sorted({n for n in names if n in wanted and names.count(n) > 1})
+        if doubled:
+            raise SourceFileError(
+                str(self.path),
+                f"column {doubled[0]!r} appears twice in the header",
+                line=1,
+                field=doubled[0],
+            )
         missing = [c for c in self.required if c not in names]
         if missing:
             raise SourceFileError(
@@ -91,11 +106,26 @@ class CsvBatches:
                 first = stream.readline(1 << 16)
             except (OSError, EOFError) as exc:
                 raise SourceFileError(str(self.path), f"cannot be read: {exc}") from exc
+            if len(first) >= 1 << 16 and not first.endswith(b"\n"):
+                raise SourceFileError(
+                    str(self.path),
+                    "has no header line (the first 64 KiB hold no line break)",
+                    line=1,
+                    expected="a CSV header line",
+                )
         finally:
             stream.close()
             raw.close()
         if not first.strip():
             raise SourceFileError(str(self.path), "is empty", line=1, expected="a header line")
+        if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise SourceFileError(
+                str(self.path), "is UTF-16 text", line=1, hint="Save it as UTF-8 (CSV UTF-8)."
+            )
+        if b"\x00" in first:
+            raise SourceFileError(
+                str(self.path), "is not a text file (NUL bytes in its first line)", line=1
+            )
         return first.decode("utf-8-sig", errors="replace").rstrip("\r\n")
 
     @property
@@ -114,7 +144,13 @@ class CsvBatches:
         try:
             reader = pacsv.open_csv(
                 stream,
-                read_options=pacsv.ReadOptions(block_size=self.block_size, encoding="utf8"),
+                # Our cleaned names, the header row skipped: its spelling never reaches Arrow.
+                read_options=pacsv.ReadOptions(
+                    block_size=self.block_size,
+                    encoding="utf8",
+                    column_names=self.columns,
+                    skip_rows=1,
+                ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=self.delimiter, invalid_row_handler=on_invalid
                 ),
@@ -133,6 +169,7 @@ class CsvBatches:
                 except (pa.ArrowInvalid, UnicodeDecodeError, OSError, EOFError) as exc:
                     raise self._parse_error(exc, bad_rows) from exc
                 if batch.num_rows:
+                    self._check_text(batch, line)
                     yield line, batch
                     line += batch.num_rows
         except (pa.ArrowInvalid, UnicodeDecodeError, OSError, EOFError) as exc:
@@ -140,6 +177,15 @@ class CsvBatches:
         finally:
             stream.close()
             self._raw.close()
+
+    def _check_text(self, batch: pa.RecordBatch, first_line: int) -> None:
+        """No NUL characters in any field: they are never data, and would be stored."""
+        for name in batch.schema.names:
+            bad = first_true(pc.match_substring(batch.column(name), "\x00"))
+            if bad is not None:
+                raise self.fail(
+                    first_line + bad, name, "contains a NUL character", "text without NUL bytes"
+                )
 
     def _parse_error(self, exc: Exception, bad_rows: list[str]) -> SourceFileError:
         if bad_rows:
@@ -181,9 +227,11 @@ def numbers(
     nullable: bool = False,
     non_negative: bool = False,
     scale: float = 1.0,
+    high: float | None = MAX_USD,
 ) -> pa.Array:
-    """A text column as float64 (times ``scale``); a non-number (or, with ``non_negative``, a
-    negative number) names its line, field and the value as written."""
+    """A text column as float64 (times ``scale``); a non-number, a number that is not finite
+    (``1e400``, 400 nines), one above ``high`` once scaled or, with ``non_negative``, a
+    negative one names its line, field and the value as written."""
     text = pc.utf8_trim_whitespace(batch.column(column))
     is_null = pc.is_in(text, value_set=pa.array(NULL_TOKENS))
     if not nullable:
@@ -200,6 +248,24 @@ def numbers(
             "a number like 1234.5",
         )
     values = pc.cast(pc.if_else(is_null, pa.scalar(None, pa.string()), text), pa.float64())
+    scaled = pc.multiply(values, scale) if scale != 1.0 else values
+    bad = first_true(pc.invert(pc.is_finite(scaled)))
+    if bad is not None:
+        raise batches.fail(
+            first_line + bad,
+            column,
+            f"{text[bad].as_py()[:40]!r} is not a finite number",
+            "a number like 1234.5",
+        )
+    if high is not None:
+        bad = first_true(pc.greater(pc.abs(scaled), high))
+        if bad is not None:
+            raise batches.fail(
+                first_line + bad,
+                column,
+                f"{text[bad].as_py()[:40]} is implausibly large",
+                f"at most {high / scale:g}" + (f" (x {scale:g})" if scale != 1.0 else ""),
+            )
     if non_negative:
         bad = first_true(pc.less(values, 0))
         if bad is not None:
@@ -209,7 +275,38 @@ def numbers(
                 f"negative value {text[bad].as_py()}",
                 "a value of zero or more",
             )
-    return pc.multiply(values, scale) if scale != 1.0 else values
+    return scaled
+
+
+def years(
+    batches: Locator,
+    batch: pa.RecordBatch,
+    first_line: int,
+    column: str,
+    *,
+    low: int,
+    high: int = LAST_YEAR,
+) -> pa.Array:
+    """A text column of years as int16: whole numbers (``2024.5`` is not a year) in
+    ``low``..``high``; the first bad one names its line and field."""
+    values = numbers(batches, batch, first_line, column, high=None)
+    bad = first_true(pc.not_equal(pc.floor(values), values))
+    if bad is not None:
+        raise batches.fail(
+            first_line + bad,
+            column,
+            f"year {batch.column(column)[bad].as_py().strip()!r} is not a whole number",
+            "a year such as 2024",
+        )
+    bad = first_true(pc.or_(pc.less(values, low), pc.greater(values, high)))
+    if bad is not None:
+        raise batches.fail(
+            first_line + bad,
+            column,
+            f"year {values[bad].as_py():g} is out of range",
+            f"a year from {low} to {high}",
+        )
+    return pc.cast(values, pa.int16())
 
 
 def check_codes(

@@ -11,6 +11,7 @@ Country codes are numeric (mostly UN M49; 251 France, 699 India, 757 Switzerland
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from functools import cached_property
@@ -21,13 +22,20 @@ import pyarrow.compute as pc
 
 from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.reference import Reference
-from tradepivot.data.sources._csv import CsvBatches, check_codes, hs_codes, numbers
+from tradepivot.data.sources._csv import CsvBatches, check_codes, hs_codes, numbers, years
 from tradepivot.data.sources.base import EDITION_ALIASES, SourceReader, slug
 from tradepivot.errors import InputError, SourceFileError, UnknownCountryError
+from tradepivot.inputs import MAX_QUANTITY, read_text
 
 __all__ = ["BaciReader"]
 
 _NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_V(\w+)", re.IGNORECASE)
+
+
+def _code_file(path: Path, what: str) -> csv.DictReader[str]:
+    """A BACI code file (small): read whole, as UTF-8, with its problems named."""
+    text = read_text(path, what)
+    return csv.DictReader(io.StringIO(text, newline=""))
 
 
 class BaciReader(SourceReader):
@@ -85,38 +93,58 @@ class BaciReader(SourceReader):
         if self.countries_file is None:
             return self.numeric_countries
         mapping: dict[str, str] = {}
-        with self.countries_file.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            fields = reader.fieldnames or []
-            code_col = "country_code"
-            iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in fields), None)
-            if code_col not in fields or iso_col is None:
-                raise SourceFileError(
-                    str(self.countries_file),
-                    "is not a BACI country file",
-                    line=1,
-                    expected="columns country_code and country_iso3",
-                )
-            for row in reader:
-                iso = (row[iso_col] or "").strip()
-                try:
-                    mapping[str(int(row[code_col]))] = self.ref.iso3(iso)
-                except (UnknownCountryError, ValueError):
-                    continue  # historical entities with no current code: rows using them fail
+        path = self.countries_file
+        reader = _code_file(path, "BACI country file")
+        fields = reader.fieldnames or []
+        code_col = "country_code"
+        iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in fields), None)
+        if code_col not in fields or iso_col is None:
+            raise SourceFileError(
+                str(path),
+                "is not a BACI country file",
+                line=1,
+                expected="columns country_code and country_iso3",
+            )
+        for row in reader:
+            iso = (row[iso_col] or "").strip()
+            try:
+                mapping[str(int(row[code_col]))] = self.ref.iso3(iso)
+            except (UnknownCountryError, ValueError, TypeError):
+                continue  # historical entities with no current code: rows using them fail
+        if not mapping:
+            raise SourceFileError(
+                str(path),
+                "has no country that tradepivot knows",
+                line=2,
+                expected="rows such as 699,India,IN,IND",
+            )
         return mapping
 
     @cached_property
     def known_products(self) -> pa.Array | None:
         if self.products_file is not None:
-            with self.products_file.open(encoding="utf-8-sig", newline="") as fh:
-                codes = [
-                    str(row["code"]).strip().zfill(6)
-                    for row in csv.DictReader(fh)
-                    if row.get("code")
-                ]
-            if codes:
-                return pa.array(sorted(set(codes)))
+            reader = _code_file(self.products_file, "BACI product file")
+            if "code" not in (reader.fieldnames or []):
+                raise SourceFileError(
+                    str(self.products_file),
+                    "is not a BACI product file",
+                    line=1,
+                    expected="columns code and description",
+                )
+            codes = {str(row["code"]).strip().zfill(6) for row in reader if row.get("code")}
+            if not codes:
+                raise SourceFileError(
+                    str(self.products_file),
+                    "lists no product codes",
+                    line=2,
+                    expected="rows such as 420221,Handbags ...",
+                )
+            return pa.array(sorted(codes))
         return self.known_hs6(self.edition) if self.edition else None
+
+    def extra_files(self) -> list[Path]:
+        """The code files beside the data: their content shapes the load (checksum)."""
+        return [p for p in (self.countries_file, self.products_file) if p is not None]
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         known_countries = pa.array(sorted(self.code_map))
@@ -128,15 +156,7 @@ class BaciReader(SourceReader):
                     pc.utf8_trim_whitespace(batch.column("k")), 6, "0"
                 ).to_pylist()
                 self.edition = self.detect_edition(sample)
-            years = numbers(self.csv, batch, line, "t")
-            bad = pc.index(pc.or_(pc.less(years, 1988), pc.greater(years, 2100)), True).as_py()
-            if bad is not None and bad >= 0:
-                raise self.csv.fail(
-                    line + bad,
-                    "t",
-                    f"year {years[bad].as_py():g} is out of range",
-                    "a year such as 2022",
-                )
+            year = years(self.csv, batch, line, "t", low=1988)
             codes = {}
             for column in ("i", "j"):
                 text = pc.utf8_ltrim(pc.utf8_trim_whitespace(batch.column(column)), "0")
@@ -161,15 +181,17 @@ class BaciReader(SourceReader):
             )
             value = numbers(self.csv, batch, line, "v", non_negative=True, scale=1000.0)
             quantity = (
-                numbers(self.csv, batch, line, "q", nullable=True, non_negative=True)
+                numbers(
+                    self.csv, batch, line, "q", nullable=True, non_negative=True, high=MAX_QUANTITY
+                )
                 if "q" in self.csv.present
                 else pa.nulls(batch.num_rows, pa.float64())
             )
-            self.years.update(int(y) for y in pc.unique(years).to_pylist())
+            self.years.update(int(y) for y in pc.unique(year).to_pylist())
             self.value_usd += pc.sum(value).as_py() or 0.0
             yield pa.RecordBatch.from_arrays(
                 [
-                    pc.cast(years, pa.int16()),
+                    year,
                     codes["i"],
                     codes["j"],
                     hs6,

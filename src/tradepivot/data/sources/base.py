@@ -113,6 +113,11 @@ class SourceReader(ABC):
     def manifest(self, checksum: str) -> DatasetManifest:
         """The dataset's manifest, valid after the batches were consumed."""
 
+    def extra_files(self) -> list[Path]:
+        """Other files whose content shapes the load (code lists beside the data); their
+        bytes are part of the load's checksum, so editing them reloads."""
+        return []
+
     @property
     def bytes_total(self) -> int:
         return self.path.stat().st_size if self.path.is_file() else 0

@@ -30,6 +30,7 @@ from tradepivot.data.sources._csv import CsvBatches, Locator, first_true, hs_cod
 from tradepivot.data.sources.base import SourceReader, slug
 from tradepivot.data.store import FACT_SCHEMAS
 from tradepivot.errors import InputError, SourceFileError
+from tradepivot.inputs import JSON_LIMITS, decode_text, finite_decoder, read_bytes
 
 __all__ = ["CensusReader"]
 
@@ -205,13 +206,8 @@ class CensusReader(SourceReader):
 
     def _api_rows(self) -> tuple[list[str], list[list[Any]], list[int]]:
         """(header, data rows, physical line of each data row) of an API answer."""
-        opener = gzip.open if self.path.suffix == ".gz" else Path.open
-        try:
-            with opener(self.path, "rb") as fh:
-                text = fh.read().decode("utf-8-sig")
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise SourceFileError(str(self.path), f"cannot be read: {exc}") from exc
-        decoder = json.JSONDecoder()
+        text = decode_text(read_bytes(self.path, "Census file", JSON_LIMITS), str(self.path))
+        decoder = finite_decoder()
         rows: list[Any] = []
         lines: list[int] = []
         line, counted = 1, 0
@@ -238,6 +234,10 @@ class CensusReader(SourceReader):
         except json.JSONDecodeError as exc:
             raise SourceFileError(
                 str(self.path), f"not valid JSON: {exc}", line=exc.lineno
+            ) from exc
+        except ValueError as exc:  # NaN, Infinity, 1e400, an integer of 5,000 digits
+            raise SourceFileError(
+                str(self.path), f"has a number that is not finite: {str(exc)[:40]}", line=line
             ) from exc
         if not rows or not isinstance(rows[0], list):
             raise SourceFileError(

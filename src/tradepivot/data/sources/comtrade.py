@@ -13,7 +13,6 @@ skipped and counted in the manifest, never dropped silently. Values are ``primar
 from __future__ import annotations
 
 import gzip
-import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -26,9 +25,11 @@ import pyarrow.compute as pc
 from tradepivot.data.catalog import DatasetManifest, Gap
 from tradepivot.data.reference import Reference
 from tradepivot.data.sources._csv import CsvBatches, Locator, first_true, numbers
+from tradepivot.data.sources._csv import years as year_column
 from tradepivot.data.sources.base import EDITION_ALIASES, SourceReader, slug
 from tradepivot.data.store import FACT_SCHEMAS
 from tradepivot.errors import InputError, SourceFileError
+from tradepivot.inputs import JSON_LIMITS, MAX_QUANTITY, decode_text, load_json, read_bytes
 
 __all__ = ["ComtradeReader"]
 
@@ -204,18 +205,8 @@ class ComtradeReader(SourceReader):
 
     def _json_records(self) -> list[dict[str, Any]]:
         """The ``data`` list of an API answer; API errors are raised with the API's message."""
-        opener = gzip.open if self.path.suffix == ".gz" else Path.open
-        try:
-            with opener(self.path, "rb") as fh:
-                doc: Any = json.loads(fh.read().decode("utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise SourceFileError(
-                str(self.path),
-                f"not valid JSON (truncated?): {exc.msg} at line {exc.lineno}",
-                line=exc.lineno,
-            ) from exc
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise SourceFileError(str(self.path), f"cannot be read: {exc}") from exc
+        text = decode_text(read_bytes(self.path, "Comtrade file", JSON_LIMITS), str(self.path))
+        doc: Any = load_json(text, str(self.path))
         if isinstance(doc, dict):
             if doc.get("error"):
                 raise SourceFileError(
@@ -272,14 +263,14 @@ class ComtradeReader(SourceReader):
         )
         value = numbers(where, batch, first, "primaryValue", non_negative=True)
         quantity = (
-            numbers(where, batch, first, "qty", nullable=True, non_negative=True)
+            numbers(where, batch, first, "qty", nullable=True, non_negative=True, high=MAX_QUANTITY)
             if "qty" in present
             else pa.nulls(batch.num_rows, pa.float64())
         )
         flow = pc.utf8_upper(pc.utf8_trim_whitespace(batch.column("flowCode")))
         cmd = pc.utf8_trim_whitespace(batch.column("cmdCode"))
         if "aggrLevel" in present:
-            level = numbers(where, batch, first, "aggrLevel", nullable=True)
+            level = numbers(where, batch, first, "aggrLevel", nullable=True, high=None)
             leaf = pc.fill_null(pc.equal(level, 6), pc.match_substring_regex(cmd, r"^\d{5,6}$"))
         else:
             leaf = pc.match_substring_regex(cmd, r"^\d{5,6}$")
@@ -388,16 +379,7 @@ class ComtradeReader(SourceReader):
         else:  # period is YYYY for annual data
             period = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(batch.column("period")), 0, 4)
             column, source = "period", pa.RecordBatch.from_arrays([period], names=["period"])
-        years = numbers(where, source, first, column)
-        bad = first_true(pc.or_(pc.less(years, 1962), pc.greater(years, 2100)))
-        if bad is not None:
-            raise where.fail(
-                first + bad,
-                column,
-                f"year {years[bad].as_py():g} is out of range",
-                "a year such as 2024",
-            )
-        return years
+        return year_column(where, source, first, column, low=1962)
 
     def _codes(
         self,

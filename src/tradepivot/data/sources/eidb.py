@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import json
 from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
@@ -31,11 +30,22 @@ from tradepivot.data.sources._csv import CsvBatches, first_true, numbers
 from tradepivot.data.sources.base import SourceReader, slug
 from tradepivot.data.store import FACT_SCHEMAS
 from tradepivot.errors import InputError, SourceFileError
+from tradepivot.inputs import (
+    LAST_YEAR,
+    MAX_QUANTITY,
+    MAX_USD,
+    Limits,
+    implausible,
+    load_json,
+    read_text,
+)
 
 __all__ = ["EidbReader"]
 
 REPORTER = "IND"
 EDITION = "ITC-HS8"
+FIRST_FY = 1950  # EIDB begins in 1996-97; earlier years are typos (1800-01)
+PAGE_LIMITS = Limits(max_bytes=64 << 20)  # one scraped page: a few hundred KB
 # In block "Y" of a raw page, these fixed labels hold FY (Y-1)-Y and FY Y-(Y+1).
 FY_LABELS = {"y2023_2024": -1, "y2024_2025": 0}
 # India's total exports in USD million stay below this; in INR crore they are far above it.
@@ -188,6 +198,14 @@ class EidbReader(SourceReader):
                 line + bad, "fy", f"bad fiscal year {fy[bad].as_py()!r}", "YYYY-YY, e.g. 2024-25"
             )
         start = pc.cast(pc.utf8_slice_codeunits(fy, 0, 4), pa.int32())
+        bad = first_true(pc.or_(pc.less(start, FIRST_FY), pc.greater(start, LAST_YEAR)))
+        if bad is not None:
+            raise where.fail(
+                line + bad,
+                "fy",
+                f"fiscal year {fy[bad].as_py()!r} is out of range",
+                f"a fiscal year from {FIRST_FY}-{(FIRST_FY + 1) % 100:02d} to {LAST_YEAR}-{(LAST_YEAR + 1) % 100:02d}",
+            )
         next_year = pc.utf8_slice_codeunits(pc.cast(pc.add(start, 1), pa.string()), 2, 4)
         bad = first_true(pc.not_equal(next_year, pc.utf8_slice_codeunits(fy, 5, 7)))
         if bad is not None:
@@ -212,9 +230,13 @@ class EidbReader(SourceReader):
             )
         partner = pc.take(self._iso_values, pc.index_in(key, value_set=self._iso_keys))
         # A few real rows have a quantity but no value: kept with a null value, and counted.
-        value = numbers(where, batch, line, "value_usd_mn", nullable=True, non_negative=True)
+        value = numbers(
+            where, batch, line, "value_usd_mn", nullable=True, non_negative=True, high=MAX_USD / 1e6
+        )
         quantity = (
-            numbers(where, batch, line, "quantity", nullable=True, non_negative=True)
+            numbers(
+                where, batch, line, "quantity", nullable=True, non_negative=True, high=MAX_QUANTITY
+            )
             if "quantity" in present
             else pa.nulls(batch.num_rows, pa.float64())
         )
@@ -266,16 +288,10 @@ class EidbReader(SourceReader):
     def _raw(self, file: Path) -> tuple[str, list[dict[str, Any]]]:
         """One scraped page -> (HS8, rows); refuses pages that are not USD exports."""
         try:
-            doc: Any = json.loads(file.read_text(encoding="utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise SourceFileError(
-                str(file),
-                f"not valid JSON (truncated? {exc})",
-                line=exc.lineno,
-                hint="Nothing was loaded from it; download or scrape the page again.",
-            ) from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SourceFileError(str(file), f"cannot be read: {exc}") from exc
+            doc: Any = load_json(read_text(file, "EIDB page", PAGE_LIMITS), str(file))
+        except SourceFileError as exc:
+            exc.hint = exc.hint or "Nothing was loaded from it; download or scrape the page again."
+            raise
         if not isinstance(doc, dict) or not isinstance(doc.get("years"), dict) or not doc["years"]:
             raise SourceFileError(
                 str(file),
@@ -290,8 +306,15 @@ class EidbReader(SourceReader):
             )
         blocks: list[tuple[int, dict[str, Any]]] = []
         for key, block in doc["years"].items():
-            if not (isinstance(key, str) and len(key) == 4 and key.isdigit()):
-                raise SourceFileError(str(file), f"year block {key!r} is not a year", field="years")
+            if not (isinstance(key, str) and len(key) == 4 and key.isdigit()) or not (
+                FIRST_FY < int(key) <= LAST_YEAR
+            ):
+                raise SourceFileError(
+                    str(file),
+                    f"year block {key!r} is not a year",
+                    field="years",
+                    expected=f"a year from {FIRST_FY + 1} to {LAST_YEAR}",
+                )
             if not isinstance(block, dict) or not isinstance(block.get("countries"), list):
                 raise SourceFileError(
                     str(file), f"year block {key} has no 'countries' list", field="countries"
@@ -302,7 +325,7 @@ class EidbReader(SourceReader):
 
         found: dict[tuple[str, str], dict[str, Any]] = {}
         for year, block in blocks:
-            commodity = block.get("commodity") or {}
+            commodity = _mapping(file, block.get("commodity"), f"block {year}, commodity")
             if str(commodity.get("hsn_code", code)).strip() != code:
                 raise SourceFileError(
                     str(file),
@@ -310,7 +333,7 @@ class EidbReader(SourceReader):
                     f"differs from the page's {code}",
                     field="hsn_code",
                 )
-            unit = commodity.get("unit")
+            unit = _text(file, commodity.get("unit"), f"block {year}, commodity.unit")
             listed: set[str] = set()
             for index, entry in enumerate(block["countries"]):
                 where = f"block {year}, countries[{index}]"
@@ -318,7 +341,7 @@ class EidbReader(SourceReader):
                     raise SourceFileError(
                         str(file), f"{where} has no country name", field="country"
                     )
-                name = entry["country"].strip()
+                name = _text(file, entry["country"], f"{where}, country") or ""
                 if name.upper() not in self.names:
                     raise SourceFileError(
                         str(file),
@@ -332,12 +355,19 @@ class EidbReader(SourceReader):
                         str(file), f"{where}: {name!r} is listed twice", field="country"
                     )
                 listed.add(name)
-                values = entry.get("values_usd") or {}
-                quantities = entry.get("values_quantity") or {}
+                values = _mapping(file, entry.get("values_usd"), f"{where}, values_usd")
+                quantities = _mapping(
+                    file, entry.get("values_quantity"), f"{where}, values_quantity"
+                )
                 for label, offset in FY_LABELS.items():
-                    value = _number(file, values.get(label), f"{where}, values_usd.{label}")
+                    value = _number(
+                        file, values.get(label), f"{where}, values_usd.{label}", MAX_USD / 1e6
+                    )
                     quantity = _number(
-                        file, quantities.get(label), f"{where}, values_quantity.{label}"
+                        file,
+                        quantities.get(label),
+                        f"{where}, values_quantity.{label}",
+                        MAX_QUANTITY,
                     )
                     if value is None and quantity is None:
                         continue  # missing in this block; the other block may have it
@@ -352,7 +382,7 @@ class EidbReader(SourceReader):
                         "name": name,
                         "value_usd_mn": value,
                         "quantity": quantity,
-                        "unit": unit if isinstance(unit, str) and unit.strip() else None,
+                        "unit": unit or None,
                     }
         return code, [{**row, "code": code} for row in found.values()]
 
@@ -360,17 +390,27 @@ class EidbReader(SourceReader):
         self, file: Path, doc: dict[str, Any], blocks: list[tuple[int, dict[str, Any]]]
     ) -> None:
         """The scraper's "import" pages are exports in INR crore: judge by content, not label."""
-        label = str((doc.get("metadata") or {}).get("trade_type", "")).strip().lower()
-        urls = [str((block.get("metadata") or {}).get("source_url", "")) for _, block in blocks]
+        label = str(_mapping(file, doc.get("metadata"), "metadata").get("trade_type", ""))
+        label = label.strip().lower()
+        urls = [
+            str(
+                _mapping(file, block.get("metadata"), f"block {year}, metadata").get(
+                    "source_url", ""
+                )
+            )
+            for year, block in blocks
+        ]
         page = "export" if any("export" in u for u in urls) else None
         if any("import" in u for u in urls):
             page = "import"
         total: float | None = None
-        for _, block in blocks:
-            india = ((block.get("totals") or {}).get("india_total") or {}).get("values_usd") or {}
+        for year, block in blocks:
+            totals = _mapping(file, block.get("totals"), f"block {year}, totals")
+            india_total = _mapping(file, totals.get("india_total"), f"block {year}, india_total")
+            india = _mapping(file, india_total.get("values_usd"), f"block {year}, india_total")
             figure = india.get("y2023_2024")
             if isinstance(figure, int | float) and not isinstance(figure, bool):
-                total = max(total or 0.0, float(figure))
+                total = max(total or 0.0, _number(file, figure, f"block {year}, totals") or 0.0)
         looks_inr = total is not None and total > INR_CRORE_TOTAL
         inr_note = (
             f"values look like INR crore (India's total {total:,.0f}; in USD million it is "
@@ -499,14 +539,42 @@ def _usd(million: float | None) -> float | None:
     return None if million is None else float(round(million * 1e6))
 
 
-def _number(file: Path, value: Any, where: str) -> float | None:
-    """A JSON value as a non-negative number, or None when missing."""
+def _number(file: Path, value: Any, where: str, high: float | None = None) -> float | None:
+    """A JSON value as a finite, non-negative, plausible number, or None when missing."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SourceFileError(str(file), f"{where}: {value!r} is not a number", expected="a number")
-    if value < 0:
+    number = float(value)  # a huge JSON integer becomes a float (or inf), checked below
+    problem = implausible(number, high=high)
+    if problem is not None:
         raise SourceFileError(
-            str(file), f"{where}: negative value {value}", expected="a value of zero or more"
+            str(file),
+            f"{where}: value {str(value)[:40]} {problem}",
+            expected="a value of zero or more" if number < 0 else "a plausible amount",
         )
-    return float(value)
+    return number
+
+
+def _mapping(file: Path, value: Any, where: str) -> dict[str, Any]:
+    """A JSON object (``{}`` when absent); any other type names where it was found."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SourceFileError(
+            str(file), f"{where} is a {type(value).__name__}, not an object", expected="{...}"
+        )
+    return value
+
+
+def _text(file: Path, value: Any, where: str) -> str | None:
+    """A JSON string, stripped (``None`` when absent or blank); no control characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise SourceFileError(
+            str(file), f"{where} is a {type(value).__name__}, not text", expected="text"
+        )
+    if any(ord(c) < 32 and c not in "\t" for c in value):
+        raise SourceFileError(str(file), f"{where} contains a control character", expected="text")
+    return value.strip() or None
