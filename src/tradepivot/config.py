@@ -8,6 +8,7 @@ at start-up with a message naming the key.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -69,12 +70,31 @@ class Settings(BaseSettings):
     memory_limit: str = Field(
         default="6GB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-        description="Most memory the DuckDB engine may use before spilling to disk (e.g. 6GB).",
+        description="Most memory the DuckDB engine may use before spilling to disk (e.g. 6GB; at least 256MB).",
     )
     engine: Literal["duckdb", "spark"] = Field(
         default="duckdb",
         description="Analytics engine that runs the Ibis expressions: duckdb, or spark (the spark extra and Java 17).",
     )
+
+
+_UNITS = {
+    "KB": 1e3,
+    "MB": 1e6,
+    "GB": 1e9,
+    "TB": 1e12,
+    "KiB": 2**10,
+    "MiB": 2**20,
+    "GiB": 2**30,
+    "TiB": 2**40,
+}
+MIN_MEMORY = 256e6  # below this DuckDB cannot even read the embedded reference tables
+
+
+def _memory_bytes(text: str) -> float:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(\w+)", text.strip())
+    assert match is not None  # the field's pattern guarantees the form
+    return float(match[1]) * _UNITS[match[2]]
 
 
 def load_settings(
@@ -91,10 +111,15 @@ def load_settings(
     path = named or default_config_path()
     from_file: dict[str, Any] = {}
     if path.exists():
+        from tradepivot.inputs import read_text
+
+        text = read_text(path, "config file")
         try:
-            from_file = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            from_file = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise InputError(f"Config file {path} is not valid TOML: {exc}") from exc
+        except RecursionError:
+            raise InputError(f"Config file {path} nests tables or arrays too deeply.") from None
     elif named is not None:
         raise InputError(f"Config file {path} does not exist.")
     env_keys = {
@@ -104,7 +129,7 @@ def load_settings(
     merged = {k: v for k, v in from_file.items() if k not in env_keys}
     merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
-        return Settings(**merged)
+        settings = Settings(**merged)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
@@ -113,3 +138,9 @@ def load_settings(
         raise InputError(
             f"Invalid settings ({path if from_file else 'environment/flags'}): {problems}"
         ) from exc
+    if _memory_bytes(settings.memory_limit) < MIN_MEMORY:
+        raise InputError(
+            f"Invalid settings: memory_limit {settings.memory_limit} is too small to work in.",
+            hint="Give at least 256MB (TRADEPIVOT_MEMORY_LIMIT=4GB, for example).",
+        )
+    return settings

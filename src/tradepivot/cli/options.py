@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 __all__ = [
+    "MAX_TOP",
     "Currency",
     "CurrencyOpt",
     "DatasetOpt",
@@ -22,6 +23,10 @@ __all__ = [
     "TopOpt",
     "check_output",
 ]
+
+
+# Larger than any result (the full world is 71 M rows) and than DuckDB's LIMIT can take.
+MAX_TOP = 1_000_000_000
 
 
 class OutputFormat(StrEnum):
@@ -98,7 +103,11 @@ SectorOpt = Annotated[
 TopOpt = Annotated[
     int | None,
     typer.Option(
-        "--top", "-n", min=1, help="Show only the N largest rows (totals still cover all)."
+        "--top",
+        "-n",
+        min=1,
+        max=MAX_TOP,
+        help="Show only the N largest rows (totals still cover all).",
     ),
 ]
 LevelOpt = Annotated[

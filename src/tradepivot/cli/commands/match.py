@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tradepivot.cli.core import app, state
-from tradepivot.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, check_output
+from tradepivot.cli.options import (
+    MAX_TOP,
+    ForceOpt,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    check_output,
+)
 from tradepivot.cli.render import emit
 from tradepivot.events.folder import FolderStore
 
@@ -96,7 +103,9 @@ def suggest(
     ctx: typer.Context,
     event: EventArg,
     participant: ParticipantOpt,
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Suggestions to show.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, max=MAX_TOP, help="Suggestions to show.")
+    ] = 10,
     no_market: NoMarketOpt = False,
     column_map: MapOpt = None,
     ignore_extra: IgnoreExtraOpt = False,

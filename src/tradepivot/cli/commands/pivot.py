@@ -9,6 +9,7 @@ import typer
 
 from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
+    MAX_TOP,
     CurrencyOpt,
     ForceOpt,
     HsOpt,
@@ -27,7 +28,7 @@ def pivot(
     hs: HsOpt = None,
     away_from: Annotated[str, typer.Option("--away-from", help="The market being left.")] = "USA",
     top: Annotated[
-        int, typer.Option("--top", "-n", min=1, help="Alternative markets to list.")
+        int, typer.Option("--top", "-n", min=1, max=MAX_TOP, help="Alternative markets to list.")
     ] = 15,
     report: Annotated[
         Path | None,

@@ -10,6 +10,7 @@ import typer
 
 from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
+    MAX_TOP,
     CurrencyOpt,
     ForceOpt,
     FormatOpt,
@@ -94,7 +95,9 @@ def simulate(
             show_default=False,
         ),
     ] = None,
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Products to list.")] = 25,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, max=MAX_TOP, help="Products to list.")
+    ] = 25,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -142,7 +145,9 @@ def exposure(
         Path | None,
         typer.Option("--scenario", help="Tariff scenario (YAML) for the value at risk."),
     ] = None,
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Markets to list.")] = 20,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, max=MAX_TOP, help="Markets to list.")
+    ] = 20,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
