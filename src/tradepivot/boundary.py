@@ -45,9 +45,11 @@ __all__ = [
     "Edge",
     "Journal",
     "edge",
+    "interrupt_held",
     "journal",
     "record_change",
     "translate",
+    "uninterruptible",
 ]
 
 EdgeKind = Literal["input", "output", "warehouse", "query"]
@@ -106,6 +108,43 @@ def record_change(text: str) -> None:
     current = _JOURNAL.get()
     if current is not None:
         current.kept.append(text)
+
+
+@dataclass
+class _Hold:
+    """Whether an interrupt must wait (inside :func:`uninterruptible`), and whether one is
+    waiting. Process-wide by nature: signal handlers run in the main thread, whatever thread
+    the signal reached."""
+
+    depth: int = 0
+    pending: bool = False
+
+
+_HOLD = _Hold()
+
+
+@contextlib.contextmanager
+def uninterruptible() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the block runs (a commit and its journal entry, a
+    rename): an interrupt arriving meanwhile is raised right after the block, so a change
+    is never made without being reported as kept, nor reported as not made when it was."""
+    _HOLD.depth += 1
+    try:
+        yield
+    finally:
+        _HOLD.depth -= 1
+    if _HOLD.depth == 0 and _HOLD.pending:
+        _HOLD.pending = False
+        raise KeyboardInterrupt
+
+
+def interrupt_held() -> bool:
+    """For a signal handler: True inside :func:`uninterruptible` (the interrupt is then
+    kept for the end of the block and must not be raised now)."""
+    if _HOLD.depth:
+        _HOLD.pending = True
+        return True
+    return False
 
 
 # ---------------------------------------------------------------------- translation

@@ -27,7 +27,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from tradepivot.boundary import edge, record_change
+from tradepivot.boundary import edge, record_change, uninterruptible
 from tradepivot.errors import OutputPathError
 
 __all__ = ["atomic_output", "check_target", "write_bytes", "write_text"]
@@ -142,13 +142,14 @@ def atomic_output(path: Path, *, force: bool = False, record: bool = True) -> It
             check_target(path, force=force)  # nothing swapped in meanwhile
             with contextlib.suppress(FileNotFoundError):
                 tmp.chmod(stat.S_IMODE(path.stat().st_mode))
-            tmp.replace(path)
+            with uninterruptible():  # replaced and reported as kept, or neither
+                tmp.replace(path)
+                if record:
+                    record_change(str(path))
             _fsync_dir(folder)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-    if record:
-        record_change(str(path))
 
 
 def write_text(path: Path, text: str, *, force: bool = False) -> None:

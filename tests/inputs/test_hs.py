@@ -32,7 +32,21 @@ def test_accepted(raw: object, code: str, noted: bool) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "  ", "4202.2", "-4202", "+4202", "42a", "4202-21", "1", "12345678901", True, 4.2, None, "٤٢٠٢"],
+    [
+        "",
+        "  ",
+        "4202.2",
+        "-4202",
+        "+4202",
+        "42a",
+        "4202-21",
+        "1",
+        "12345678901",
+        True,
+        4.2,
+        None,
+        "٤٢٠٢",
+    ],
 )
 def test_refused(raw: object) -> None:
     with pytest.raises(HsCodeError):

@@ -241,7 +241,12 @@ YAML_ERRORS = [
         "holdings.0.value",
         "negative",
     ),
-    (YAML_HOLDINGS + "  - hs: handbag\n    market: USA\n    value: 3\n", 5, "hs", "other than digits"),
+    (
+        YAML_HOLDINGS + "  - hs: handbag\n    market: USA\n    value: 3\n",
+        5,
+        "hs",
+        "other than digits",
+    ),
     (YAML_HOLDINGS + "  - {hs: 42022, market: USA, value: 3}\n", 5, "hs", "does not exist"),
     (YAML_HOLDINGS + "  - {hs: 4202211, market: USA, value: 3}\n", 5, "hs", "does not exist"),
     (YAML_HOLDINGS + "  - {hs: 4202, market: USA}\n", 5, "holdings.0.value", "'value' is missing"),

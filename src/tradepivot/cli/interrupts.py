@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import Any
 
+from tradepivot.boundary import interrupt_held
+
 __all__ = ["Interrupts"]
 
 HANDLED = (signal.SIGINT, signal.SIGTERM)
@@ -75,6 +77,8 @@ class Interrupts:
                 target=self._redeliver, name="tradepivot-interrupt", daemon=True
             )
             self._watchdog.start()
+        if interrupt_held():
+            return  # a commit or rename is finishing: the interrupt follows it
         if not self.deferring:
             self.deferring = True  # one interrupt is enough; let the clean-up finish
             raise KeyboardInterrupt

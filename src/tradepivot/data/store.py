@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import ValidationError
 
-from tradepivot.boundary import edge, record_change
+from tradepivot.boundary import edge, record_change, uninterruptible
 from tradepivot.data.catalog import DatasetKind, DatasetManifest
 from tradepivot.errors import DataSourceError, WarehouseCorruptError
 
@@ -216,12 +216,14 @@ class Store:
         exception (bad row, Ctrl-C) rolls everything back.
         """
         loader = _Loader(self.con, dataset_id, kind)
-        with self._transaction(f"load dataset {dataset_id!r} into the warehouse"):
+        with self._transaction(
+            f"load dataset {dataset_id!r} into the warehouse",
+            f"dataset {dataset_id} in {self.path}",
+        ):
             self._delete(dataset_id)
             yield loader
             if not loader.finished:
                 raise RuntimeError("loader.finish(manifest) was not called")
-        record_change(f"dataset {dataset_id} in {self.path}")
 
     def remove(self, dataset_id: str) -> bool:
         """Delete a dataset's rows and its manifest (read or not: a damaged manifest must
@@ -232,9 +234,11 @@ class Store:
             ).fetchone()
         if not found or not found[0]:
             return False
-        with self._transaction(f"remove dataset {dataset_id!r} from the warehouse"):
+        with self._transaction(
+            f"remove dataset {dataset_id!r} from the warehouse",
+            f"the removal of dataset {dataset_id} from {self.path}",
+        ):
             self._delete(dataset_id)
-        record_change(f"the removal of dataset {dataset_id} from {self.path}")
         return True
 
     def _delete(self, dataset_id: str) -> None:
@@ -243,18 +247,22 @@ class Store:
         self.con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
 
     @contextmanager
-    def _transaction(self, action: str) -> Iterator[None]:
+    def _transaction(self, action: str, change: str) -> Iterator[None]:
         """One transaction, committed on a clean exit and rolled back on any other.
 
-        A failed rollback (DuckDB has already aborted the transaction after a fatal error,
-        e.g. a full disk) never hides the failure that caused it.
+        The commit and its journal entry (``change``) happen with Ctrl-C held back, so an
+        interrupt never lands between them. A failed rollback (DuckDB has already aborted
+        the transaction after a fatal error, e.g. a full disk) never hides the failure that
+        caused it.
         """
         with edge(action, self.path, "warehouse"):
             self.con.execute("BEGIN TRANSACTION")
         try:
             with edge(action, self.path, "warehouse"):
                 yield
-                self.con.execute("COMMIT")
+                with uninterruptible():
+                    self.con.execute("COMMIT")
+                    record_change(change)
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
