@@ -154,10 +154,9 @@ def test_an_interrupt_held_during_a_commit_follows_it() -> None:
     from tradepivot.boundary import interrupt_held, journal, record_change, uninterruptible
 
     assert interrupt_held() is False
-    with journal() as changes, pytest.raises(KeyboardInterrupt):
-        with uninterruptible():
-            assert interrupt_held() is True  # what the signal handler asks
-            record_change("the commit")  # still runs: the interrupt waits
+    with journal() as changes, pytest.raises(KeyboardInterrupt), uninterruptible():
+        assert interrupt_held() is True  # what the signal handler asks
+        record_change("the commit")  # still runs: the interrupt waits
     assert changes.kept == ["the commit"]
     with uninterruptible():
         pass  # nothing pending any more: no interrupt
