@@ -21,10 +21,12 @@ from tradepivot.events.schemas import (
     EventMetaIn,
     InterpreterIn,
     MeetingIn,
+    PairWeightIn,
     ParticipantIn,
     PreferenceIn,
     Problem,
     RowModel,
+    SessionIn,
     SlotIn,
     TableIn,
     TravelIn,
@@ -34,8 +36,10 @@ from tradepivot.events.schemas import (
 from tradepivot.events.tabular import did_you_mean
 from tradepivot.matchmaking.model import (
     Event,
+    GroupSession,
     Interpreter,
     Meeting,
+    PairWeight,
     Participant,
     Preference,
     Slot,
@@ -233,6 +237,10 @@ class _Assembler:
                 timezone=row.timezone or self.meta.timezone,
                 available=self.availability(place, row.available),
                 max_meetings=row.max_meetings,
+                services_offered=row.services_offered,
+                services_sought=row.services_sought,
+                skills_offered=row.skills_offered,
+                skills_sought=row.skills_sought,
             )
         if no_language:
             self.notes.append(
@@ -266,6 +274,64 @@ class _Assembler:
                 )
             seen.add((source, target))
             out.append(Preference(source, target, row.level))
+        return out
+
+    def read_pair_weights(self, records: Sequence[Record]) -> list[PairWeight]:
+        out: list[PairWeight] = []
+        seen: dict[tuple[str, str], Place] = {}
+        for place, row in self.rows(PairWeightIn, records):
+            source = self.known(place, "source", row.source, self.participants, "participant")
+            target = self.known(place, "target", row.target, self.participants, "participant")
+            weight = PairWeight(source, target, row.weight, row.reason, row.mode)
+            first = seen.get(weight.pair)
+            if first is not None:
+                raise place.error(
+                    "target",
+                    f"a second score for {source!r} and {target!r} ({first.same_as()})",
+                    expected="one row per pair (in either order)",
+                )
+            seen[weight.pair] = place
+            out.append(weight)
+        return out
+
+    def read_sessions(self, records: Sequence[Record]) -> list[GroupSession]:
+        out: list[GroupSession] = []
+        seen: dict[str, Place] = {}
+        for place, row in self.rows(SessionIn, records):
+            self.unique(place, row.id, seen)
+            venue = self.venue_of(place, row.venue)
+            zone = zoneinfo.ZoneInfo(self.venues[venue].timezone)
+            for field, ids in (("hosts", row.hosts), ("attendees", row.attendees)):
+                for pid in ids:
+                    self.known(place, field, pid, self.participants, "participant")
+            both = sorted(set(row.hosts) & set(row.attendees))
+            if both:
+                raise place.error(
+                    "attendees",
+                    f"{', '.join(both)} both host and attend session {row.id!r}",
+                    expected="hosts present, attendees take a seat: each in one list",
+                )
+            if len(row.attendees) > row.capacity:
+                raise place.error(
+                    "attendees",
+                    f"{len(row.attendees)} attendees for {row.capacity} seats",
+                    expected=f"at most {row.capacity} attendees",
+                    hint="Raise the capacity or move some attendees to another session.",
+                )
+            out.append(
+                GroupSession(
+                    id=row.id,
+                    title=row.title,
+                    start=self.moment(place, "start", row.date, row.start, zone),
+                    end=self.moment(place, "end", row.date, row.end, zone),
+                    venue=venue,
+                    capacity=row.capacity,
+                    kind=row.kind,
+                    hosts=row.hosts,
+                    attendees=row.attendees,
+                    description=row.description,
+                )
+            )
         return out
 
     def read_meetings(self, records: Sequence[Record]) -> list[Meeting]:
@@ -339,6 +405,8 @@ def assemble(
     builder.read_participants(tables.get("participants", ()), places["participants"].where())
     travel = builder.read_travel(tables.get("travel", ()))
     preferences = builder.read_preferences(tables.get("preferences", ()))
+    pair_weights = builder.read_pair_weights(tables.get("scores", ()))
+    sessions = builder.read_sessions(tables.get("sessions", ()))
     found = builder.read_meetings(tables.get("meetings", ()) if meetings is None else meetings)
     event = Event(
         name=meta.name,
@@ -352,5 +420,8 @@ def assemble(
         travel_minutes=travel,
         meetings=tuple(found),
         synthetic=meta.synthetic,
+        pair_weights=tuple(pair_weights),
+        weights=meta.weights,
+        sessions=tuple(sessions),
     )
     return event, builder.notes

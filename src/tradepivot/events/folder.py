@@ -75,7 +75,7 @@ from tradepivot.outputs import write_bytes
 
 __all__ = ["FolderStore", "load_event"]
 
-_EVENT_KEYS = ("name", "timezone", "synthetic", "description")
+_EVENT_KEYS = ("name", "timezone", "synthetic", "description", "weights")
 _VERSION = re.compile(r"^v(\d{4,9})\.csv$")
 PUBLISHED, DRAFT, STATE = "published", "draft", ".tradepivot"
 LOCK_TIMEOUT = 30.0  # seconds a publisher waits for another

@@ -16,6 +16,7 @@ list that receives ``(field, note)`` for values the schema changed on the way, s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -40,7 +41,16 @@ from tradepivot.data.reference import Reference
 from tradepivot.errors import UnknownCountryError, UnknownProductError
 from tradepivot.events.tabular import TableSpec, did_you_mean
 from tradepivot.inputs import HsCodeError, normalise_hs
-from tradepivot.matchmaking.model import COOPERATION, SIDES, Cooperation, PreferenceLevel, Side
+from tradepivot.matchmaking.model import (
+    COOPERATION,
+    SIDES,
+    ComponentWeights,
+    Cooperation,
+    PairWeightMode,
+    PreferenceLevel,
+    SessionKind,
+    Side,
+)
 
 __all__ = [
     "FIRST_YEAR",
@@ -56,10 +66,12 @@ __all__ = [
     "EventMetaIn",
     "InterpreterIn",
     "MeetingIn",
+    "PairWeightIn",
     "ParticipantIn",
     "PreferenceIn",
     "Problem",
     "RowModel",
+    "SessionIn",
     "SlotIn",
     "TableIn",
     "TravelIn",
@@ -497,6 +509,38 @@ def _clock(value: object) -> dt.time:
     return dt.time(hour, minute, second)
 
 
+_EBOPS = re.compile(r"^(?:[1-9]|1[0-2])(?:\.[1-9]\d?){0,3}$")
+_ISCO = re.compile(r"^\d{1,4}$")
+
+
+def _coded(
+    pattern: re.Pattern[str], what: str, expected: str
+) -> Callable[[object], tuple[str, ...]]:
+    def check(value: object) -> tuple[str, ...]:
+        out: list[str] = []
+        for part in _parts(value, r"[;,\s]+"):
+            if not pattern.match(part):
+                raise _fail(f"{part!r} is not {what}", expected)
+            if part not in out:
+                out.append(part)
+        return tuple(out)
+
+    return check
+
+
+_ebops = _coded(
+    _EBOPS,
+    "an EBOPS 2010 code",
+    "EBOPS 2010 codes (UN MSITS 2010) such as 9.2 (computer services) or 10.1, separated by ';'",
+)
+_isco = _coded(
+    _ISCO,
+    "an ISCO-08 code",
+    "ISCO-08 occupation groups of 1-4 digits (ILO) such as 2512 (software developers), "
+    "separated by ';'",
+)
+
+
 def _strings(value: object) -> tuple[str, ...]:
     return tuple(_parts(value, r";"))
 
@@ -617,6 +661,10 @@ class ParticipantIn(RowModel):
     timezone: Zone = None
     available: Availability = None
     max_meetings: Count = None
+    services_offered: Annotated[tuple[str, ...], BeforeValidator(_ebops)] = ()
+    services_sought: Annotated[tuple[str, ...], BeforeValidator(_ebops)] = ()
+    skills_offered: Annotated[tuple[str, ...], BeforeValidator(_isco)] = ()
+    skills_sought: Annotated[tuple[str, ...], BeforeValidator(_isco)] = ()
 
 
 class TravelIn(RowModel):
@@ -691,13 +739,111 @@ def _description(value: object) -> str | None:
     return value
 
 
+_COMPONENTS = tuple(f.name for f in dataclasses.fields(ComponentWeights))
+
+
+def _component_weights(value: object) -> ComponentWeights:
+    """``weights:`` of event.yaml: points per score component (the others keep theirs)."""
+    if isinstance(value, ComponentWeights):
+        return value
+    if not isinstance(value, Mapping):
+        raise _fail("weights is not a mapping", f"component: points, for {', '.join(_COMPONENTS)}")
+    points: dict[str, float] = {}
+    for key, number in value.items():
+        name = str(key)
+        if name not in _COMPONENTS:
+            raise _fail(
+                f"unknown score component {name!r}",
+                ", ".join(_COMPONENTS),
+                did_you_mean(name, _COMPONENTS),
+            )
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise _fail(f"the weight of {name} is not a number ({number!r})", "a number >= 0")
+        if not math.isfinite(number) or not 0 <= number <= 1000:
+            raise _fail(f"the weight of {name} is {number!r}", "a number from 0 to 1000")
+        points[name] = float(number)
+    merged = {**ComponentWeights().as_dict(), **points}
+    if sum(merged.values()) <= 0:
+        raise _fail("every score component weighs 0", "at least one weight above 0")
+    return ComponentWeights(**merged)
+
+
 class EventMetaIn(RowModel):
-    """``event.yaml``: the event's name and IANA time zone; ``synthetic`` marks invented data."""
+    """``event.yaml``: the event's name and IANA time zone; ``synthetic`` marks invented data;
+    ``weights`` the points of each score component (scoring's defaults for the others)."""
 
     name: Annotated[str, BeforeValidator(_event_name)]
     timezone: Annotated[str, BeforeValidator(_event_zone)]
     synthetic: Annotated[bool, BeforeValidator(_strict_flag)] = False
     description: Annotated[str | None, BeforeValidator(_description)] = None
+    weights: Annotated[ComponentWeights, BeforeValidator(_component_weights)] = Field(
+        default_factory=ComponentWeights
+    )
+
+
+def _weight(value: object) -> float:
+    if isinstance(value, bool):
+        raise _fail(f"{value!r} is not a number", "a number")
+    text = _text(value)
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or abs(number) > 1000:
+        raise _fail(f"{text!r} is not a weight", "a number from -1000 to 1000 (score points)")
+    return number
+
+
+def _mode_fits_weight(value: PairWeightMode, info: ValidationInfo) -> PairWeightMode:
+    weight = info.data.get("weight")
+    if value == "replace" and isinstance(weight, float) and weight < 0:
+        raise _fail(
+            f"a weight that replaces the score cannot be negative ({weight:g})",
+            "replace with a weight >= 0, or add (which may lower a score)",
+        )
+    return value
+
+
+class PairWeightIn(RowModel):
+    """``scores``: the organiser's own score for a pair (a CRM's lead score, a council's
+    priority): ``replace`` the built-in score, or ``add`` to it (may be negative)."""
+
+    source: Identifier
+    target: Annotated[
+        Identifier,
+        AfterValidator(
+            _other_than("source", "{value!r} is scored against itself", "another participant")
+        ),
+    ]
+    weight: Annotated[float, BeforeValidator(_weight)]
+    reason: Text = ""
+    mode: Annotated[
+        PairWeightMode,
+        BeforeValidator(_choice(("replace", "add"), "mode")),
+        AfterValidator(_mode_fits_weight),
+    ] = "replace"
+
+
+def _ids(value: object) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_identifier(part) for part in _parts(value)))
+
+
+class SessionIn(RowModel):
+    """``sessions``: a roadshow or B2G briefing (one presents to many) in the timetable."""
+
+    id: Identifier
+    title: RequiredText
+    date: Annotated[dt.date, BeforeValidator(_date)]
+    start: Annotated[dt.time, BeforeValidator(_clock)]
+    end: Annotated[dt.time, BeforeValidator(_clock), AfterValidator(_after_start)]
+    venue: OptionalIdentifier = None
+    capacity: Annotated[int, BeforeValidator(_count)]
+    kind: Annotated[SessionKind, BeforeValidator(_choice(("roadshow", "b2g", "other"), "kind"))] = (
+        "roadshow"
+    )
+    hosts: Annotated[tuple[str, ...], BeforeValidator(_ids)] = ()
+    attendees: Annotated[tuple[str, ...], BeforeValidator(_ids)] = ()
+    description: Text = ""
 
 
 _M = TypeVar("_M", bound=RowModel)
@@ -736,8 +882,10 @@ SCHEMAS: dict[str, type[RowModel]] = {
     "travel": TravelIn,
     "preferences": PreferenceIn,
     "meetings": MeetingIn,
+    "scores": PairWeightIn,
+    "sessions": SessionIn,
 }
-OPTIONAL_TABLES = frozenset({"travel", "preferences", "meetings"})
+OPTIONAL_TABLES = frozenset({"travel", "preferences", "meetings", "scores", "sessions"})
 TABLES: dict[str, TableSpec] = {
     name: _spec(name, model, required_file=name not in OPTIONAL_TABLES)
     for name, model in SCHEMAS.items()

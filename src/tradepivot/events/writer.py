@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
@@ -13,7 +14,7 @@ import yaml
 from tradepivot.errors import InputError
 from tradepivot.events.schemas import NO_SLOT, TABLES
 from tradepivot.events.tabular import FORMATS, TableSpec
-from tradepivot.matchmaking.model import Event, Meeting, Slot
+from tradepivot.matchmaking.model import ComponentWeights, Event, Meeting, Slot
 from tradepivot.outputs import write_bytes
 
 __all__ = [
@@ -82,19 +83,16 @@ def event_tables(event: Event) -> dict[str, bytes]:
             return empty
         return _join(sorted(ids, key=lambda s: (order.get(s, len(order)), s)))
 
-    def slot_row(s: Slot) -> list[_Cell]:
-        venue = event.venues.get(s.venue)
+    def local(venue_id: str, start: dt.datetime, end: dt.datetime) -> list[_Cell]:
+        """date, start, end in the venue's own time (how the tables are written)."""
+        venue = event.venues.get(venue_id)
         zone = zoneinfo.ZoneInfo(venue.timezone if venue else event.timezone)
-        start, end = s.start.astimezone(zone), s.end.astimezone(zone)
+        start, end = start.astimezone(zone), end.astimezone(zone)
         fmt = "%H:%M" if start.second == 0 and end.second == 0 else "%H:%M:%S"
-        return [
-            s.id,
-            start.date().isoformat(),
-            start.strftime(fmt),
-            end.strftime(fmt),
-            s.venue,
-            s.session,
-        ]
+        return [start.date().isoformat(), start.strftime(fmt), end.strftime(fmt)]
+
+    def slot_row(s: Slot) -> list[_Cell]:
+        return [s.id, *local(s.venue, s.start, s.end), s.venue, s.session]
 
     rows: dict[str, Iterable[Sequence[_Cell]]] = {
         "venues": ([v.id, v.name, v.city, v.timezone] for v in event.venues.values()),
@@ -130,11 +128,32 @@ def event_tables(event: Event) -> dict[str, bytes]:
                 p.timezone,
                 slot_list(p.available),
                 p.max_meetings,
+                _join(p.services_offered),
+                _join(p.services_sought),
+                _join(p.skills_offered),
+                _join(p.skills_sought),
             ]
             for p in event.participants.values()
         ),
         "travel": ([a, b, minutes] for (a, b), minutes in event.travel_minutes.items()),
         "preferences": ([p.source, p.target, p.level] for p in event.preferences),
+        "scores": (
+            [w.source, w.target, repr(w.weight), w.reason, w.mode] for w in event.pair_weights
+        ),
+        "sessions": (
+            [
+                g.id,
+                g.title,
+                *local(g.venue, g.start, g.end),
+                g.venue,
+                g.capacity,
+                g.kind,
+                _join(g.hosts),
+                _join(g.attendees),
+                g.description,
+            ]
+            for g in event.sessions
+        ),
     }
     return {name: csv_bytes(TABLES[name], table) for name, table in rows.items()}
 
@@ -145,6 +164,10 @@ def event_yaml(event: Event, description: str = "") -> bytes:
         meta["synthetic"] = True
     if description:
         meta["description"] = description
+    default = ComponentWeights().as_dict()
+    changed = {k: v for k, v in event.weights.as_dict().items() if v != default[k]}
+    if changed:
+        meta["weights"] = changed
     text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
 
