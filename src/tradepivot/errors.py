@@ -9,6 +9,7 @@ mistakes (``TypeError``, ``AssertionError`` ...) are deliberately *not* part of 
     ├── InputError                    exit 2: the user asked for something invalid
     │   ├── UnknownCountryError       a country name/code that resolves to nothing
     │   ├── UnknownProductError       an HS code that does not exist in the edition
+    │   ├── NoProductMatchError       plain words that match no product description
     │   ├── UnknownSectorError        a sector name that is not defined
     │   ├── UnknownDatasetError       a dataset name the warehouse does not hold
     │   ├── SourceFileError           an input file is malformed (file, line, field)
@@ -40,6 +41,7 @@ __all__ = [
     "InputError",
     "InputLimitError",
     "Interrupted",
+    "NoProductMatchError",
     "OutputPathError",
     "ResourceLimitError",
     "ScheduleConflictError",
@@ -109,6 +111,26 @@ class UnknownProductError(InputError):
         self.suggestions = list(suggestions)
         super().__init__(
             f"HS code {query!r} {reason} ({edition}).", hint=_suggest(self.suggestions)
+        )
+
+
+class NoProductMatchError(InputError):
+    """Raised when a product search finds nothing: says what was searched and what to try."""
+
+    http_status = 404
+
+    def __init__(self, query: str, searched: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        hint = _suggest(self.suggestions)
+        tips = (
+            "Try other or fewer words (English or Russian: 'leather bags', 'сумки'), a "
+            "trade name ('wallet', 'safety shoes'), or an HS code (`tradepivot hs 42` lists "
+            "chapter 42's headings)."
+        )
+        super().__init__(
+            f"No product matches {query!r} in {searched}.",
+            hint=f"{hint} {tips}" if hint else tips,
         )
 
 

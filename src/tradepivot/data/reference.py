@@ -340,14 +340,11 @@ class Reference:
         return [f"{c} {codes[c].description[:50]}" for c in close]
 
     def search_hs(self, text: str, edition: str = "HS2017", limit: int = 20) -> list[HSCode]:
-        """Codes whose description contains every word of ``text`` (case-insensitive)."""
-        words = [w.lower() for w in text.split() if w]
-        hits = [
-            c
-            for c in self._nomenclature(edition).values()
-            if all(w in c.description.lower() for w in words)
-        ]
-        return sorted(hits, key=lambda c: (c.level, c.code))[:limit]
+        """Subheadings best matching plain words, best first (see :mod:`.hs_search`)."""
+        from tradepivot.data.hs_search import search_index  # the index loads on first search
+
+        codes = self._nomenclature(edition)
+        return [codes[hit.code] for hit in search_index(edition).search(text, limit).hits]
 
     # ------------------------------------------------------------------ sectors
     @cached_property

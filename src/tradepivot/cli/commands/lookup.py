@@ -29,14 +29,20 @@ def hs(
     ctx: typer.Context,
     query: Annotated[
         str,
-        typer.Argument(help="An HS code (4202, 42.02.21) or words to search (handbag leather)."),
+        typer.Argument(
+            help="An HS code (4202, 42.02.21) or words to search (ladies purse, сумки кожаные)."
+        ),
     ],
     edition: Annotated[
         str, typer.Option(help="HS edition: HS2017 (the world matrix) or HS2022.")
     ] = "HS2017",
     limit: Annotated[int, typer.Option(min=1, help="Most results to show when searching.")] = 25,
 ) -> None:
-    """Look up an HS code (with its subheadings) or search descriptions."""
+    """Look up an HS code (with its subheadings) or find products by plain words.
+
+    Words (English or Russian) are ranked over the HS descriptions, India's national
+    descriptions and a curated synonym list: "leather shoes", "wallet", "сумки кожаные".
+    """
     app_state = state(ctx)
     ref = app_state.warehouse.reference
     table = Table(header_style="bold")
@@ -61,8 +67,14 @@ def hs(
         for note in notes:
             app_state.err.print(note)
     else:
-        for hit in ref.search_hs(query, edition, limit):
-            table.add_row(hit.code, hit.description)
+        from tradepivot.services.search import search_products
+
+        report = search_products(ref, query, edition=edition, limit=limit)
+        table.add_column("Matched", overflow="fold")
+        for row in report.rows.to_pylist():
+            table.add_row(row["code"], row["description"], row["matched"])
+        for note in report.provenance.notes[:-1]:  # how the words were read; not the method
+            app_state.err.print(note)
     app_state.console.print(table)
 
 
