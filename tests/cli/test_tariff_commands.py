@@ -81,7 +81,7 @@ def test_show_timeline_has_the_fifty_point_period(capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("RUS", "IND", "--hs", "4202"), ["RUS", "only the US schedule ships"]),
+        (("CHN", "IND", "--hs", "4202"), ["China (CHN)", "schedules ship for the US, the EAEU"]),
         (("USA", "IND", "--hs", "4299"), ["'4299' does not exist", "Did you mean", "4202"]),
         (("USA", "IND", "--hs", "4202", "--date", "2025-13-01"), ["'2025-13-01' is not a date"]),
     ],
@@ -224,3 +224,17 @@ def test_pivot_with_scenario_redirects_no_more_than_the_loss(
     for p in tables["Loss and absorption by product"]:
         ceiling = min(p["loss_usd"], p["untapped_elsewhere_usd"])
         assert p["absorbed_usd"] <= ceiling * (1 + 1e-9) + 1e-6
+
+
+def test_show_russia_for_a_kanpur_exporter(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: `tariff show RUS IND --hs 4202` exited 2 when only the US schedule shipped."""
+    code, out, _ = run(
+        capsys, "tariff", "show", "RUS", "IND", "--hs", "4202", "--date", "2026-03-01"
+    )
+    assert code == 0
+    assert "EAEU CCT 2026" in out and "4202210000" in out and "12.5%" in out
+    doc = run_json(capsys, "tariff", "show", "RUS", "IND", "--hs", "6403", "--format", "json")
+    assert doc["meta"]["totals"]["specific_lines"] == doc["meta"]["totals"]["lines"] == 40
+    assert all(r["total_pct"] is not None and "USD" in r["basis"] for r in doc["rows"])
+    code, out, _ = run(capsys, "tariff", "show", "RUS", "IND", "--hs", "4202", "--timeline")
+    assert code == 0 and "no rates shipped" in out

@@ -1,8 +1,11 @@
-"""The embedded US tariff files: MFN rates per HTS8, product lists, country rates, measures.
+"""The embedded tariff files: the US schedule and measures; the EAEU, EU and UK schedules.
 
-Built by ``scripts/build_tariff_data.py`` (machine-readable inputs) and kept by hand in
+US: built by ``scripts/build_tariff_data.py`` (machine-readable inputs) and kept by hand in
 ``reference/us_measures.yaml`` (the dated measures, each with the source line it comes from).
-This module only reads them; :mod:`tradepivot.tariffs.schedule` turns them into measures.
+EAEU, EU, UK: built by ``scripts/build_other_tariffs.py`` (national lines with their rates
+read into parts, India's unit values from EIDB quantities, a manifest). This module only
+reads them; :mod:`tradepivot.tariffs.schedule` and :mod:`tradepivot.tariffs.base_rates` turn
+them into schedules.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import yaml
 
 from tradepivot.data.embedded import default_dir, hand_kept_dir
 
-__all__ = ["TariffFiles", "us_tariff_files"]
+__all__ = ["OtherTariffFiles", "TariffFiles", "other_tariff_files", "us_tariff_files"]
 
 
 @dataclass(frozen=True)
@@ -44,4 +47,37 @@ def us_tariff_files() -> TariffFiles:
         mfn=pq.read_table(folder / "mfn_hts8.parquet").to_pylist(),
         lists=pq.read_table(folder / "product_lists.parquet").to_pylist(),
         manifest=json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
+    )
+
+
+@dataclass(frozen=True)
+class OtherTariffFiles:
+    """The raw records of the embedded EAEU, EU and UK schedules."""
+
+    lines: list[dict[str, Any]]  # schedule, line, hs6, edition, rate_text, form, parts ...
+    unit_values: list[dict[str, Any]]  # code, market, fy, unit, value_usd, quantity
+    manifest: dict[str, Any]  # schedules (id, markets, union, start ...), fx, unit_values
+    to_hs2022: dict[str, str]  # HS2017 HS6 -> the HS2022 HS6 with the largest weight
+    to_hs2017: dict[str, list[tuple[str, float]]]  # HS2022 HS6 -> [(HS2017 HS6, weight)]
+
+
+@cache
+def other_tariff_files() -> OtherTariffFiles:
+    """The embedded EAEU, EU and UK files (read once per process)."""
+    folder = default_dir() / "other_tariffs"
+    to_2022: dict[str, tuple[float, str]] = {}
+    to_2017: dict[str, list[tuple[str, float]]] = {}
+    for r in pq.read_table(default_dir() / "reference" / "hs_concordance.parquet").to_pylist():
+        if r["from_edition"] == "HS2017" and r["to_edition"] == "HS2022":
+            seen = to_2022.get(r["from_code"])
+            if seen is None or (r["weight"], r["to_code"]) > seen:
+                to_2022[r["from_code"]] = (r["weight"], r["to_code"])
+        elif r["from_edition"] == "HS2022" and r["to_edition"] == "HS2017":
+            to_2017.setdefault(r["from_code"], []).append((r["to_code"], r["weight"]))
+    return OtherTariffFiles(
+        lines=pq.read_table(folder / "lines.parquet").to_pylist(),
+        unit_values=pq.read_table(folder / "unit_values.parquet").to_pylist(),
+        manifest=json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
+        to_hs2022={k: v[1] for k, v in to_2022.items()},
+        to_hs2017=to_2017,
     )

@@ -146,7 +146,7 @@ def _opportunities(
         )
         return empty
     ctx = PotentialContext(wh, source, scope, importers=[market])
-    provenance.note(METHOD_NOTE)
+    provenance.note(METHOD_NOTE, *ctx.notes.notes)
     rows = ctx.rows(exporters=[exporter], importers=[market])
     rows = rows.filter(rows.potential_usd > 0)
     table = rows.select(

@@ -17,12 +17,14 @@ import pyarrow.compute as pc
 
 from tradepivot.analytics import potential, ranking
 from tradepivot.analytics.markets import in_scope
+from tradepivot.analytics.tariff_factors import TariffTerms
 from tradepivot.data.flows import FlowSource, flow_source, missing_importers
 from tradepivot.data.reference import RESTRICTED_MARKETS, Country, ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
 from tradepivot.services._enrich import add_descriptions, add_names, chpl_disclaimer
 from tradepivot.services.currency import currency_info
+from tradepivot.services.duties import attach_duties, shipped_tariff_terms
 from tradepivot.services.report import Provenance, Report
 
 __all__ = [
@@ -38,8 +40,9 @@ METHOD_NOTE = (
     "Export potential after ITC's Export Potential Assessment (static, one year): supply = "
     "world market share, demand = market imports x distance factor, ease = actual / "
     "hypothetical bilateral trade; potentials rescaled so all exporters' potentials in a market "
-    "and product add up to its imports. Untapped = potential - min(current, potential). No "
-    "tariff data is applied (tariff factors = 1) unless a scenario is given. See docs/methods.md."
+    "and product add up to its imports. Untapped = potential - min(current, potential). "
+    "Tariff factors use the duties known for the market (see the tariff note). See "
+    "docs/methods.md."
 )
 
 
@@ -67,30 +70,36 @@ class PotentialContext:
                 data=potential.inputs(flows, self.distances).map(wh.materialise),
             ),
         )
+        scoped = flows.select("exporter", "importer", "hs6", "value_usd")
+        if not scope.is_everything:
+            scoped = scoped.filter(in_scope(scoped.hs6, scope))
         if importers is None:  # every market: one scan of the scope, then small tables
-            scoped = flows.select("exporter", "importer", "hs6", "value_usd")
-            if not scope.is_everything:
-                scoped = scoped.filter(in_scope(scoped.hs6, scope))
-            self.data = potential.inputs(wh.materialise(scoped), self.distances).map(wh.materialise)
+            scoped = wh.materialise(scoped)
+            self.data = potential.inputs(scoped, self.distances).map(wh.materialise)
         else:  # a few markets: world shares still need every market's imports
             self.data = potential.inputs(flows, self.distances, scope, importers).map(
                 wh.materialise
             )
         self.flows = self.data.flows
+        self.notes = Provenance()
+        # Known duties (the shipped EAEU, EU and UK schedules) enter the tariff factors of
+        # every potential computed in this context unless a caller passes its own terms;
+        # their averages (GTD) run over every market, whatever markets are asked for.
+        self.tariffs = shipped_tariff_terms(wh, scoped, source.manifest, source.edition, self.notes)
 
     def rows(
         self,
         *,
         exporters: list[str] | None = None,
         importers: list[str] | None = None,
-        tariffs: ir.Table | None = None,
+        tariffs: TariffTerms | None = None,
     ) -> ir.Table:
         return potential.potential(
             self.data,
             self.pairs,
             exporters=exporters,
             importers=importers,
-            tariffs=tariffs,
+            tariffs=tariffs if tariffs is not None else self.tariffs,
             materialise=self.wh.materialise,
         )
 
@@ -131,7 +140,7 @@ def _provenance(
         scope=ctx.scope,
         all_importers=True,  # world market shares sum over every market
     )
-    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes)
+    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes, *ctx.notes.notes)
     missing = sorted(missing_importers(ctx.source.manifest))
     if missing:
         provenance.note(
@@ -151,7 +160,7 @@ def rank_markets(
     by: Literal["market", "product"] = "market",
     dataset: str | None = None,
     currency: str | None = None,
-    tariffs: ir.Table | None = None,
+    tariffs: TariffTerms | None = None,
     detail_markets: int | None = None,
 ) -> Report:
     """Markets ranked by untapped potential for ``exporter``'s products in the scope.
@@ -200,13 +209,15 @@ def rank_markets(
     markets = markets.add_column(0, "rank", pa.array(range(1, markets.num_rows + 1), pa.int64()))
     markets = add_names(markets, ref, "importer", "market")
     markets = _chpl_by_market(markets, rows, ref, provenance)
-    markets = _order(markets, MARKET_COLUMNS)
+    demand = ctx.data.demand.select("importer", "hs6", "imports_usd").to_pyarrow()
+    markets = _order(attach_duties(markets, exp.iso3, demand, provenance), MARKET_COLUMNS)
 
     products = None
     if by == "product":
         shown = markets.column("importer").to_pylist()[:detail_markets]
         detail = rows.filter(rows.importer.isin(shown) & (rows.potential_usd > 0)).to_pyarrow()
         products = _product_detail(detail, ref, ctx.source.edition, provenance)
+        products = _order(attach_duties(products, exp.iso3, demand, Provenance()), PRODUCT_COLUMNS)
 
     query = {
         "exporter": exp.iso3,
@@ -243,6 +254,7 @@ MARKET_DISPLAY = (
     "supplier_rank",
     "potential_usd",
     "untapped_usd",
+    "duty_pct",
     "ease",
     "distance_factor",
     "competitors",
@@ -256,6 +268,7 @@ PRODUCT_DISPLAY = (
     "current_usd",
     "potential_usd",
     "untapped_usd",
+    "duty_pct",
     "supply",
     "distance_factor",
     "chpl_tier",
@@ -272,6 +285,9 @@ MARKET_COLUMNS = (
     "potential_usd",
     "untapped_usd",
     "world_share_gap_usd",
+    "duty_pct",
+    "duty_range",
+    "duty_source",
     "ease",
     "supply",
     "distance_factor",
@@ -336,6 +352,8 @@ PRODUCT_COLUMNS = (
     "potential_usd",
     "untapped_usd",
     "world_share_gap_usd",
+    "duty_pct",
+    "duty_source",
     "supply",
     "distance_factor",
     "tariff_advantage",
@@ -400,7 +418,7 @@ def potential_rows(
         scope=ctx.scope,
         all_importers=True,
     )
-    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes)
+    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes, *ctx.notes.notes)
     if imp is not None and imp.iso3 in missing_importers(ctx.source.manifest):
         raise DataGapError(
             f"{ctx.source.manifest.id} has no imports of {imp.iso3}: no potential can be computed there."
@@ -464,7 +482,7 @@ def write_world_potential(
     ctx = potential_context(wh, hs, sector, dataset)
     provenance = Provenance()
     provenance.use(ctx.source.manifest, scope=ctx.scope, all_importers=True)
-    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes)
+    provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes, *ctx.notes.notes)
     count = wh.write_parquet(ctx.rows(), output, force=force)
     written = wh.ibis.read_parquet(str(output))
     summary = (

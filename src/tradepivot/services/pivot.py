@@ -245,6 +245,15 @@ def _exposure_section(
     return section
 
 
+DUTY_PARAGRAPH = (
+    "Duty: the MFN duty the exporter pays in the market, import-weighted over the products in "
+    "scope, from the schedule named beside it (EAEU Common Customs Tariff from 2026-01-01, EU "
+    "Common External Tariff 2020, UK Global Tariff 2021); specific duties as ad valorem "
+    "equivalents at India's own unit values; preferences not applied. Blank where no tariff "
+    "data ships."
+)
+
+
 def _markets_section(
     exporter: str, away: str, top_markets: pa.Table, markets: pa.Table, totals: dict[str, Any]
 ) -> Section:
@@ -262,8 +271,10 @@ def _markets_section(
         "given its world market share, the market's demand, how easily it already trades there and "
         "how far it is compared with current suppliers, minus what it already sells."
     )
-    columns = [c for c in MARKET_DISPLAY if c in top_markets.column_names]
+    shown = (*MARKET_DISPLAY, "duty_source")
+    columns = [c for c in shown if c in top_markets.column_names]
     section.tables.append(("Markets ranked by untapped potential", top_markets.select(columns)))
+    section.paragraphs.append(DUTY_PARAGRAPH)
     focus = [r for r in markets.to_pylist() if r["importer"] == FOCUS_MARKET]
     chart_rows = top_markets.select(["market", "untapped_usd"])
     if focus and focus[0]["rank"] > top_markets.num_rows:
@@ -295,7 +306,12 @@ def _focus_callout(markets: pa.Table, exporter: str) -> str | None:
     return (
         f"Russia ranks {r['rank']} of {markets.num_rows} markets: USD {r['untapped_usd'] / 1e6:,.1f} m untapped, "
         f"demand USD {r['demand_usd'] / 1e6:,.1f} m, {exporter}'s share {r['share_pct']:.1f}% "
-        f"(rank {r['supplier_rank'] or '–'} among suppliers); competitors: {r['competitors']}."
+        f"(rank {r['supplier_rank'] or '–'} among suppliers); competitors: {r['competitors']}"
+        + (
+            f"; duty {r['duty_pct']:.1f}% ({r['duty_source']})."
+            if r.get("duty_pct") is not None
+            else "."
+        )
     )
 
 

@@ -14,6 +14,7 @@ from tradepivot.data.reference import Reference
 from tradepivot.data.tariff_schedule import us_tariff_files
 from tradepivot.errors import InputError, UnknownProductError
 from tradepivot.inputs import HsCodeError, normalise_hs, read_text
+from tradepivot.services.duties import DISCLAIMER, base_stack, base_timeline
 from tradepivot.services.report import Provenance, Report
 from tradepivot.tariffs.measures import Measure, Stack
 from tradepivot.tariffs.scenarios import SCENARIO_LIMITS, Scenario, parse_scenario
@@ -27,10 +28,6 @@ __all__ = [
     "tariff_timeline",
 ]
 
-DISCLAIMER = (
-    "Tariff figures are read from the shipped sources as stated; tradepivot informs and does "
-    "not give legal or customs advice."
-)
 MEASURE_DISPLAY = ("measure", "reference", "applied", "lines", "period")
 TIMELINE_START = dt.date(2025, 1, 1)
 TIMELINE_END = dt.date(2026, 12, 31)
@@ -45,11 +42,12 @@ def _us() -> TariffSchedule:
 
 
 def schedule_for(market: str) -> TariffSchedule:
-    """The embedded schedule of ``market`` (ISO3); only the US one ships."""
+    """The embedded US schedule with its dated measures (other markets: :mod:`.duties`)."""
     if market != "USA":
         raise InputError(
-            f"No tariff schedule is embedded for {market}: only the US schedule ships.",
-            hint="For other markets, describe the duties in a scenario file "
+            f"No dated US-style measures are embedded for {market}: its MFN schedule, if "
+            "shipped, is read with `tradepivot tariff show`.",
+            hint="For additional duties, describe them in a scenario file "
             "(see docs/tariffs.md) and run `tradepivot tariff simulate`.",
         )
     return _us()
@@ -148,8 +146,14 @@ def tariff_stack(
     day: dt.date,
     extra: Sequence[Measure] = (),
 ) -> Report:
-    """The duties in force on ``day`` on every national line under ``hs``, layer by layer."""
+    """The duties in force on ``day`` on every national line under ``hs``, layer by layer.
+
+    The US: MFN plus the dated additional measures. The EAEU, EU and UK: their MFN schedule
+    (:func:`tradepivot.services.duties.base_stack`).
+    """
     market_c, exporter_c = ref.country(market), ref.country(exporter)
+    if market_c.iso3 != "USA":
+        return base_stack(ref, market_c, exporter_c, hs, day)
     schedule = schedule_for(market_c.iso3)
     code, lines = _lines(schedule, ref, hs)
     stacks = [schedule.stack(exporter_c.iso3, line, day, extra) for line in lines]
@@ -236,6 +240,8 @@ def tariff_timeline(
     if end < start:
         raise InputError(f"The timeline ends ({end}) before it starts ({start}).")
     market_c, exporter_c = ref.country(market), ref.country(exporter)
+    if market_c.iso3 != "USA":
+        return base_timeline(ref, market_c, exporter_c, hs, start, end)
     schedule = schedule_for(market_c.iso3)
     code, lines = _lines(schedule, ref, hs)
     days = schedule.change_dates(start, end, extra)

@@ -42,10 +42,16 @@ def _date(value: str | None) -> dt.date | None:
 @tariff_app.command("show")
 def show(
     ctx: typer.Context,
-    market: Annotated[str, typer.Argument(help="Importing market (the US schedule ships).")],
+    market: Annotated[
+        str,
+        typer.Argument(
+            help="Importing market: USA, an EAEU member (RUS, BLR, KAZ, ARM, KGZ), an EU member or GBR."
+        ),
+    ],
     exporter: Annotated[str, typer.Argument(help="Exporting country, e.g. IND.")],
     hs: Annotated[
-        str, typer.Option("--hs", help="HS/HTS prefix: 2 to 8 digits, e.g. 4202 or 42022130.")
+        str,
+        typer.Option("--hs", help="HS or national prefix: 2 to 10 digits, e.g. 4202 or 42022130."),
     ],
     date: Annotated[
         str | None,
@@ -59,9 +65,14 @@ def show(
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """The duties in force on a product on one day, layer by layer, with their legal source.
+    """The duties in force on a product on one day, line by line, with their legal source.
+
+    The US: MFN plus the dated 2025-2026 measures, layer by layer. The EAEU (from 2026-01-01),
+    the EU (2020) and the UK (2021): MFN rates, specific duties as ad valorem equivalents at
+    India's unit values (stated). Preferences are not applied.
 
     Example: tradepivot tariff show USA IND --hs 4202 --date 2025-09-01
+    Example: tradepivot tariff show RUS IND --hs 6403 --timeline
     """
     from tradepivot.services.tariffs import tariff_stack, tariff_timeline
 
@@ -73,6 +84,22 @@ def show(
         day = _date(date) or dt.date.today()
         report = tariff_stack(ref, market, exporter, hs, day)
     emit(report, fmt.value, output, app_state.console, force=force)
+
+
+@tariff_app.command("coverage")
+def coverage(
+    ctx: typer.Context,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Which markets' tariff schedules ship besides the US one, and what they cover.
+
+    Example: tradepivot tariff coverage
+    """
+    from tradepivot.services.duties import tariff_coverage
+
+    emit(tariff_coverage(), fmt.value, output, state(ctx).console, force=force)
 
 
 @tariff_app.command("simulate")

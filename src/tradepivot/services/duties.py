@@ -1,0 +1,625 @@
+"""Duties in the markets exporters pivot to: the EAEU, EU and UK schedules that ship.
+
+One assembly of "what duty does exporter i pay on product k in market j" outside the US,
+used by ``tariff show`` (line by line), ``rank`` and the pivot brief (a duty per market next
+to the untapped potential) and the export-potential tariff factors (a rate per product).
+Rates are MFN (conventional) rates read from the shipped schedules; specific duties are
+ad valorem equivalents at a stated unit value (:mod:`tradepivot.tariffs.base_rates`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tradepivot.analytics.tariff_factors import TariffTerms, tariff_terms
+from tradepivot.data.catalog import DatasetManifest
+from tradepivot.data.reference import Country, Reference
+from tradepivot.data.tariff_schedule import other_tariff_files
+from tradepivot.data.warehouse import Warehouse
+from tradepivot.errors import DataGapError, InputError, UnknownProductError
+from tradepivot.services.report import Provenance, Report
+from tradepivot.tariffs.base_rates import (
+    EXPORTER_WITH_QUANTITIES,
+    BaseSchedule,
+    RateLine,
+    UnitValue,
+    UnitValues,
+)
+
+__all__ = [
+    "BASE_DISPLAY",
+    "DISCLAIMER",
+    "Schedules",
+    "attach_duties",
+    "base_stack",
+    "base_timeline",
+    "covered_markets",
+    "duty_rates",
+    "market_duties",
+    "schedules",
+    "shipped_tariff_terms",
+    "tariff_coverage",
+]
+
+BASE_DISPLAY = ("line", "description", "mfn_text", "total_pct", "basis", "flags")
+DISCLAIMER = (
+    "Tariff figures are read from the shipped sources as stated; tradepivot informs and does "
+    "not give legal or customs advice."
+)
+
+
+@dataclass(frozen=True)
+class Schedules:
+    """Every shipped non-US schedule, India's unit values, and the HS2022->HS2017 weights."""
+
+    items: tuple[BaseSchedule, ...]
+    unit_values: UnitValues
+    to_hs2017: dict[str, list[tuple[str, float]]]
+
+    def for_market(self, market: str, day: dt.date | None = None) -> BaseSchedule | None:
+        """The schedule in force in ``market`` on ``day`` (the latest shipped one if None)."""
+        found = [s for s in self.items if market in s.markets]
+        if day is not None:
+            found = [s for s in found if s.in_force(day)]
+        return max(found, key=lambda s: s.start) if found else None
+
+    def markets(self) -> list[str]:
+        return sorted({m for s in self.items for m in s.markets})
+
+
+@cache
+def schedules() -> Schedules:
+    """The embedded EAEU, EU and UK schedules (read once per process)."""
+    files = other_tariff_files()
+    fx = {r["currency"]: float(r["usd_per_unit"]) for r in files.manifest["fx"]}
+    items = tuple(
+        BaseSchedule.from_records(meta, files.lines, fx, files.to_hs2022)
+        for meta in files.manifest["schedules"]
+    )
+    values = UnitValues(
+        UnitValue(r["code"], r["market"], r["fy"], r["unit"], r["value_usd"], r["quantity"])
+        for r in files.unit_values
+    )
+    return Schedules(items, values, files.to_hs2017)
+
+
+def covered_markets() -> list[str]:
+    """Markets whose tariff schedule ships (besides the US)."""
+    return schedules().markets()
+
+
+def _schedule(market: Country, day: dt.date | None) -> BaseSchedule:
+    found = schedules().for_market(market.iso3)
+    if found is None:
+        raise InputError(
+            f"No tariff schedule is embedded for {market.label()}: schedules ship for the US, "
+            "the EAEU (RUS, BLR, KAZ, ARM, KGZ), the EU member states and the UK.",
+            hint="For other markets, describe the duties in a scenario file "
+            "(see docs/tariffs.md) and run `tradepivot tariff simulate`.",
+        )
+    if day is not None and not found.in_force(day):
+        raise DataGapError(
+            f"The shipped {found.title} is in force from {found.start}; no rates for "
+            f"{market.name} on {day} ship.",
+            hint=f"Ask for a date on or after {found.start}, or for the timeline.",
+        )
+    return found
+
+
+def _lines(schedule: BaseSchedule, ref: Reference, hs: str) -> tuple[str, list[RateLine]]:
+    code = hs.replace(".", "").replace(" ", "")
+    if not code.isdigit() or len(code) not in (2, 4, 6, 8, 10):
+        raise UnknownProductError(hs, schedule.edition, "is not 2, 4, 6, 8 or 10 digits")
+    lines = schedule.lines_under(code)
+    if not lines:
+        ref.hs(code[:6], schedule.edition)  # a code that does not exist at all says so
+        raise UnknownProductError(
+            hs, schedule.manifest["nomenclature"], f"has no tariff line in the {schedule.short}"
+        )
+    return code, lines
+
+
+def _rows(
+    schedule: BaseSchedule,
+    ref: Reference,
+    lines: Sequence[RateLine],
+    exporter: str,
+    market: str,
+) -> list[dict[str, Any]]:
+    rows = []
+    values = schedules().unit_values
+    for line in lines:
+        ave = schedule.ave(line, exporter, market, values)
+        rows.append(
+            {
+                "line": line.line,
+                "hs6": line.hs6,
+                "description": line.description or ref.describe(line.hs6, schedule.edition),
+                "mfn_text": line.duty.text,
+                "form": line.duty.form,
+                "mfn_pct": line.duty.ad_valorem_pct,
+                "total_pct": ave.pct,
+                "at_least_pct": ave.lower_bound_pct if ave.pct is None else None,
+                "unit_value_usd": ave.unit_value.usd_per_unit if ave.unit_value else None,
+                "basis": ave.basis,
+                "flags": line.flag,
+                "source_row": line.source_row,
+            }
+        )
+    return rows
+
+
+def _provenance(schedule: BaseSchedule, rows: Iterable[dict[str, Any]]) -> Provenance:
+    provenance = Provenance()
+    provenance.datasets.append(schedule.citation())
+    provenance.note(*schedule.notes())
+    specific = [r for r in rows if r["form"] in ("specific", "minimum", "compound")]
+    if specific:
+        fx = ", ".join(
+            f"{r['currency']} = USD {r['usd_per_unit']:g} ({r['source']})"
+            for r in other_tariff_files().manifest["fx"]
+            if r["currency"] != "USD"
+        )
+        provenance.note(
+            f"{len(specific)} line(s) carry a specific duty (per kg, pair, litre ...), shown as "
+            "an ad valorem equivalent (AVE) at the unit value in `basis`: India's own from EIDB "
+            "quantities (to this market when it holds at least USD 0.1 m of trade, else to all "
+            "markets, else the heading's); for other exporters India's, as a proxy. The duty "
+            f"as written is in `mfn_text`. Exchange rates: {fx}."
+        )
+    provenance.note(DISCLAIMER)
+    return provenance
+
+
+def _span(values: Iterable[float | None]) -> str | None:
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    low, high = min(known), max(known)
+    return f"{low:.3g}%" if low == high else f"{low:.3g}-{high:.3g}%"
+
+
+def base_stack(ref: Reference, market: Country, exporter: Country, hs: str, day: dt.date) -> Report:
+    """The duties on every national line under ``hs`` entering ``market`` on ``day``."""
+    schedule = _schedule(market, day)
+    code, lines = _lines(schedule, ref, hs)
+    rows = _rows(schedule, ref, lines, exporter.iso3, market.iso3)
+    totals = {
+        "lines": len(rows),
+        "mfn": _span(r["mfn_pct"] for r in rows),
+        "total": _span(r["total_pct"] for r in rows),
+        "specific_lines": sum(r["form"] in ("specific", "minimum", "compound") for r in rows),
+        "ave_unknown_lines": sum(r["total_pct"] is None for r in rows),
+        "schedule": schedule.id,
+        "in_force_from": schedule.start.isoformat(),
+    }
+    return Report(
+        title=(
+            f"{schedule.short} duties on {exporter.label()}'s HS {code} entering {market.name} "
+            f"on {day.isoformat()} ({len(rows)} tariff lines, MFN)"
+        ),
+        rows=pa.Table.from_pylist(rows),
+        query={"market": market.iso3, "exporter": exporter.iso3, "hs": code, "date": str(day)},
+        provenance=_provenance(schedule, rows),
+        totals=totals,
+        display=BASE_DISPLAY,
+    )
+
+
+def base_timeline(
+    ref: Reference,
+    market: Country,
+    exporter: Country,
+    hs: str,
+    start: dt.date,
+    end: dt.date,
+) -> Report:
+    """Periods of [start, end] with the schedule in force (or none shipped) on ``hs``."""
+    schedule = _schedule(market, None)
+    code, lines = _lines(schedule, ref, hs)
+    rows: list[dict[str, Any]] = []
+    if start < schedule.start:
+        rows.append(
+            {
+                "from": start.isoformat(),
+                "to": min(end, schedule.start - dt.timedelta(days=1)).isoformat(),
+                "total_min_pct": None,
+                "total_max_pct": None,
+                "layers": "no rates shipped",
+                "event": "",
+            }
+        )
+    lines_rows = _rows(schedule, ref, lines, exporter.iso3, market.iso3)
+    if end >= schedule.start:
+        totals = [r["total_pct"] for r in lines_rows if r["total_pct"] is not None]
+        begins = max(start, schedule.start)
+        rows.append(
+            {
+                "from": begins.isoformat(),
+                "to": end.isoformat(),
+                "total_min_pct": min(totals) if totals else None,
+                "total_max_pct": max(totals) if totals else None,
+                "layers": f"MFN ({schedule.short})",
+                "event": f"{schedule.short} in force" if begins == schedule.start else "",
+            }
+        )
+    return Report(
+        title=(
+            f"{schedule.short} duties on {exporter.label()}'s HS {code} entering {market.name}, "
+            f"{start.isoformat()} to {end.isoformat()} ({len(lines)} tariff lines)"
+        ),
+        rows=pa.Table.from_pylist(rows),
+        query={
+            "market": market.iso3,
+            "exporter": exporter.iso3,
+            "hs": code,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+        },
+        provenance=_provenance(schedule, lines_rows),
+        totals={"lines": len(lines), "periods": len(rows)},
+        tables={"lines": pa.Table.from_pylist(lines_rows)},
+        table_display={"lines": BASE_DISPLAY},
+    )
+
+
+def _hs6_rates(schedule_id: str, exporter: str, market: str) -> dict[str, float]:
+    """HS2017 HS6 -> the duty (AVE, percent) ``exporter`` pays in ``market`` under the
+    schedule: the mean over the national lines with a known AVE, mapped from HS2022 with the
+    concordance weights where needed. Only India's AVEs depend on the market (its own unit
+    values), and only on lines with a specific duty."""
+    if exporter != EXPORTER_WITH_QUANTITIES:
+        return _to_hs2017(schedule_id, "", "WLD")
+    return _to_hs2017(schedule_id, exporter, market)
+
+
+@cache
+def _native(schedule_id: str, exporter: str, market: str) -> dict[str, float]:
+    """HS6 of the schedule's edition -> mean AVE; for India only the codes whose lines
+    carry a specific duty (the others are everyone's)."""
+    found = schedules()
+    schedule = next(s for s in found.items if s.id == schedule_id)
+    own = exporter == EXPORTER_WITH_QUANTITIES
+    sums: dict[str, list[float]] = {}
+    for code, lines in schedule.by_hs6().items():
+        if own and not any(line.duty.has_specific for line in lines):
+            continue
+        for line in lines:
+            ave = schedule.ave(line, exporter, market, found.unit_values).pct
+            if ave is not None:
+                cell = sums.setdefault(code, [0.0, 0.0])
+                cell[0] += ave
+                cell[1] += 1
+    return {code: total / count for code, (total, count) in sums.items()}
+
+
+@cache
+def _to_hs2017(schedule_id: str, exporter: str, market: str) -> dict[str, float]:
+    found = schedules()
+    schedule = next(s for s in found.items if s.id == schedule_id)
+    by_hs6 = dict(_native(schedule_id, "", "WLD"))
+    if exporter:
+        by_hs6.update(_native(schedule_id, exporter, market))
+    if schedule.edition == "HS2017":
+        return by_hs6
+    weighted: dict[str, list[float]] = {}
+    for code, rate in by_hs6.items():
+        for target, weight in found.to_hs2017.get(code, [(code, 1.0)]):
+            cell = weighted.setdefault(target, [0.0, 0.0])
+            cell[0] += rate * weight
+            cell[1] += weight
+    return {code: total / w for code, (total, w) in weighted.items() if w > 0}
+
+
+def duty_rates(exporter: str, markets: Iterable[str], day: dt.date | None = None) -> pa.Table:
+    """``importer, hs6, duty_pct`` (HS2017) for ``exporter`` in the covered ``markets``."""
+    found = schedules()
+    importers, codes, rates = [], [], []
+    for market in sorted(set(markets)):
+        schedule = found.for_market(market, day)
+        if schedule is None or market == exporter:
+            continue
+        if schedule.free_between(exporter, market):
+            continue  # duty-free: the caller treats a missing pair of a covered market as 0
+        for code, rate in _hs6_rates(schedule.id, exporter, market).items():
+            importers.append(market)
+            codes.append(code)
+            rates.append(rate)
+    return pa.table(
+        {
+            "importer": pa.array(importers, pa.string()),
+            "hs6": pa.array(codes, pa.string()),
+            "duty_pct": pa.array(rates, pa.float64()),
+        }
+    )
+
+
+def market_duties(exporter: str, demand: pa.Table, day: dt.date | None = None) -> pa.Table:
+    """Per market, the duty ``exporter`` faces on the products in ``demand``.
+
+    ``demand`` has ``importer, hs6, imports_usd`` (HS2017). Returns ``importer, duty_pct``
+    (the import-weighted mean AVE over the products with a known duty), ``duty_range``,
+    ``duty_source`` (schedule, rate type and first day) for every covered market in
+    ``demand``; markets without a shipped schedule are absent.
+    """
+    found = schedules()
+    weights: dict[str, list[float]] = {}
+    ranges: dict[str, list[float]] = {}
+    rows = demand.select(["importer", "hs6", "imports_usd"]).to_pylist()
+    sources: dict[str, str] = {}
+    for row in rows:
+        market = row["importer"]
+        schedule = found.for_market(market, day)
+        if schedule is None:
+            continue
+        sources[market] = (
+            f"{schedule.short}, MFN, from {schedule.start.isoformat()}"
+            if not schedule.free_between(exporter, market)
+            else f"{schedule.short}: customs union, duty-free"
+        )
+        rate = (
+            0.0
+            if schedule.free_between(exporter, market)
+            else _hs6_rates(schedule.id, exporter, market).get(row["hs6"])
+        )
+        if rate is None or not row["imports_usd"]:
+            continue
+        cell = weights.setdefault(market, [0.0, 0.0])
+        cell[0] += rate * row["imports_usd"]
+        cell[1] += row["imports_usd"]
+        ranges.setdefault(market, []).append(rate)
+    markets = sorted(sources)
+    return pa.table(
+        {
+            "importer": pa.array(markets, pa.string()),
+            "duty_pct": pa.array(
+                [weights[m][0] / weights[m][1] if m in weights else None for m in markets],
+                pa.float64(),
+            ),
+            "duty_range": pa.array([_span(ranges.get(m, [])) for m in markets], pa.string()),
+            "duty_source": pa.array([sources[m] for m in markets], pa.string()),
+        }
+    )
+
+
+def attach_duties(
+    table: pa.Table, exporter: str, demand: pa.Table, provenance: Provenance
+) -> pa.Table:
+    """``table`` (one row per ``importer``, or per ``importer`` and ``code``) with the duty
+    ``exporter`` faces there: ``duty_pct`` and ``duty_source`` (plus ``duty_range`` per
+    market), and a note naming the markets with and without a shipped schedule.
+
+    ``demand`` (``importer, hs6, imports_usd``) weights a market's products.
+    """
+    importers = table.column("importer").to_pylist()
+    if "code" in table.column_names:
+        codes = table.column("code").to_pylist()
+        rates = duty_rates(exporter, set(importers))
+        by_pair = {
+            (i, c): r
+            for i, c, r in zip(
+                rates.column("importer").to_pylist(),
+                rates.column("hs6").to_pylist(),
+                rates.column("duty_pct").to_pylist(),
+                strict=True,
+            )
+        }
+        found = schedules()
+        duty, source = [], []
+        for market, code in zip(importers, codes, strict=True):
+            schedule = found.for_market(market)
+            free = schedule is not None and schedule.free_between(exporter, market)
+            duty.append(0.0 if free else by_pair.get((market, code)))
+            source.append(schedule.short if schedule else None)
+        table = table.append_column("duty_pct", pa.array(duty, pa.float64()))
+        table = table.append_column("duty_source", pa.array(source, pa.string()))
+    else:
+        wanted = demand.filter(pc.is_in(demand.column("importer"), pa.array(importers)))
+        duties = {r["importer"]: r for r in market_duties(exporter, wanted).to_pylist()}
+        for column, kind in (
+            ("duty_pct", pa.float64()),
+            ("duty_range", pa.string()),
+            ("duty_source", pa.string()),
+        ):
+            values = [duties[i][column] if i in duties else None for i in importers]
+            table = table.append_column(column, pa.array(values, kind))
+    found = schedules()
+    covered = sorted({i for i in importers if found.for_market(i) is not None})
+    missing = sorted(set(importers) - set(covered))
+    if covered:
+        used = {s.id: s for s in (found.for_market(i) for i in covered) if s is not None}
+        provenance.note(
+            f"Duties shown for {len(covered)} of the {len(set(importers))} markets listed "
+            f"({', '.join(covered[:12])}{' ...' if len(covered) > 12 else ''}): MFN rates of "
+            + "; ".join(
+                f"{s.title}, in force from {s.start.isoformat()}" for _, s in sorted(used.items())
+            )
+            + ". Preferences not applied; specific duties as ad valorem equivalents at "
+            "India's EIDB unit values; per market, import-weighted over the products in scope. "
+            "`tradepivot tariff show MARKET EXPORTER --hs CODE` gives them line by line."
+        )
+    if missing:
+        provenance.note(
+            f"No tariff data ships for {len(missing)} market(s), so no duty is shown there: "
+            f"{', '.join(missing[:15])}{' ...' if len(missing) > 15 else ''}."
+        )
+    return table
+
+
+def _as_fraction(rates: pa.Table) -> pa.Table:
+    """``importer, hs6, duty_pct`` -> ``importer, hs6, rate`` (0.125 for 12.5%)."""
+    return pa.table(
+        {
+            "importer": rates.column("importer"),
+            "hs6": rates.column("hs6"),
+            "rate": pc.divide(rates.column("duty_pct"), 100.0),
+        }
+    )
+
+
+def shipped_tariff_terms(
+    wh: Warehouse,
+    flows: ir.Table,
+    manifest: DatasetManifest,
+    edition: str,
+    provenance: Provenance | None = None,
+) -> TariffTerms | None:
+    """The export-potential tariff factors from the shipped schedules, for ``flows``.
+
+    Known duties: the EAEU, EU and UK MFN schedules (AVEs at India's unit values to all
+    markets, and for India at its own), zero between members of one customs union; unknown
+    elsewhere (factors 1). None for datasets not in HS2017, the edition the rates map to.
+    """
+    if edition != "HS2017":
+        if provenance is not None:
+            provenance.note(
+                f"Tariff factors = 1: the shipped duties map to HS2017 and this dataset is {edition}."
+            )
+        return None
+    markets = covered_markets()
+    version = other_tariff_files().manifest["inputs_sha256"][:12]
+
+    def general() -> pa.Table:
+        return _as_fraction(duty_rates("", markets))
+
+    def own() -> pa.Table:
+        # India's own AVEs, only where they differ from everyone's (specific duties).
+        mine, every = duty_rates(EXPORTER_WITH_QUANTITIES, markets), general()
+        base = {
+            (i, c): r
+            for i, c, r in zip(
+                every.column("importer").to_pylist(),
+                every.column("hs6").to_pylist(),
+                every.column("rate").to_pylist(),
+                strict=True,
+            )
+        }
+        rows = [
+            {"exporter": EXPORTER_WITH_QUANTITIES, "importer": i, "hs6": c, "rate": r / 100}
+            for i, c, r in zip(
+                mine.column("importer").to_pylist(),
+                mine.column("hs6").to_pylist(),
+                mine.column("duty_pct").to_pylist(),
+                strict=True,
+            )
+            if base.get((i, c)) != r / 100
+        ]
+        schema = pa.schema(
+            [
+                ("exporter", pa.string()),
+                ("importer", pa.string()),
+                ("hs6", pa.string()),
+                ("rate", pa.float64()),
+            ]
+        )
+        return pa.Table.from_pylist(rows, schema=schema)
+
+    def free() -> pa.Table:
+        pairs = [
+            (a, b)
+            for s in schedules().items
+            for a in sorted(s.union)
+            for b in sorted(s.union)
+            if s.free_between(a, b)
+        ]
+        return pa.table(
+            {
+                "exporter": pa.array([a for a, _ in pairs], pa.string()),
+                "importer": pa.array([b for _, b in pairs], pa.string()),
+            }
+        )
+
+    def table(name: str, build: Callable[[], pa.Table]) -> ir.Table:
+        # Kept as a derived table of the dataset (a Parquet file in the user cache, built on
+        # first use), which both engines read; the schedules' checksum is in the key.
+        return wh.derived(manifest, f"duties-{version}-{name}", lambda: ibis.memtable(build()))
+
+    terms = tariff_terms(flows, table("general", general), table("own", own), table("free", free))
+    if provenance is not None:
+        provenance.note(
+            f"Tariff factors (ITC's market tariff advantage and global tariff disadvantage, "
+            f"sigma = {terms.sigma:g}) use the shipped MFN duties of {len(markets)} markets "
+            "(EAEU CCT 2026: RUS, BLR, KAZ, ARM, KGZ; EU CET 2020: the 27 EU members; UKGT "
+            "2021: GBR), zero within the EAEU and within the EU (customs unions), "
+            "preferences not applied; in every other market the duty is unknown and the "
+            "factors are 1. Ease (actual over hypothetical trade) is computed without duties."
+        )
+    return terms
+
+
+def tariff_coverage(exporter: str = EXPORTER_WITH_QUANTITIES) -> Report:
+    """What the shipped EAEU, EU and UK schedules cover, one row per schedule.
+
+    Lines, HS6 codes (the schedule's edition and HS2017), the rate forms, and how many lines
+    with a specific duty get an ad valorem equivalent for ``exporter`` (India: its unit
+    values to every market; the AVE for one market may differ).
+    """
+    found = schedules()
+    rows: list[dict[str, Any]] = []
+    for schedule in found.items:
+        forms: dict[str, int] = {}
+        converted = unknown = 0
+        for line in schedule.lines.values():
+            forms[line.duty.form] = forms.get(line.duty.form, 0) + 1
+            if line.duty.has_specific:
+                ave = schedule.ave(line, exporter, "", found.unit_values)
+                converted += ave.pct is not None
+                unknown += ave.pct is None
+        rows.append(
+            {
+                "schedule": schedule.id,
+                "title": schedule.title,
+                "markets": ", ".join(schedule.markets),
+                "in_force_from": schedule.start.isoformat(),
+                "lines": len(schedule.lines),
+                "hs6_codes": len(schedule.by_hs6()),
+                "hs2017_codes": len(_to_hs2017(schedule.id, "", "WLD")),
+                "ad_valorem_lines": forms.get("ad_valorem", 0) + forms.get("free", 0),
+                "specific_lines": converted + unknown,
+                "specific_converted": converted,
+                "specific_no_ave": unknown,
+                "complex_lines": forms.get("complex", 0),
+                "ambiguous_lines": forms.get("ambiguous", 0),
+            }
+        )
+    provenance = Provenance()
+    for schedule in found.items:
+        provenance.datasets.append(schedule.citation())
+    provenance.note(
+        "specific_lines: lines with a specific part (per kg, pair, litre ...: specific, "
+        "'at least' and compound duties); specific_converted: those with an ad valorem "
+        f"equivalent for {exporter} at its unit values to every market (EIDB); hs2017_codes: "
+        "HS2017 subheadings with a known duty after the HS2022 concordance.",
+        DISCLAIMER,
+    )
+    totals = {
+        key: sum(r[key] for r in rows)
+        for key in ("lines", "specific_lines", "specific_converted", "specific_no_ave")
+    }
+    return Report(
+        title="Tariff schedules shipped besides the US one (MFN rates)",
+        rows=pa.Table.from_pylist(rows),
+        query={"exporter": exporter},
+        provenance=provenance,
+        totals={"schedules": len(rows), **totals, "markets": len(found.markets())},
+        display=(
+            "schedule",
+            "in_force_from",
+            "lines",
+            "hs6_codes",
+            "hs2017_codes",
+            "specific_lines",
+            "specific_converted",
+            "specific_no_ave",
+            "ambiguous_lines",
+        ),
+    )
