@@ -26,6 +26,7 @@ from tradepivot.data.reference import Country, Reference
 from tradepivot.data.tariff_schedule import other_tariff_files
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError, UnknownProductError
+from tradepivot.inputs import HsCodeError, normalise_hs
 from tradepivot.services.report import Provenance, Report
 from tradepivot.tariffs.base_rates import (
     EXPORTER_WITH_QUANTITIES,
@@ -116,9 +117,10 @@ def _schedule(market: Country, day: dt.date | None) -> BaseSchedule:
 
 
 def _lines(schedule: BaseSchedule, ref: Reference, hs: str) -> tuple[str, list[RateLine]]:
-    code = hs.replace(".", "").replace(" ", "")
-    if not code.isdigit() or len(code) not in (2, 4, 6, 8, 10):
-        raise UnknownProductError(hs, schedule.edition, "is not 2, 4, 6, 8 or 10 digits")
+    try:  # national lines stay whole: a TN VED or CN line is asked for as written
+        code = normalise_hs(hs, national=False).code
+    except HsCodeError as exc:
+        raise UnknownProductError(hs, schedule.edition, f"cannot be read: {exc}") from None
     lines = schedule.lines_under(code)
     if not lines:
         ref.hs(code[:6], schedule.edition)  # a code that does not exist at all says so
