@@ -1,4 +1,5 @@
-"""Tariff factors (MTA, GTD) from known duties, against an independent computation."""
+"""Tariff factors (MTA, GTD) from known duties, against the conformance suite's reference
+(tests/conformance/reference.py) on generated inputs."""
 
 from __future__ import annotations
 
@@ -10,47 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conformance import reference
 from tradepivot.analytics.tariff_factors import tariff_terms
 
 EXPORTERS = ("A", "B", "C")
 MARKETS = ("X", "Y", "Z")  # Z has no known duties
 PRODUCTS = ("111111", "222222")
-
-
-def _reference(
-    flows: dict[tuple[str, str, str], float],
-    rates: dict[tuple[str, str], float],
-    own: dict[tuple[str, str, str], float],
-    free: set[tuple[str, str]],
-    sigma: float,
-) -> dict[tuple[str, str, str], tuple[float, float]]:
-    """Plain-Python MTA and GTD for every exporter x market x product."""
-
-    def duty(i: str, j: str, k: str) -> float | None:
-        if (j, k) not in rates:
-            return None
-        if (i, j) in free:
-            return 0.0
-        return own.get((i, j, k), rates[(j, k)])
-
-    paid = {key: (v, duty(*key)) for key, v in flows.items() if v > 0 and duty(*key) is not None}
-
-    def mean(keys: list[tuple[str, str, str]]) -> float | None:
-        total = sum(paid[key][0] for key in keys)
-        return sum(paid[key][0] * paid[key][1] for key in keys) / total if total else None  # type: ignore[operator]
-
-    out = {}
-    for i, j, k in itertools.product(EXPORTERS, MARKETS, PRODUCTS):
-        t = duty(i, j, k)
-        tbar_j = mean([key for key in paid if key[1] == j and key[2] == k])
-        mta = ((1 + tbar_j) / (1 + t)) ** sigma if t is not None and tbar_j is not None else 1.0
-        tbar_i = mean([key for key in paid if key[0] == i and key[2] == k])
-        tbar = mean([key for key in paid if key[2] == k])
-        gtd = (
-            ((1 + tbar_i) / (1 + tbar)) ** sigma if tbar_i is not None and tbar is not None else 1.0
-        )
-        out[(i, j, k)] = (mta, gtd)
-    return out
 
 
 def _table(rows: list[dict[str, object]], schema: pa.Schema) -> ibis.Table:
@@ -129,10 +95,25 @@ def test_factors_match_an_independent_computation(
         (r["exporter"], r["importer"], r["hs6"]): (r["tariff_advantage"], r["tariff_disadvantage"])
         for r in ibis.duckdb.connect().to_pyarrow(terms.attach(candidates)).to_pylist()
     }
-    expected = _reference(flows, rates, own, free, sigma)
-    assert got.keys() == expected.keys()
-    for key, (mta, gtd) in expected.items():
-        assert got[key] == (pytest.approx(mta), pytest.approx(gtd)), key
+    keys = list(itertools.product(EXPORTERS, MARKETS, PRODUCTS))
+    expected = reference.duty_factors(
+        [
+            {"exporter": i, "importer": j, "hs6": k, "value_usd": v}
+            for (i, j, k), v in flows.items()
+        ],
+        [{"importer": j, "hs6": k, "rate": r} for (j, k), r in rates.items()],
+        [{"exporter": i, "importer": j, "hs6": k, "rate": r} for (i, j, k), r in own.items()],
+        [{"exporter": i, "importer": j} for i, j in free],
+        keys,
+        sigma,
+    )
+    assert got.keys() == set(keys)
+    for row in expected:
+        key = (row["exporter"], row["importer"], row["hs6"])
+        assert got[key] == (
+            pytest.approx(row["tariff_advantage"]),
+            pytest.approx(row["tariff_disadvantage"]),
+        ), key
 
 
 def test_unknown_duties_leave_both_factors_at_one() -> None:

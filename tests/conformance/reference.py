@@ -482,3 +482,60 @@ def by_sector(
             }
         )
     return out
+
+
+def duty_factors(
+    flows: list[Row],
+    rates: list[Row],
+    own: list[Row],
+    free: list[Row],
+    keys: Iterable[tuple[str, str, str]],
+    sigma: float,
+) -> list[Row]:
+    """MTA and GTD from known duties (tradepivot.analytics.tariff_factors), per key.
+
+    t_ijk: unknown outside the markets and products of ``rates``; 0 for ``free`` pairs; the
+    exporter's ``own`` rate, else the market's. tbar_jk, tbar_ik and tbar_k are the
+    value-weighted means of t over the flows with a known t; a factor is 1 where a t or a
+    mean is unknown.
+    """
+    market = {(r["importer"], r["hs6"]): r["rate"] for r in rates}
+    mine = {(r["exporter"], r["importer"], r["hs6"]): r["rate"] for r in own}
+    pairs = {(r["exporter"], r["importer"]) for r in free}
+
+    def duty(i: str, j: str, k: str) -> float | None:
+        if (j, k) not in market:
+            return None
+        if (i, j) in pairs:
+            return 0.0
+        return mine.get((i, j, k), market[(j, k)])
+
+    paid = []
+    for f in flows:
+        t = duty(f["exporter"], f["importer"], f["hs6"])
+        if t is not None and f["value_usd"] > 0:
+            paid.append((f["exporter"], f["importer"], f["hs6"], f["value_usd"], t))
+
+    def mean(pick: Iterable[tuple[str, str, str, float, float]]) -> float | None:
+        chosen = list(pick)
+        total = sum(p[3] for p in chosen)
+        return sum(p[3] * p[4] for p in chosen) / total if total else None
+
+    out = []
+    for i, j, k in keys:
+        t = duty(i, j, k)
+        tbar_j = mean(p for p in paid if p[1] == j and p[2] == k)
+        tbar_i = mean(p for p in paid if p[0] == i and p[2] == k)
+        tbar = mean(p for p in paid if p[2] == k)
+        known = t is not None and tbar_j is not None
+        gtd_known = tbar_i is not None and tbar is not None
+        out.append(
+            {
+                "exporter": i,
+                "importer": j,
+                "hs6": k,
+                "tariff_advantage": ((1 + tbar_j) / (1 + t)) ** sigma if known else 1.0,  # type: ignore[operator]
+                "tariff_disadvantage": ((1 + tbar_i) / (1 + tbar)) ** sigma if gtd_known else 1.0,  # type: ignore[operator]
+            }
+        )
+    return out

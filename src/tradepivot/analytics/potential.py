@@ -20,8 +20,9 @@ Three kinds of input tables feed the computation, so a caller can materialise (c
 once and reuse them: :func:`inputs` (supply and demand, optionally limited to a product scope),
 and :func:`pair_terms` (per trading pair: total trade, log distance and the hypothetical trade
 H, a sum over every product of every pair: 66 M terms on the 2024 matrix, worth caching per
-dataset). Tariff terms (:class:`~tradepivot.analytics.tariff_factors.TariffTerms`, from known
-duties) attach ``tariff_advantage`` and ``tariff_disadvantage`` to the candidate rows.
+dataset). Tariff information attaches ``tariff_advantage`` and ``tariff_disadvantage`` to the
+candidate rows: :class:`~tradepivot.analytics.tariff_factors.TariffTerms` computes them from
+known duties; a table of given factors joins on (exporter, importer, hs6).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "METHOD_VERSION",
     "POTENTIAL_COLUMNS",
     "PotentialInputs",
+    "Tariffs",
     "inputs",
     "pair_terms",
     "potential",
@@ -140,16 +142,31 @@ def inputs(
     return PotentialInputs(supply=supply, demand=demand, flows=flows)
 
 
-def _with_tariffs(rows: ir.Table, tariffs: TariffTerms | None) -> ir.Table:
-    """Attach MTA_ijk and GTD_ik (1 where no tariff information is given)."""
+Tariffs = TariffTerms | ir.Table  # terms from duties, or factors per (exporter, importer, hs6)
+
+
+def _with_tariffs(rows: ir.Table, tariffs: Tariffs | None) -> ir.Table:
+    """Attach MTA_ijk and GTD_ik (1 where no tariff information is given).
+
+    ``tariffs`` is either :class:`TariffTerms` (factors computed from known duties) or a
+    table of given factors: exporter, importer, hs6, tariff_advantage, tariff_disadvantage.
+    """
     if tariffs is None:
         return rows.mutate(
             tariff_advantage=ibis.literal(1.0), tariff_disadvantage=ibis.literal(1.0)
         )
-    return tariffs.attach(rows)
+    if isinstance(tariffs, TariffTerms):
+        return tariffs.attach(rows)
+    terms = tariffs.select("exporter", "importer", "hs6", "tariff_advantage", "tariff_disadvantage")
+    joined = rows.left_join(terms, ["exporter", "importer", "hs6"])
+    joined = joined.drop(*[c for c in joined.columns if c.endswith("_right")])
+    return joined.mutate(
+        tariff_advantage=joined.tariff_advantage.fill_null(1.0),
+        tariff_disadvantage=joined.tariff_disadvantage.fill_null(1.0),
+    )
 
 
-def _candidates(data: PotentialInputs, pairs: ir.Table, tariffs: TariffTerms | None) -> ir.Table:
+def _candidates(data: PotentialInputs, pairs: ir.Table, tariffs: Tariffs | None) -> ir.Table:
     """Every (i, j, k) with X_ik > 0, M_jk > 0 and (i, j) in ``pairs``, with supply and demand."""
     rows = pairs.join(data.supply, "exporter").join(data.demand, ["importer", "hs6"])
     rows = _with_tariffs(rows, tariffs)
@@ -164,7 +181,7 @@ def pair_terms(
     flows: ir.Table,
     distances: ir.Table,
     *,
-    tariffs: TariffTerms | None = None,
+    tariffs: Tariffs | None = None,
     importers: Sequence[str] | None = None,
     data: PotentialInputs | None = None,
 ) -> ir.Table:
@@ -197,7 +214,7 @@ def potential(
     *,
     exporters: Sequence[str] | None = None,
     importers: Sequence[str] | None = None,
-    tariffs: TariffTerms | None = None,
+    tariffs: Tariffs | None = None,
     materialise: Callable[[ir.Table], ir.Table] | None = None,
 ) -> ir.Table:
     """EPI with its factors for every exporter x market x product of ``data``'s scope.
