@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import ibis
 import ibis.expr.types as ir
@@ -142,7 +143,8 @@ def inputs(
     return PotentialInputs(supply=supply, demand=demand, flows=flows)
 
 
-Tariffs = TariffTerms | ir.Table  # terms from duties, or factors per (exporter, importer, hs6)
+# Terms from known duties, or a table of given factors per (exporter, importer, hs6).
+Tariffs: TypeAlias = "TariffTerms | ir.Table"
 
 
 def _with_tariffs(rows: ir.Table, tariffs: Tariffs | None) -> ir.Table:

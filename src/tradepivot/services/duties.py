@@ -405,16 +405,7 @@ def attach_duties(
     importers = table.column("importer").to_pylist()
     if "code" in table.column_names:
         codes = table.column("code").to_pylist()
-        rates = duty_rates(exporter, set(importers))
-        by_pair = {
-            (i, c): r
-            for i, c, r in zip(
-                rates.column("importer").to_pylist(),
-                rates.column("hs6").to_pylist(),
-                rates.column("duty_pct").to_pylist(),
-                strict=True,
-            )
-        }
+        by_pair = _by_pair(duty_rates(exporter, set(importers)), "duty_pct")
         found = schedules()
         duty, source = [], []
         for market, code in zip(importers, codes, strict=True):
@@ -457,6 +448,17 @@ def attach_duties(
     return table
 
 
+def _by_pair(rates: pa.Table, column: str) -> dict[tuple[str, str], float]:
+    """``(importer, hs6) -> rates[column]``."""
+    return dict(
+        zip(
+            zip(rates.column("importer").to_pylist(), rates.column("hs6").to_pylist(), strict=True),
+            rates.column(column).to_pylist(),
+            strict=True,
+        )
+    )
+
+
 def _as_fraction(rates: pa.Table) -> pa.Table:
     """``importer, hs6, duty_pct`` -> ``importer, hs6, rate`` (0.125 for 12.5%)."""
     return pa.table(
@@ -495,16 +497,7 @@ def shipped_tariff_terms(
 
     def own() -> pa.Table:
         # India's own AVEs, only where they differ from everyone's (specific duties).
-        mine, every = duty_rates(EXPORTER_WITH_QUANTITIES, markets), general()
-        base = {
-            (i, c): r
-            for i, c, r in zip(
-                every.column("importer").to_pylist(),
-                every.column("hs6").to_pylist(),
-                every.column("rate").to_pylist(),
-                strict=True,
-            )
-        }
+        mine, base = duty_rates(EXPORTER_WITH_QUANTITIES, markets), _by_pair(general(), "rate")
         rows = [
             {"exporter": EXPORTER_WITH_QUANTITIES, "importer": i, "hs6": c, "rate": r / 100}
             for i, c, r in zip(
