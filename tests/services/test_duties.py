@@ -21,6 +21,7 @@ from tradepivot.services.duties import (
     base_timeline,
     covered_markets,
     duty_rates,
+    duty_tables,
     market_duties,
     schedules,
     tariff_coverage,
@@ -190,6 +191,27 @@ def test_unknown_market_or_code_is_an_input_error(
         tariff_stack(reference, market, "IND", hs, DAY)
 
 
+def _rates(exporter: str, markets: list[str]) -> dict[tuple[str, str], float]:
+    return {
+        (r["importer"], r["hs6"]): r["duty_pct"] for r in duty_rates(exporter, markets).to_pylist()
+    }
+
+
+def test_the_cached_duty_tables_say_what_the_schedules_say(wh: Warehouse) -> None:
+    """One truth: rank and the tariff factors read the same duties `tariff show` computes."""
+    manifest = wh.dataset("world-2024")
+    tables = duty_tables(wh, manifest)
+    for exporter in ("IND", "CHN"):
+        assert tables.lookup(exporter, ["RUS", "ITA", "GBR"]) == pytest.approx(
+            _rates(exporter, ["RUS", "ITA", "GBR"])
+        )
+    india = tables.lookup("IND", ["RUS"])
+    shoes = base_stack(
+        Reference(), Reference().country("RUS"), Reference().country("IND"), "640340", DAY
+    ).rows.to_pylist()[0]["total_pct"]
+    assert india[("RUS", "640340")] == pytest.approx(shoes)
+
+
 def test_market_duties_are_import_weighted() -> None:
     demand = pa.table(
         {
@@ -198,7 +220,7 @@ def test_market_duties_are_import_weighted() -> None:
             "imports_usd": [300.0, 100.0, 50.0],
         }
     )
-    table = market_duties("IND", demand).to_pylist()
+    table = market_duties("IND", demand, _rates("IND", ["RUS"])).to_pylist()
     assert [r["importer"] for r in table] == ["RUS"]  # no schedule ships for China
     assert table[0]["duty_pct"] == pytest.approx((12.5 * 300 + 10 * 100) / 400)
     assert table[0]["duty_source"].startswith("EAEU CCT 2026")
@@ -210,7 +232,8 @@ def test_attach_duties_names_markets_with_and_without_tariffs() -> None:
         {"importer": ["RUS", "ITA"], "hs6": ["420221", "420221"], "imports_usd": [1.0, 1.0]}
     )
     provenance = Provenance()
-    out = attach_duties(markets, "IND", demand, provenance).to_pylist()
+    out = attach_duties(markets, "IND", demand, _rates("IND", ["RUS", "ITA"]), provenance)
+    out = out.to_pylist()
     assert [r["duty_pct"] for r in out] == [12.5, None, 3.0]
     notes = " ".join(provenance.notes)
     assert (

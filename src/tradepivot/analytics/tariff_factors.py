@@ -17,7 +17,8 @@ pairs (members of one customs union), else the market's rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import ibis
 import ibis.expr.types as ir
@@ -43,6 +44,12 @@ class TariffTerms:
     mean: ir.Table
     disadvantage: ir.Table
     sigma: float = DEFAULT_SIGMA
+
+    def map(self, materialise: Callable[[ir.Table], ir.Table]) -> TariffTerms:
+        """The same terms with the averages (small tables) passed through ``materialise``."""
+        return replace(
+            self, mean=materialise(self.mean), disadvantage=materialise(self.disadvantage)
+        )
 
     def attach(self, rows: ir.Table) -> ir.Table:
         """``rows`` (exporter, importer, hs6, ...) with tariff_advantage and
@@ -86,15 +93,25 @@ def tariff_terms(
     own: ir.Table,
     free: ir.Table,
     sigma: float = DEFAULT_SIGMA,
+    materialise: Callable[[ir.Table], ir.Table] | None = None,
 ) -> TariffTerms:
     """The terms for ``flows`` (exporter, importer, hs6, value_usd) given known duties.
 
     ``rates`` (importer, hs6, rate), ``own`` (exporter, importer, hs6, rate) and ``free``
     (exporter, importer) as in :class:`TariffTerms`; rates are fractions (0.125 = 12.5%).
+    ``materialise`` (an engine's cache) keeps the flows with their duty and the averages as
+    tables, so the duties are joined to the flows once.
     """
-    paid = _duty(flows.select("exporter", "importer", "hs6", "value_usd"), rates, own, free)
+    # Only flows into a market and product with a known duty count (a semi-join first keeps
+    # the joins small: most of the world has no shipped schedule).
+    known = flows.select("exporter", "importer", "hs6", "value_usd").semi_join(
+        rates.select("importer", "hs6"), ["importer", "hs6"]
+    )
+    paid = _duty(known, rates, own, free)
     paid = paid.filter(paid.duty_rate.notnull() & (paid.value_usd > 0))
     weighted = paid.mutate(charge=paid.value_usd * paid.duty_rate)
+    if materialise is not None:
+        weighted = materialise(weighted)
     mean = weighted.group_by(["importer", "hs6"]).aggregate(
         mean_rate=weighted.charge.sum() / weighted.value_usd.sum()
     )
@@ -110,4 +127,5 @@ def tariff_terms(
         "hs6",
         tariff_disadvantage=((1.0 + gtd.exporter_rate) / (1.0 + gtd.world_rate)).pow(sigma),
     )
-    return TariffTerms(rates, own, free, mean, disadvantage, sigma)
+    terms = TariffTerms(rates, own, free, mean, disadvantage, sigma)
+    return terms.map(materialise) if materialise is not None else terms

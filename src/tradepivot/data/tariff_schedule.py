@@ -20,7 +20,13 @@ import yaml
 
 from tradepivot.data.embedded import default_dir, hand_kept_dir
 
-__all__ = ["OtherTariffFiles", "TariffFiles", "other_tariff_files", "us_tariff_files"]
+__all__ = [
+    "OtherTariffFiles",
+    "TariffFiles",
+    "other_tariff_files",
+    "other_tariff_manifest",
+    "us_tariff_files",
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,14 @@ class OtherTariffFiles:
 
 
 @cache
+def other_tariff_manifest() -> dict[str, Any]:
+    """The EAEU, EU and UK schedules' manifest alone (which markets, dates, sources)."""
+    text = (default_dir() / "other_tariffs" / "manifest.json").read_text(encoding="utf-8")
+    manifest: dict[str, Any] = json.loads(text)
+    return manifest
+
+
+@cache
 def other_tariff_files() -> OtherTariffFiles:
     """The embedded EAEU, EU and UK files (read once per process)."""
     folder = default_dir() / "other_tariffs"
@@ -77,7 +91,7 @@ def other_tariff_files() -> OtherTariffFiles:
     return OtherTariffFiles(
         lines=pq.read_table(folder / "lines.parquet").to_pylist(),
         unit_values=pq.read_table(folder / "unit_values.parquet").to_pylist(),
-        manifest=json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
+        manifest=other_tariff_manifest(),
         to_hs2022={k: v[1] for k, v in to_2022.items()},
         to_hs2017=to_2017,
     )

@@ -10,7 +10,7 @@ ad valorem equivalents at a stated unit value (:mod:`tradepivot.tariffs.base_rat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from tradepivot.analytics.tariff_factors import TariffTerms, tariff_terms
 from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.reference import Country, Reference
-from tradepivot.data.tariff_schedule import other_tariff_files
+from tradepivot.data.tariff_schedule import other_tariff_files, other_tariff_manifest
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError, UnknownProductError
 from tradepivot.inputs import HsCodeError, normalise_hs
@@ -39,12 +39,15 @@ from tradepivot.tariffs.base_rates import (
 __all__ = [
     "BASE_DISPLAY",
     "DISCLAIMER",
+    "DutyLookup",
+    "DutyTables",
     "Schedules",
     "attach_duties",
     "base_stack",
     "base_timeline",
     "covered_markets",
     "duty_rates",
+    "duty_tables",
     "market_duties",
     "schedules",
     "shipped_tariff_terms",
@@ -95,7 +98,7 @@ def schedules() -> Schedules:
 
 def covered_markets() -> list[str]:
     """Markets whose tariff schedule ships (besides the US)."""
-    return schedules().markets()
+    return sorted(_infos())
 
 
 def _schedule(market: Country, day: dt.date | None) -> BaseSchedule:
@@ -345,34 +348,61 @@ def duty_rates(exporter: str, markets: Iterable[str], day: dt.date | None = None
     )
 
 
-def market_duties(exporter: str, demand: pa.Table, day: dt.date | None = None) -> pa.Table:
+@dataclass(frozen=True)
+class _Info:
+    """What the manifest says of a schedule: enough to name it and tell who pays nothing."""
+
+    id: str
+    title: str
+    short: str
+    start: str
+    union: frozenset[str]
+
+    def free_between(self, exporter: str, market: str) -> bool:
+        return exporter in self.union and market in self.union and exporter != market
+
+    def source(self, exporter: str, market: str) -> str:
+        if self.free_between(exporter, market):
+            return f"{self.short}: customs union, duty-free"
+        return f"{self.short}, MFN, from {self.start}"
+
+
+@cache
+def _infos() -> dict[str, _Info]:
+    """Market -> the latest shipped schedule's description (the manifest only, no lines)."""
+    found: dict[str, _Info] = {}
+    for meta in sorted(other_tariff_manifest()["schedules"], key=lambda m: m["start"]):
+        info = _Info(
+            meta["id"], meta["title"], meta["short"], meta["start"], frozenset(meta["union"])
+        )
+        for market in meta["markets"]:
+            found[market] = info
+    return found
+
+
+DutyLookup = Mapping[tuple[str, str], float]  # (importer, HS2017 hs6) -> duty, percent
+
+
+def market_duties(exporter: str, demand: pa.Table, rates: DutyLookup) -> pa.Table:
     """Per market, the duty ``exporter`` faces on the products in ``demand``.
 
-    ``demand`` has ``importer, hs6, imports_usd`` (HS2017). Returns ``importer, duty_pct``
-    (the import-weighted mean AVE over the products with a known duty), ``duty_range``,
-    ``duty_source`` (schedule, rate type and first day) for every covered market in
-    ``demand``; markets without a shipped schedule are absent.
+    ``demand`` has ``importer, hs6, imports_usd`` (HS2017); ``rates`` the exporter's duties
+    (:func:`duty_lookup`). Returns ``importer, duty_pct`` (the import-weighted mean over the
+    products with a known duty), ``duty_range``, ``duty_source`` (schedule, rate type and first
+    day) for every covered market in ``demand``; markets without a shipped schedule are absent.
     """
-    found = schedules()
+    infos = _infos()
     weights: dict[str, list[float]] = {}
     ranges: dict[str, list[float]] = {}
-    rows = demand.select(["importer", "hs6", "imports_usd"]).to_pylist()
     sources: dict[str, str] = {}
-    for row in rows:
+    for row in demand.select(["importer", "hs6", "imports_usd"]).to_pylist():
         market = row["importer"]
-        schedule = found.for_market(market, day)
-        if schedule is None:
+        info = infos.get(market)
+        if info is None:
             continue
-        sources[market] = (
-            f"{schedule.short}, MFN, from {schedule.start.isoformat()}"
-            if not schedule.free_between(exporter, market)
-            else f"{schedule.short}: customs union, duty-free"
-        )
-        rate = (
-            0.0
-            if schedule.free_between(exporter, market)
-            else _hs6_rates(schedule.id, exporter, market).get(row["hs6"])
-        )
+        sources[market] = info.source(exporter, market)
+        free = info.free_between(exporter, market)
+        rate = 0.0 if free else rates.get((market, row["hs6"]))
         if rate is None or not row["imports_usd"]:
             continue
         cell = weights.setdefault(market, [0.0, 0.0])
@@ -394,30 +424,29 @@ def market_duties(exporter: str, demand: pa.Table, day: dt.date | None = None) -
 
 
 def attach_duties(
-    table: pa.Table, exporter: str, demand: pa.Table, provenance: Provenance
+    table: pa.Table, exporter: str, demand: pa.Table, rates: DutyLookup, provenance: Provenance
 ) -> pa.Table:
     """``table`` (one row per ``importer``, or per ``importer`` and ``code``) with the duty
     ``exporter`` faces there: ``duty_pct`` and ``duty_source`` (plus ``duty_range`` per
     market), and a note naming the markets with and without a shipped schedule.
 
-    ``demand`` (``importer, hs6, imports_usd``) weights a market's products.
+    ``demand`` (``importer, hs6, imports_usd``) weights a market's products; ``rates`` are
+    the exporter's duties (:func:`duty_lookup`).
     """
+    infos = _infos()
     importers = table.column("importer").to_pylist()
     if "code" in table.column_names:
-        codes = table.column("code").to_pylist()
-        by_pair = _by_pair(duty_rates(exporter, set(importers)), "duty_pct")
-        found = schedules()
         duty, source = [], []
-        for market, code in zip(importers, codes, strict=True):
-            schedule = found.for_market(market)
-            free = schedule is not None and schedule.free_between(exporter, market)
-            duty.append(0.0 if free else by_pair.get((market, code)))
-            source.append(schedule.short if schedule else None)
+        for market, code in zip(importers, table.column("code").to_pylist(), strict=True):
+            info = infos.get(market)
+            free = info is not None and info.free_between(exporter, market)
+            duty.append(0.0 if free else rates.get((market, code)))
+            source.append(info.short if info else None)
         table = table.append_column("duty_pct", pa.array(duty, pa.float64()))
         table = table.append_column("duty_source", pa.array(source, pa.string()))
     else:
         wanted = demand.filter(pc.is_in(demand.column("importer"), pa.array(importers)))
-        duties = {r["importer"]: r for r in market_duties(exporter, wanted).to_pylist()}
+        duties = {r["importer"]: r for r in market_duties(exporter, wanted, rates).to_pylist()}
         for column, kind in (
             ("duty_pct", pa.float64()),
             ("duty_range", pa.string()),
@@ -425,17 +454,14 @@ def attach_duties(
         ):
             values = [duties[i][column] if i in duties else None for i in importers]
             table = table.append_column(column, pa.array(values, kind))
-    found = schedules()
-    covered = sorted({i for i in importers if found.for_market(i) is not None})
+    covered = sorted({i for i in importers if i in infos})
     missing = sorted(set(importers) - set(covered))
     if covered:
-        used = {s.id: s for s in (found.for_market(i) for i in covered) if s is not None}
+        used = {infos[i].id: infos[i] for i in covered}
         provenance.note(
             f"Duties shown for {len(covered)} of the {len(set(importers))} markets listed "
             f"({', '.join(covered[:12])}{' ...' if len(covered) > 12 else ''}): MFN rates of "
-            + "; ".join(
-                f"{s.title}, in force from {s.start.isoformat()}" for _, s in sorted(used.items())
-            )
+            + "; ".join(f"{s.title}, in force from {s.start}" for _, s in sorted(used.items()))
             + ". Preferences not applied; specific duties as ad valorem equivalents at "
             "India's EIDB unit values; per market, import-weighted over the products in scope. "
             "`tradepivot tariff show MARKET EXPORTER --hs CODE` gives them line by line."
@@ -470,27 +496,39 @@ def _as_fraction(rates: pa.Table) -> pa.Table:
     )
 
 
-def shipped_tariff_terms(
-    wh: Warehouse,
-    flows: ir.Table,
-    manifest: DatasetManifest,
-    edition: str,
-    provenance: Provenance | None = None,
-) -> TariffTerms | None:
-    """The export-potential tariff factors from the shipped schedules, for ``flows``.
+@dataclass(frozen=True)
+class DutyTables:
+    """The shipped duties as tables of the warehouse's engine (rates are fractions).
 
-    Known duties: the EAEU, EU and UK MFN schedules (AVEs at India's unit values to all
-    markets, and for India at its own), zero between members of one customs union; unknown
-    elsewhere (factors 1). None for datasets not in HS2017, the edition the rates map to.
+    ``general``: importer, hs6, rate (everyone's); ``own``: exporter, importer, hs6, rate
+    (India's, where its unit values make them differ); ``free``: exporter, importer (one
+    customs union). Built from the schedules once per dataset and kept in the user cache.
     """
-    if edition != "HS2017":
-        if provenance is not None:
-            provenance.note(
-                f"Tariff factors = 1: the shipped duties map to HS2017 and this dataset is {edition}."
-            )
-        return None
+
+    general: ir.Table
+    own: ir.Table
+    free: ir.Table
+
+    def map(self, materialise: Callable[[ir.Table], ir.Table]) -> DutyTables:
+        """The same tables passed through ``materialise`` (e.g. into the engine's memory)."""
+        return DutyTables(materialise(self.general), materialise(self.own), materialise(self.free))
+
+    def lookup(self, exporter: str, importers: Iterable[str]) -> dict[tuple[str, str], float]:
+        """(importer, hs6) -> the duty ``exporter`` pays, in percent, in ``importers``."""
+        wanted = sorted(set(importers) & set(_infos()))
+        general = self.general.filter(self.general.importer.isin(wanted)).to_pyarrow()
+        found = {key: rate * 100 for key, rate in _by_pair(general, "rate").items()}
+        own = self.own.filter(
+            (self.own.exporter == exporter) & self.own.importer.isin(wanted)
+        ).to_pyarrow()
+        found.update({key: rate * 100 for key, rate in _by_pair(own, "rate").items()})
+        return found
+
+
+def duty_tables(wh: Warehouse, manifest: DatasetManifest) -> DutyTables:
+    """The shipped duties for ``manifest``'s dataset (HS2017), cached on first use."""
     markets = covered_markets()
-    version = other_tariff_files().manifest["inputs_sha256"][:12]
+    version = other_tariff_manifest()["inputs_sha256"][:12]
 
     def general() -> pa.Table:
         return _as_fraction(duty_rates("", markets))
@@ -519,12 +557,9 @@ def shipped_tariff_terms(
         return pa.Table.from_pylist(rows, schema=schema)
 
     def free() -> pa.Table:
+        infos = _infos()
         pairs = [
-            (a, b)
-            for s in schedules().items
-            for a in sorted(s.union)
-            for b in sorted(s.union)
-            if s.free_between(a, b)
+            (a, b) for a in sorted(infos) for b in sorted(infos) if infos[b].free_between(a, b)
         ]
         return pa.table(
             {
@@ -538,11 +573,26 @@ def shipped_tariff_terms(
         # first use), which both engines read; the schedules' checksum is in the key.
         return wh.derived(manifest, f"duties-{version}-{name}", lambda: ibis.memtable(build()))
 
-    terms = tariff_terms(flows, table("general", general), table("own", own), table("free", free))
+    return DutyTables(table("general", general), table("own", own), table("free", free))
+
+
+def shipped_tariff_terms(
+    flows: ir.Table,
+    duties: DutyTables,
+    provenance: Provenance | None = None,
+    materialise: Callable[[ir.Table], ir.Table] | None = None,
+) -> TariffTerms:
+    """The export-potential tariff factors from the shipped duties, for ``flows`` (HS2017).
+
+    Known duties: the EAEU, EU and UK MFN schedules (AVEs at India's unit values to all
+    markets, and for India at its own), zero between members of one customs union; unknown
+    elsewhere (factors 1).
+    """
+    terms = tariff_terms(flows, duties.general, duties.own, duties.free, materialise=materialise)
     if provenance is not None:
         provenance.note(
             f"Tariff factors (ITC's market tariff advantage and global tariff disadvantage, "
-            f"sigma = {terms.sigma:g}) use the shipped MFN duties of {len(markets)} markets "
+            f"sigma = {terms.sigma:g}) use the shipped MFN duties of {len(_infos())} markets "
             "(EAEU CCT 2026: RUS, BLR, KAZ, ARM, KGZ; EU CET 2020: the 27 EU members; UKGT "
             "2021: GBR), zero within the EAEU and within the EU (customs unions), "
             "preferences not applied; in every other market the duty is unknown and the "

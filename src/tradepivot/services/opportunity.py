@@ -7,6 +7,7 @@ implemented and which cannot be with one year of data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,7 +25,13 @@ from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
 from tradepivot.services._enrich import add_descriptions, add_names, chpl_disclaimer
 from tradepivot.services.currency import currency_info
-from tradepivot.services.duties import attach_duties, shipped_tariff_terms
+from tradepivot.services.duties import (
+    DutyLookup,
+    DutyTables,
+    attach_duties,
+    duty_tables,
+    shipped_tariff_terms,
+)
 from tradepivot.services.report import Provenance, Report
 
 __all__ = [
@@ -82,10 +89,23 @@ class PotentialContext:
             )
         self.flows = self.data.flows
         self.notes = Provenance()
-        # Known duties (the shipped EAEU, EU and UK schedules) enter the tariff factors of
-        # every potential computed in this context unless a caller passes its own terms;
-        # their averages (GTD) run over every market, whatever markets are asked for.
-        self.tariffs = shipped_tariff_terms(wh, scoped, source.manifest, source.edition, self.notes)
+        # Known duties (the shipped EAEU, EU and UK schedules, HS2017) enter the tariff
+        # factors of every potential computed in this context unless a caller passes its own
+        # terms; their averages (GTD) run over every market, whatever markets are asked for.
+        self.duties: DutyTables | None = None
+        self.tariffs: TariffTerms | None = None
+        if source.edition == "HS2017":
+            self.duties = duty_tables(wh, source.manifest).map(wh.materialise)
+            self.tariffs = shipped_tariff_terms(scoped, self.duties, self.notes, wh.materialise)
+        else:
+            self.notes.note(
+                f"Tariff factors = 1: the shipped duties map to HS2017 and {source.manifest.id} "
+                f"is {source.edition}."
+            )
+
+    def duty_lookup(self, exporter: str, importers: Iterable[str]) -> DutyLookup:
+        """The duties ``exporter`` pays in ``importers`` (empty when none are known)."""
+        return self.duties.lookup(exporter, importers) if self.duties else {}
 
     def rows(
         self,
@@ -210,14 +230,17 @@ def rank_markets(
     markets = add_names(markets, ref, "importer", "market")
     markets = _chpl_by_market(markets, rows, ref, provenance)
     demand = ctx.data.demand.select("importer", "hs6", "imports_usd").to_pyarrow()
-    markets = _order(attach_duties(markets, exp.iso3, demand, provenance), MARKET_COLUMNS)
+    duties = ctx.duty_lookup(exp.iso3, markets.column("importer").to_pylist())
+    markets = _order(attach_duties(markets, exp.iso3, demand, duties, provenance), MARKET_COLUMNS)
 
     products = None
     if by == "product":
         shown = markets.column("importer").to_pylist()[:detail_markets]
         detail = rows.filter(rows.importer.isin(shown) & (rows.potential_usd > 0)).to_pyarrow()
         products = _product_detail(detail, ref, ctx.source.edition, provenance)
-        products = _order(attach_duties(products, exp.iso3, demand, Provenance()), PRODUCT_COLUMNS)
+        products = _order(
+            attach_duties(products, exp.iso3, demand, duties, Provenance()), PRODUCT_COLUMNS
+        )
 
     query = {
         "exporter": exp.iso3,
