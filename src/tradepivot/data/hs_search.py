@@ -34,9 +34,9 @@ import bm25s
 import numpy as np
 import pyarrow.parquet as pq
 import Stemmer
-import yaml
 
 from tradepivot.data.embedded import default_dir, hand_kept_dir
+from tradepivot.inputs import read_yaml
 
 __all__ = [
     "PHRASE_WEIGHT",
@@ -227,9 +227,7 @@ def phrase_key(stems: Sequence[str]) -> str:
 
 def load_glossary(path: Path | None = None) -> Glossary:
     """Read the curated list (``reference/product_synonyms.yaml`` unless ``path``)."""
-    doc: Any = yaml.safe_load(
-        (path or hand_kept_dir() / "product_synonyms.yaml").read_text(encoding="utf-8")
-    )
+    doc: Any = read_yaml(path or hand_kept_dir() / "product_synonyms.yaml", "synonym list").data
     synonyms = tuple(
         (tuple(str(w) for w in entry["words"]), tuple(str(c) for c in entry["hs"]))
         for entry in doc["synonyms"]
