@@ -98,6 +98,30 @@ def _write_outputs(ctx: typer.Context, run: ScheduleRun, event: Path, out: Path 
     run.report.provenance.note(f"Wrote {', '.join(p.name for p in written)} to {folder}.")
 
 
+@match_app.command("template")
+def template(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Folder to write the empty event tables into.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv, or xlsx (with an About sheet per table).")
+    ] = "csv",
+    force: ForceOpt = False,
+) -> None:
+    """Empty, documented event tables to fill in (participants, slots, tables, ...) and an
+    event.yaml; every column is described in docs/events.md (and in XLSX, on each About sheet).
+
+    Example: tradepivot match template my-forum --format xlsx
+    """
+    from tradepivot.events.template import write_templates
+
+    if fmt not in ("csv", "xlsx"):
+        raise typer.BadParameter("use csv or xlsx.", param_hint="--format")
+    written = write_templates(folder, fmt=fmt, force=force)
+    state(ctx).err.print(
+        f"Wrote {len(written)} files to {folder}: {', '.join(p.name for p in written)}."
+    )
+
+
 @match_app.command("suggest")
 def suggest(
     ctx: typer.Context,
