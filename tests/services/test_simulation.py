@@ -88,7 +88,7 @@ def test_a_measure_outside_its_dates_changes_nothing(wh: Warehouse, tmp_path: Pa
     assert any("No measure" in note for note in result.scenario.notes)
 
 
-def test_other_markets_use_the_world_matrix_with_zero_base(wh: Warehouse, tmp_path: Path) -> None:
+def test_covered_markets_start_from_the_shipped_mfn_duties(wh: Warehouse, tmp_path: Path) -> None:
     path = scenario(
         tmp_path,
         """
@@ -99,10 +99,29 @@ def test_other_markets_use_the_world_matrix_with_zero_base(wh: Warehouse, tmp_pa
           - {exporters: [CHN], products: ["64"], add: 20, start: 2025-01-01}
         """,
     )
-    report = simulate_scenario(wh, path, exporter="IND", sector="leather")
+    report = simulate_scenario(wh, path, exporter="IND", sector="leather", top=None)
     assert report.totals["change_usd"] > 0  # India gains from diversion
-    assert any("base duties are taken as zero" in n for n in report.provenance.notes)
+    assert any("MFN rates of the EAEU Common Customs Tariff" in n for n in report.provenance.notes)
     assert report.provenance.datasets[0]["id"] == "world-2024"
+    handbags = next(r for r in report.rows.to_pylist() if r["hs6"] == "420221")
+    # India's base is the EAEU duty `tariff show RUS IND --hs 420221` gives (12.5%).
+    assert handbags["tariff_before_pct"] == pytest.approx(12.5)
+    assert handbags["tariff_after_pct"] == pytest.approx(12.5)  # the measure hits China only
+
+
+def test_other_markets_use_the_world_matrix_with_zero_base(wh: Warehouse, tmp_path: Path) -> None:
+    path = scenario(
+        tmp_path,
+        """
+        name: Turkey raises duties on Chinese footwear
+        market: TUR
+        date: 2025-01-01
+        measures:
+          - {exporters: [CHN], products: ["64"], add: 20, start: 2025-01-01}
+        """,
+    )
+    report = simulate_scenario(wh, path, exporter="IND", sector="leather")
+    assert any("base duties are taken as zero" in n for n in report.provenance.notes)
 
 
 def test_schedule_scenario_moves_competitors_too(wh: Warehouse) -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "DutyTables",
     "Schedules",
     "attach_duties",
+    "base_duties",
     "base_stack",
     "base_timeline",
     "covered_markets",
@@ -381,6 +382,25 @@ def _infos() -> dict[str, _Info]:
 
 
 DutyLookup = Mapping[tuple[str, str], float]  # (importer, HS2017 hs6) -> duty, percent
+
+
+def base_duties(
+    market: str, exporters: Sequence[str], codes: Sequence[str]
+) -> tuple[list[float | None], str] | None:
+    """The shipped MFN duty (percent) each exporter pays on each HS2017 code in ``market``,
+    None where unknown, with the schedule's short name; None when no schedule ships."""
+    info = _infos().get(market)
+    if info is None:
+        return None
+    general = _hs6_rates(info.id, "", market)
+    india = _hs6_rates(info.id, EXPORTER_WITH_QUANTITIES, market)
+    duties = [
+        0.0
+        if info.free_between(exporter, market)
+        else (india if exporter == EXPORTER_WITH_QUANTITIES else general).get(code)
+        for exporter, code in zip(exporters, codes, strict=True)
+    ]
+    return duties, f"{info.title}, in force from {info.start}"
 
 
 def market_duties(exporter: str, demand: pa.Table, rates: DutyLookup) -> pa.Table:

@@ -2,8 +2,9 @@
 
 Base flows and rates: for the US, 2024 imports by HS6 and partner from the Census data, the
 base rate being duty collected over customs value (so preferences and 2024's Section 301
-duties are in it); for other markets, the world matrix with base duties taken as zero (the
-shipped data has no applied rates for them, and the output says so). The scenario's measures
+duties are in it); for the EAEU, EU and UK markets, the world matrix with the shipped MFN
+duties (:mod:`tradepivot.services.duties`); for other markets, the world matrix with base
+duties taken as zero (no applied rates ship for them, and the output says so). The scenario's measures
 in force on its date (and, with ``schedule: true``, the embedded dated US measures) give the
 new rates; :mod:`tradepivot.tariffs.smart` gives creation and diversion at a low, central and
 high elasticity setting.
@@ -29,6 +30,7 @@ from tradepivot.errors import InputError, SourceFileError
 from tradepivot.inputs import HS_EXPECTED, HsCodeError, normalise_hs, read_text
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.currency import currency_info
+from tradepivot.services.duties import base_duties
 from tradepivot.services.report import Provenance, Report
 from tradepivot.services.tariffs import DISCLAIMER, load_scenario, schedule_for
 from tradepivot.tariffs.apply import additional_duties
@@ -92,21 +94,43 @@ def _base_flows(
         flows = flows.filter(in_scope(flows.hs6, scope))
     flows = flows.filter(flows.value_usd > 0)
     arrow = flows.select("exporter", "hs6", "value_usd").to_pyarrow()
+    before = np.zeros(arrow.num_rows)
+    shipped = (
+        base_duties(market, arrow.column("exporter").to_pylist(), arrow.column("hs6").to_pylist())
+        if source.edition == "HS2017"
+        else None
+    )
+    if shipped is not None:
+        duties, schedule = shipped
+        before = np.array([(d or 0.0) / 100 for d in duties])
+        unknown = sum(d is None for d in duties)
+        provenance.note(
+            f"Base duties in {market} are the MFN rates of the {schedule} (the latest shipped "
+            "schedule; preferences not applied; zero within the customs union; specific "
+            "duties as ad valorem equivalents, India's at its own unit values); the scenario "
+            "adds to them."
+            + (
+                f" {unknown} of {len(duties)} flows have no known duty and start from zero."
+                if unknown
+                else ""
+            )
+        )
     rows = pa.table(
         {
             "exporter": arrow.column("exporter"),
             "code": arrow.column("hs6"),
             "hs6": arrow.column("hs6"),
             "value_usd": arrow.column("value_usd").cast(pa.float64()),
-            "tariff_before": pa.array(np.zeros(arrow.num_rows)),
+            "tariff_before": pa.array(before),
         }
     )
     provenance.use(source.manifest, importers=[market], scope=scope)
     provenance.note(*source.notes)
-    provenance.note(
-        f"No applied tariff rates ship for {market}: base duties are taken as zero, so a "
-        "scenario's rates are the whole duty (set them with `add`)."
-    )
+    if shipped is None:
+        provenance.note(
+            f"No applied tariff rates ship for {market}: base duties are taken as zero, so a "
+            "scenario's rates are the whole duty (set them with `add`)."
+        )
     return rows, provenance, source.edition
 
 
