@@ -14,9 +14,6 @@ from icalendar import Calendar
 
 from tradepivot.errors import InputError
 from tradepivot.matchmaking.agenda import (
-    agenda_html,
-    agenda_ics,
-    agenda_pdf,
     grid_html,
     grid_xlsx,
     meetings_csv,
@@ -34,6 +31,7 @@ from tradepivot.matchmaking.model import (
     Table,
     Venue,
 )
+from tradepivot.reports.agenda import agenda_html, agenda_ics, agenda_pdf
 
 IST = ZoneInfo("Asia/Kolkata")
 EN_RU = frozenset({frozenset({"en", "ru"})})
@@ -45,8 +43,8 @@ def _slot(sid: str, hour: int, minute: int) -> Slot:
     return Slot(sid, start, start + dt.timedelta(minutes=30), "V1", "morning")
 
 
-@pytest.fixture
-def event() -> Event:
+def sample_event() -> Event:
+    """A small India–Russia event (shared with tests/reports)."""
     people = [
         Participant(
             "IN1",
@@ -108,13 +106,22 @@ def event() -> Event:
     )
 
 
-@pytest.fixture
-def meetings() -> tuple[Meeting, ...]:
+def sample_meetings() -> tuple[Meeting, ...]:
     return (
         Meeting("IN1", "RU1", "S1", "T1", interpreter="I1", score=0.9, published=True),
         Meeting("IN2", "RU2", "S1", "T2", score=0.5),
         Meeting("IN2", "RU1", "S2", "T1", interpreter="I1", score=0.7, locked=True),
     )
+
+
+@pytest.fixture
+def event() -> Event:
+    return sample_event()
+
+
+@pytest.fixture
+def meetings() -> tuple[Meeting, ...]:
+    return sample_meetings()
 
 
 def test_agenda_rows_in_both_zones(event: Event, meetings: tuple[Meeting, ...]) -> None:
@@ -210,8 +217,8 @@ def test_agenda_ics(event: Event, meetings: tuple[Meeting, ...]) -> None:
     assert start.astimezone(dt.UTC) == dt.datetime(2026, 3, 2, 4, 30, tzinfo=dt.UTC)
     assert first["DTSTART"].params["TZID"] == "Asia/Kolkata"
     assert first.end == dt.datetime(2026, 3, 2, 10, 30, tzinfo=IST)
-    assert str(first["UID"]) == "india-russia-business-forum-2026-IN1-RU1-S1@tradepivot"
-    assert str(events[1]["UID"]) == "india-russia-business-forum-2026-IN2-RU1-S2@tradepivot"
+    assert str(first["UID"]) == "india-russia-business-forum-2026-IN1-RU1@tradepivot"
+    assert str(events[1]["UID"]) == "india-russia-business-forum-2026-IN2-RU1@tradepivot"
     assert str(first["SUMMARY"]) == "Meeting: Sharma Exports Pvt Ltd"
     assert str(first["LOCATION"]) == "Hall A, table T1"
     description = str(first["DESCRIPTION"])

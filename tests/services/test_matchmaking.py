@@ -14,7 +14,7 @@ from tradepivot.cli import main
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
 from tradepivot.events import FolderStore, load_event
-from tradepivot.matchmaking import agenda as agendas
+from tradepivot.reports import agenda as agendas
 from tradepivot.services.matchmaking import (
     Changes,
     match_agenda,
@@ -135,6 +135,8 @@ def test_agendas_in_three_formats(published: Path, wh_module: Warehouse) -> None
     russian = next(p for m in event.meetings for p in m.pair if p.startswith("RU"))
     request = match_agenda(wh_module, *at(published), russian)
     assert request.version == 1 and request.agenda.participant.id == russian
+    assert request.language == "ru"  # a Russian buyer's first language
+    assert "Программа встреч" in agendas.agenda_html(request.agenda, request.language)
     html = agendas.agenda_html(request.agenda)
     assert "MSK" in html and "IST" in html
     assert "imported USD" in html  # why each meeting, with the trade figures behind it
@@ -187,6 +189,36 @@ def test_reschedule_can_publish_the_new_schedule(
     assert (folder / "published" / "v0001.csv").read_text() == old  # the previous version kept
     store, event_id = at(folder)
     assert [v.number for v in store.history(event_id)] == [1, 2]
+    # the counterpart of a cancelled meeting gets a calendar that removes it
+    other = next(
+        p
+        for m in store.history(event_id)[0].meetings
+        if "IN0003" in m.pair
+        for p in m.pair
+        if p != "IN0003"
+    )
+    target = tmp_path / "agenda.ics"
+    assert (
+        main(
+            [
+                "match",
+                "agenda",
+                str(folder),
+                "-p",
+                other,
+                "-f",
+                "ics",
+                "-o",
+                str(target),
+                "--no-market",
+            ]
+        )
+        == 0
+    )
+    cancel = Calendar.from_ical((tmp_path / "agenda.cancel.ics").read_bytes())
+    assert str(cancel["METHOD"]) == "CANCEL" and len(cancel.events) >= 1
+    agenda = Calendar.from_ical(target.read_bytes())
+    assert any(str(e["STATUS"]) == "CANCELLED" and int(e["SEQUENCE"]) >= 1 for e in agenda.events)
     event, _ = load_event(folder, wh_module.reference)
     assert {m.pair for m in event.meetings} == {m.pair for m in run.schedule.meetings}
     assert all(m.published for m in event.meetings)

@@ -17,14 +17,11 @@ import csv
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from statistics import fmean, median
 from typing import Any
@@ -47,14 +44,13 @@ from tradepivot.matchmaking.model import (
 __all__ = [
     "AgendaData",
     "AgendaRow",
+    "CancelledMeeting",
     "FreeSlot",
     "GridCell",
     "GridData",
     "GridRow",
     "VenueGrid",
-    "agenda_html",
-    "agenda_ics",
-    "agenda_pdf",
+    "calendar_changes",
     "grid_html",
     "grid_xlsx",
     "meetings_csv",
@@ -64,8 +60,6 @@ __all__ = [
 ]
 
 TOOL = f"tradepivot {__version__}"
-FONT_FAMILY = "DejaVuSans"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 SHORT_NAME = 24  # characters of an organisation's name in a grid cell
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # creation date of a PDF with no slot at all
 NO_DELEGATION = "(none)"
@@ -161,18 +155,6 @@ class AgendaData:
     rows: tuple[AgendaRow, ...]  # by start
     free: tuple[FreeSlot, ...]  # by start
 
-    @property
-    def zone_note(self) -> str:
-        """``Times in MSK (Europe/Moscow), then in the event's time zone IST (Asia/Kolkata).``"""
-        local = _zone_label(self.timezone, self._reference())
-        if not self.two_zones:
-            return f"Times in {local}."
-        event = _zone_label(self.event_timezone, self._reference())
-        return f"Times in {local}, then in the event's time zone {event}."
-
-    def _reference(self) -> dt.datetime:
-        return _first_start(self) or EPOCH
-
 
 def participant_agenda(
     event: Event,
@@ -248,161 +230,71 @@ def participant_agenda(
     )
 
 
-def agenda_html(data: AgendaData) -> str:
-    """The agenda as one self-contained, printable HTML page (no script, no request)."""
-    entries: list[tuple[str, AgendaRow | FreeSlot]] = [
-        *(("meeting", row) for row in data.rows),
-        *(("free", free) for free in data.free),
-    ]
-    entries.sort(key=lambda e: (e[1].start, e[0] == "free"))
-    days: dict[str, list[tuple[str, AgendaRow | FreeSlot]]] = {}
-    for kind, entry in entries:
-        days.setdefault(_day(entry.start), []).append((kind, entry))
-    return (
-        _environment()
-        .get_template("agenda.html.j2")
-        .render(
-            data=data,
-            days=list(days.items()),
-            interpreted=sum(1 for r in data.rows if r.interpreter),
-            tool=TOOL,
-            language_names=_languages,
-        )
-    )
+@dataclass(frozen=True)
+class CancelledMeeting:
+    """A meeting that was published and is no longer: as it was last announced."""
+
+    meeting: Meeting
+    start: dt.datetime
+    end: dt.datetime
+    venue: str  # venue name
+    venue_timezone: str
+    counterpart: str  # organisation (or id, when they left the event)
+    sequence: int  # the SEQUENCE of the cancellation
 
 
-def agenda_pdf(data: AgendaData, *, created: dt.datetime | None = None) -> bytes:
-    """The agenda as an A4 PDF (DejaVu Sans embedded): same input, same bytes.
-
-    ``created`` is the PDF's creation date; by default the start of the first slot shown.
+def calendar_changes(
+    event: Event,
+    history: Sequence[Sequence[Meeting]],
+    participant_id: str,
+    current: Sequence[Meeting],
+) -> tuple[dict[tuple[str, str], int], tuple[CancelledMeeting, ...]]:
+    """What a participant's calendar needs to update: per pair, how many times its meeting
+    changed (slot, table, interpreter, or cancelled and set again) across the published
+    versions ``history`` (oldest first) up to ``current``; and the meetings published once
+    and absent from ``current``, as last announced.
     """
-    from fpdf import FPDF, FontFace
-    from fpdf.enums import XPos, YPos
-
-    class _Agenda(FPDF):
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font(FONT_FAMILY, size=7.5)
-            self.set_text_color(110)
-            self.cell(
-                0,
-                5,
-                f"{data.event_name} — {data.participant.organisation} — {TOOL} — "
-                f"page {self.page_no()}/{{nb}}",
-                align="C",
+    State = tuple[str, str, str | None] | None  # slot, table, interpreter; None: absent
+    states: dict[tuple[str, str], State] = {}
+    sequences: dict[tuple[str, str], int] = {}
+    for meetings in [*history, current]:
+        here: dict[tuple[str, str], State] = {
+            m.pair: (m.slot, m.table, m.interpreter) for m in meetings if participant_id in m.pair
+        }
+        for pair in set(states) | set(here):
+            new = here.get(pair)
+            if pair not in states:
+                sequences[pair] = 0
+            elif states[pair] != new:
+                sequences[pair] += 1
+            states[pair] = new
+    slots = {s.id: s for s in event.slots}
+    gone: list[CancelledMeeting] = []
+    seen_last: dict[tuple[str, str], Meeting] = {}
+    for meetings in history:
+        for m in meetings:
+            if participant_id in m.pair:
+                seen_last[m.pair] = m
+    now_pairs = {m.pair for m in current}
+    for pair, meeting in sorted(seen_last.items()):
+        slot = slots.get(meeting.slot)
+        if pair in now_pairs or slot is None:
+            continue
+        venue = _venue(event, slot.venue)
+        other = meeting.b if meeting.a == participant_id else meeting.a
+        person = event.participants.get(other)
+        gone.append(
+            CancelledMeeting(
+                meeting,
+                slot.start,
+                slot.end,
+                venue.name,
+                venue.timezone or event.timezone,
+                person.organisation if person else other,
+                sequences.get(pair, 0),
             )
-
-    pdf = _Agenda(orientation="portrait", unit="mm", format="A4")
-    pdf.set_creation_date(created or _first_start(data) or EPOCH)
-    pdf.set_title(f"Agenda: {data.participant.organisation} — {data.event_name}")
-    pdf.set_author(data.event_name)
-    pdf.set_creator(TOOL)
-    pdf.set_subject(f"Meetings of {data.participant.organisation}")
-    pdf.set_lang("en")
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=18)
-    for style, name in FONT_FILES.items():
-        with resources.as_file(_fonts().joinpath(name)) as path:
-            pdf.add_font(FONT_FAMILY, style, str(path))
-    pdf.add_page()
-
-    def para(height: float, text: str) -> None:
-        pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    pdf.set_font(FONT_FAMILY, "B", 15)
-    para(7, data.event_name)
-    pdf.set_font(FONT_FAMILY, "B", 12)
-    para(6.5, f"Agenda for {data.participant.organisation}")
-    pdf.set_font(FONT_FAMILY, size=9)
-    pdf.set_text_color(70)
-    for line in _participant_lines(data.participant):
-        para(4.8, line)
-    para(4.8, data.zone_note)
-    pdf.set_text_color(0)
-    pdf.ln(3)
-
-    if data.rows:
-        pdf.set_font(FONT_FAMILY, size=8)
-        with pdf.table(
-            col_widths=(30, 28, 50, 24, 48),
-            text_align="LEFT",
-            v_align="TOP",
-            line_height=4,
-            padding=1.2,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 243)),
-        ) as table:
-            heading = table.row()
-            for title in ("Time", "Where", "Counterpart", "Interpreter", "Why we matched"):
-                heading.cell(title)
-            for row in data.rows:
-                cells = table.row()
-                cells.cell(_pdf_time(row, data.two_zones))
-                cells.cell(f"{row.venue}\nTable {row.table}")
-                cells.cell(_counterpart_text(row.counterpart))
-                cells.cell(row.interpreter or "—")
-                cells.cell(row.explanation or "—")
-    else:
-        pdf.set_font(FONT_FAMILY, size=10)
-        para(5, "No meetings scheduled.")
-
-    pdf.ln(4)
-    pdf.set_font(FONT_FAMILY, "B", 10)
-    para(5.5, "Free slots")
-    pdf.set_font(FONT_FAMILY, size=8.5)
-    if data.free:
-        for free in data.free:
-            spans = " / ".join(_spans(free, data.two_zones))
-            para(4.5, f"{_short_day(free.start)}  {spans}  ({', '.join(free.venues)})")
-    else:
-        para(4.5, "None.")
-    return bytes(pdf.output())
-
-
-def agenda_ics(data: AgendaData, *, stamp: dt.datetime | None = None) -> bytes:
-    """The meetings as an iCalendar file: one VEVENT each, in the venue's time zone.
-
-    DTSTART/DTEND carry a TZID with its VTIMEZONE; UIDs are stable
-    (``{event}-{a}-{b}-{slot}@tradepivot``) so a re-published agenda updates the same
-    entries; DTSTAMP is ``stamp`` (UTC), or the meeting's start when not given.
-    """
-    from icalendar import Calendar
-    from icalendar import Event as VEvent
-
-    calendar = Calendar()
-    calendar.add("prodid", f"-//tradepivot//agenda {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{data.event_name}: {data.participant.organisation}")
-    event_slug = _slug(data.event_name)
-    for row in data.rows:
-        zone = _zone(row.venue_timezone, f"time zone of venue {row.venue!r}")
-        meeting = row.meeting
-        vevent = VEvent()
-        vevent.add("uid", f"{event_slug}-{meeting.a}-{meeting.b}-{meeting.slot}@tradepivot")
-        vevent.add("dtstamp", (stamp or row.start).astimezone(dt.UTC))
-        vevent.add("dtstart", row.start.astimezone(zone))
-        vevent.add("dtend", row.end.astimezone(zone))
-        vevent.add("summary", f"Meeting: {row.counterpart.organisation}")
-        vevent.add("location", f"{row.venue}, table {row.table}")
-        vevent.add("description", _ics_description(row, data.two_zones))
-        vevent.add("status", "CONFIRMED" if meeting.published or meeting.locked else "TENTATIVE")
-        vevent.add("transp", "OPAQUE")
-        calendar.add_component(vevent)
-    if data.rows:
-        first = min(r.start for r in data.rows).date()
-        last = max(r.end for r in data.rows).date()
-        calendar.add_missing_timezones(
-            first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 2, 1, 1)
         )
-        # add_missing_timezones walks a set: put the VTIMEZONEs in a fixed order.
-        zones = sorted(
-            (c for c in calendar.subcomponents if c.name == "VTIMEZONE"),
-            key=lambda c: str(c["TZID"]),
-        )
-        others = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
-        calendar.subcomponents[:] = [*zones, *others]
-    return bytes(calendar.to_ical())
+    return sequences, tuple(gone)
 
 
 # --- organiser grid --------------------------------------------------------------------------
@@ -841,10 +733,6 @@ def _span(start: dt.datetime, end: dt.datetime) -> str:
     return f"{start:%H:%M}–{end:%H:%M} {_abbreviation(start)}"
 
 
-def _day(moment: dt.datetime) -> str:
-    return f"{_DAYS[moment.weekday()]}, {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
-
-
 def _short_day(moment: dt.datetime) -> str:
     return f"{_DAYS[moment.weekday()][:3]} {moment.day} {_MONTHS[moment.month - 1][:3]}"
 
@@ -857,64 +745,9 @@ def _zone_label(name: str, moment: dt.datetime) -> str:
     return f"{_abbreviation(moment.astimezone(zone))} ({name})"
 
 
-def _first_start(data: AgendaData) -> dt.datetime | None:
-    starts = [r.start for r in data.rows] + [f.start for f in data.free]
-    return min(starts) if starts else None
-
-
 def _grid_reference(grid: GridData) -> dt.datetime:
     starts = [row.start for v in grid.venues for row in v.rows]
     return min(starts) if starts else EPOCH
-
-
-def _languages(codes: Iterable[str]) -> str:
-    return ", ".join(codes)
-
-
-def _participant_lines(participant: Participant) -> list[str]:
-    place = ", ".join(x for x in (participant.city, participant.country) if x)
-    lines = [f"{participant.id} · {place}" if place else participant.id]
-    if participant.contact or participant.email:
-        lines.append(" · ".join(x for x in (participant.contact, participant.email) if x))
-    return lines
-
-
-def _counterpart_text(p: Participant) -> str:
-    lines = [p.organisation, " · ".join(x for x in (p.country, p.city) if x)]
-    if p.contact:
-        lines.append(p.contact)
-    lines.append(f"Languages: {_languages(p.languages) or '—'}")
-    return "\n".join(line for line in lines if line)
-
-
-def _spans(row: AgendaRow | FreeSlot, two: bool) -> list[str]:
-    """``["07:30–08:00 MSK", "10:00–10:30 IST"]`` (the event's with its day when it differs)."""
-    spans = [_span(row.start, row.end)]
-    if two:
-        event = _span(row.event_start, row.event_end)
-        if row.event_start.date() != row.start.date():
-            event += f" ({_short_day(row.event_start)})"
-        spans.append(event)
-    return spans
-
-
-def _pdf_time(row: AgendaRow, two: bool) -> str:
-    return "\n".join([_short_day(row.start), *_spans(row, two)])
-
-
-def _ics_description(row: AgendaRow, two: bool) -> str:
-    p = row.counterpart
-    lines = [
-        f"Counterpart: {p.organisation} ({p.country})",
-        *([f"Contact: {p.contact}"] if p.contact else []),
-        f"Languages: {_languages(p.languages) or '-'}",
-        f"Interpreter: {row.interpreter or 'none'}",
-        f"Venue: {row.venue}, table {row.table}",
-        f"Time: {_short_day(row.start)} {' / '.join(_spans(row, two))}",
-    ]
-    if row.explanation:
-        lines.append(f"Why we matched: {row.explanation}")
-    return "\n".join(lines)
 
 
 def _short(name: str, size: int = SHORT_NAME) -> str:
@@ -946,12 +779,6 @@ def _cell_text(cell: GridCell, *, full: bool = False) -> str:
     return text + (f"\nInterpreter: {cell.interpreter}" if cell.interpreter else "")
 
 
-def _slug(text: str) -> str:
-    """ASCII letters and digits joined by ``-`` (accents dropped): ``India–Russia`` -> ``india-russia``."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-") or "event"
-
-
 def _sheet_name(name: str, taken: set[str]) -> str:
     base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'") or "venue"
     candidate, n = base[:31], 1
@@ -971,10 +798,6 @@ def _atomic(output: Path, write: Callable[[Path], None]) -> None:
         tmp.replace(output)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _fonts() -> Traversable:
-    return resources.files("tradepivot.reports").joinpath("fonts")
 
 
 @cache

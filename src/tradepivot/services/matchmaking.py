@@ -27,6 +27,7 @@ from tradepivot import __version__
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
 from tradepivot.events.store import EventStore, LoadedEvent, ScoreSet
+from tradepivot.i18n import negotiate, require_language
 from tradepivot.matchmaking import agenda as agendas
 from tradepivot.matchmaking.evidence import MarketEvidence
 from tradepivot.matchmaking.model import Event, Meeting, Schedule, Table
@@ -562,11 +563,15 @@ def _diff(
 @dataclass(frozen=True)
 class AgendaRequest:
     """What an agenda shows: the participant's data, the schedule version it comes from
-    (None: the draft), and the event (for the interface's file names and labels)."""
+    (None: the draft), the event, the language to show it in, and for calendars how often
+    each meeting changed (pair -> SEQUENCE) and the meetings cancelled since published."""
 
     agenda: agendas.AgendaData
     event: Event
     version: int | None
+    language: str
+    sequences: Mapping[tuple[str, str], int]
+    cancelled: tuple[agendas.CancelledMeeting, ...]
 
 
 def match_agenda(
@@ -577,11 +582,14 @@ def match_agenda(
     *,
     draft: bool = False,
     market: bool = True,
+    language: str | None = None,
 ) -> AgendaRequest:
     """One participant's agenda from the published schedule (the draft with ``draft``).
 
     Each meeting carries why it was suggested, with the trade figures behind it unless
     ``market`` is off; the scores are read from the store (computed once per event).
+    ``language``: en, ru or hi; by default the participant's first language tradepivot
+    speaks (English when none).
     """
     loaded = store.load(event_id)
     event = loaded.event
@@ -611,4 +619,11 @@ def match_agenda(
         if pid in m.pair and m.pair in scores
     }
     data = agendas.participant_agenda(event, meetings, pid, explanations)
-    return AgendaRequest(data, event, version)
+    history = [v.meetings for v in store.history(event_id)]
+    sequences, cancelled = agendas.calendar_changes(event, history, pid, meetings)
+    chosen = (
+        require_language(language)
+        if language is not None
+        else negotiate(event.participants[pid].languages)
+    )
+    return AgendaRequest(data, event, version, chosen, sequences, cancelled)

@@ -308,6 +308,14 @@ def agenda(
         bool,
         typer.Option("--draft", help="Read the draft schedule instead of the published one."),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="en, ru or hi (default: the participant's first language among them, else en).",
+            show_default=False,
+        ),
+    ] = None,
     no_market: NoMarketOpt = False,
     column_map: MapOpt = None,
     ignore_extra: IgnoreExtraOpt = False,
@@ -317,8 +325,13 @@ def agenda(
 
     Example: tradepivot match agenda examples/india-russia-forum -p RU0007 --format pdf
     """
-    from tradepivot.matchmaking import agenda as agendas
     from tradepivot.outputs import write_bytes
+    from tradepivot.reports.agenda import (
+        agenda_cancellations_ics,
+        agenda_html,
+        agenda_ics,
+        agenda_pdf,
+    )
     from tradepivot.services.matchmaking import match_agenda
 
     if fmt not in ("html", "pdf", "ics"):
@@ -326,16 +339,28 @@ def agenda(
     app_state = state(ctx)
     store, event_id = _store(ctx, event, column_map, ignore_extra)
     request = match_agenda(
-        app_state.warehouse, store, event_id, participant, draft=draft, market=not no_market
+        app_state.warehouse,
+        store,
+        event_id,
+        participant,
+        draft=draft,
+        market=not no_market,
+        language=lang,
     )
     data = request.agenda
     pid = data.participant.id
+    lang = request.language
     if fmt == "html":
-        content = agendas.agenda_html(data).encode("utf-8")
+        content = agenda_html(data, lang).encode("utf-8")
     elif fmt == "pdf":
-        content = agendas.agenda_pdf(data)
+        content = agenda_pdf(data, lang)
     else:
-        content = agendas.agenda_ics(data)
+        content = agenda_ics(data, lang, sequences=request.sequences, cancelled=request.cancelled)
+        cancel = agenda_cancellations_ics(data, request.cancelled, lang)
+        if cancel is not None:
+            extra = (output or Path(f"agenda-{pid}.ics")).with_suffix(".cancel.ics")
+            write_bytes(extra, cancel, force=force)
+            app_state.err.print(f"Wrote {extra} (cancelled meetings: METHOD:CANCEL).")
     target = output or Path(f"agenda-{pid}.{fmt}")
     write_bytes(target, content, force=force)
     app_state.err.print(f"Wrote {target}.")
