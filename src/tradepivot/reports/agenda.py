@@ -36,6 +36,7 @@ __all__ = [
     "agenda_ics",
     "agenda_pdf",
     "meeting_uid",
+    "zone_note",
 ]
 
 TOOL = f"tradepivot {__version__}"
