@@ -71,10 +71,19 @@ class TradepivotError(Exception):
 
 
 class InputError(TradepivotError):
-    """Raised when an argument, option or input value is invalid."""
+    """Raised when an argument, option or input value is invalid.
+
+    ``param`` names the parameter at fault as the services call it (``level``, ``exporter``);
+    each interface shows it its own way: the CLI as its option (``--level``), the web API as
+    the field of its 422 answer.
+    """
 
     exit_code = 2
-    http_status = 400
+    http_status = 422
+
+    def __init__(self, message: str, *, hint: str | None = None, param: str | None = None) -> None:
+        self.param = param
+        super().__init__(message, hint=hint)
 
 
 def _suggest(candidates: Sequence[str]) -> str | None:

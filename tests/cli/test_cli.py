@@ -123,7 +123,9 @@ def test_data_status_lists_embedded_datasets(capsys: pytest.CaptureFixture[str])
     code, out, _ = run(capsys, "data", "status", "--format", "json")
     doc = json.loads(out)
     assert code == 0
-    assert [d["id"] for d in doc["datasets"]] == ["world-2024", "us-census-2024", "india-eidb"]
+    datasets = [d["id"] for d in doc["rows"] if d["kind"] != "tariff_schedule"]
+    assert datasets == ["world-2024", "us-census-2024", "india-eidb"]
+    assert {g["dataset"] for g in doc["tables"]["gaps"]} >= {"world-2024"}
 
 
 def test_ingest_then_query_the_new_dataset(

@@ -132,3 +132,39 @@ def test_a_warehouse_locked_by_a_writer_gives_a_clear_error(settings: Settings) 
     finally:
         release.set()
         holder.join(30)
+
+
+def test_cursors_share_the_data_but_not_temporary_tables(wh: Warehouse) -> None:
+    first, second = wh.cursor(), wh.cursor()
+    try:
+        mine = first.materialise(first.table()[0].limit(3))
+        assert mine.count().to_pyarrow().as_py() == 3
+        with pytest.raises(duckdb.CatalogException):
+            second.con.execute(f"SELECT * FROM {mine.get_name()}")
+        assert second.dataset().id == "world-2024"
+    finally:
+        first.close()
+        second.close()
+    assert wh.con.execute("SELECT count(*) FROM countries").fetchone()[0] > 200  # still open
+
+
+def test_cursors_answer_concurrent_queries_on_their_own_threads(wh: Warehouse) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tradepivot.services import bilateral_flows
+
+    def ask(partner: str) -> float:
+        cursor = wh.cursor()
+        try:
+            report = bilateral_flows(cursor, "IND", partner, hs=["42"])
+            return float(report.totals["value_usd"])
+        finally:
+            cursor.close()
+
+    partners = ["RUS", "ARE", "JPN", "CHN"] * 3
+    with ThreadPoolExecutor(6) as pool:
+        concurrent = list(pool.map(ask, partners))
+    alone = {
+        p: float(bilateral_flows(wh, "IND", p, hs=["42"]).totals["value_usd"]) for p in partners
+    }
+    assert concurrent == [alone[p] for p in partners]

@@ -12,7 +12,8 @@ engine      runs on                                   lacks
 =========== ========================================= =================================
 ``duckdb``  in-process DuckDB (the default)           nothing
 ``spark``   a local or cluster SparkSession (PySpark) ``user_datasets``: ingested
-                                                      datasets live in the DuckDB file
+                                                      datasets live in the DuckDB file;
+                                                      ``cursors``: no web app on Spark
 =========== ========================================= =================================
 
 :func:`open_warehouse` is the one place that turns ``settings.engine`` into a warehouse
@@ -42,7 +43,7 @@ __all__ = [
     "open_warehouse",
 ]
 
-Capability = Literal["materialise", "window_functions", "write_cache", "user_datasets"]
+Capability = Literal["materialise", "window_functions", "write_cache", "user_datasets", "cursors"]
 #: Every capability an engine may declare, with what it means for a caller.
 CAPABILITIES: Mapping[Capability, str] = MappingProxyType(
     {
@@ -50,6 +51,7 @@ CAPABILITIES: Mapping[Capability, str] = MappingProxyType(
         "window_functions": "ranks and shares over windows (row_number, sum over partitions)",
         "write_cache": "write derived tables (e.g. export-potential pair terms) to the cache dir",
         "user_datasets": "query datasets ingested into the user's DuckDB warehouse file",
+        "cursors": "a connection per request for concurrent queries (the web app)",
     }
 )
 
@@ -104,7 +106,7 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
             name="duckdb",
             description="DuckDB in process: embedded data and the user's warehouse file.",
             capabilities=frozenset(
-                {"materialise", "window_functions", "write_cache", "user_datasets"}
+                {"materialise", "window_functions", "write_cache", "user_datasets", "cursors"}
             ),
             warehouse="tradepivot.data.warehouse:Warehouse",
         ),

@@ -575,8 +575,14 @@ class SparkWarehouse(Warehouse):
 
     # ------------------------------------------------------------------ computed tables
     def _next_view(self) -> str:
-        self._materialised += 1
-        return f"{self._prefix}_{self._materialised}"
+        return f"{self._prefix}_{uuid.uuid4().hex[:12]}"
+
+    def cursor(self) -> Warehouse:
+        """Spark has no per-request connection: the web app runs on DuckDB only."""
+        self.engine.require(
+            "cursors", "serving concurrent requests", hint="Serve with --engine duckdb."
+        )
+        return self  # pragma: no cover  (unreachable: spark lacks the capability)
 
     def materialise(self, expr: ir.Table) -> ir.Table:
         """Run ``expr`` once and keep the result cached in Spark as a temp view."""

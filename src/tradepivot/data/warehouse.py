@@ -15,7 +15,9 @@ Every fact view has the same columns within its kind:
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
+import uuid
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -58,6 +60,11 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def _temp_name() -> str:
+    """A temporary table or view name no other query, thread or cursor uses."""
+    return f"_tp_result_{uuid.uuid4().hex}"
+
+
 class Warehouse:
     """Embedded data plus the user's datasets; create one per process (or per request scope).
 
@@ -77,7 +84,7 @@ class Warehouse:
         self.reference = Reference(sectors_file=self.settings.sectors_file)
         self._data = default_dir()
         self._user_attached = False
-        self._materialised = 0
+        self._is_cursor = False
 
     # ------------------------------------------------------------------ connection
     @cached_property
@@ -153,12 +160,32 @@ class Warehouse:
 
         return Backend.from_connection(self.con)
 
+    def cursor(self) -> Warehouse:
+        """A warehouse on the same database with its own DuckDB connection, for one request.
+
+        Each cursor has its own temporary tables and transaction, so concurrent requests (the
+        web app serves each on its own thread) never share a connection, which DuckDB does not
+        allow across threads. The views, the attached user warehouse, the reference tables and
+        the catalog are shared; a cursor costs about 4 ms where opening a warehouse costs 0.3 s.
+        Close it when the request ends (``with wh.cursor() as cur: ...``); closing it leaves
+        this warehouse open.
+        """
+        # Resolve the shared state once here, so cursors never race to build it.
+        self._embedded_manifests  # noqa: B018
+        self._user_manifests  # noqa: B018
+        clone = copy.copy(self)
+        clone.__dict__["con"] = self.con.cursor()
+        clone.__dict__.pop("ibis", None)
+        clone._is_cursor = True
+        return clone
+
     def close(self) -> None:
         if "con" in self.__dict__:
             self.con.close()
             del self.__dict__["con"]
             self.__dict__.pop("ibis", None)
-            self._user_attached = False
+            if not self._is_cursor:  # a cursor leaves the shared attachment alone
+                self._user_attached = False
 
     def __enter__(self) -> Warehouse:
         return self
@@ -180,7 +207,10 @@ class Warehouse:
         # Probe first so a locked or corrupt file gives our error, not DuckDB's.
         connect_store(self.user_path, read_only=True).close()
         with edge("attach the warehouse", self.user_path, "warehouse"):
-            self.con.execute(f"ATTACH '{_sql_path(self.user_path)}' AS userdb (READ_ONLY)")
+            # IF NOT EXISTS: the attachment belongs to the database, which cursors share.
+            self.con.execute(
+                f"ATTACH IF NOT EXISTS '{_sql_path(self.user_path)}' AS userdb (READ_ONLY)"
+            )
         self._user_attached = True
         return True
 
@@ -256,8 +286,7 @@ class Warehouse:
         A DuckDB temporary table (not a registered Arrow table: DuckDB joins its own tables
         several times faster, 7 s against 23 s for the potential's pair terms).
         """
-        self._materialised += 1
-        name = f"_tp_result_{self._materialised}"
+        name = _temp_name()
         self.con.execute(f"CREATE TEMP TABLE {name} AS {ibis.to_sql(expr, dialect='duckdb')}")
         return self.ibis.table(name)
 
@@ -307,8 +336,7 @@ class Warehouse:
         return self._parquet_view(cache)
 
     def _parquet_view(self, path: Path) -> ir.Table:
-        self._materialised += 1
-        name = f"_tp_result_{self._materialised}"
+        name = _temp_name()
         self.con.execute(
             f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet('{_sql_path(path)}')"
         )

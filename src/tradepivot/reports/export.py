@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -19,14 +20,29 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tradepivot.errors import InputError
-from tradepivot.outputs import atomic_output, write_text
+from tradepivot.outputs import write_bytes, write_text
 from tradepivot.services.report import Report
 
-__all__ = ["FORMATS", "Format", "with_currency", "write_report"]
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "Format",
+    "json_payload",
+    "report_bytes",
+    "with_currency",
+    "write_report",
+]
 
 Format = Literal["table", "csv", "json", "parquet", "xlsx"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "json", "parquet", "xlsx")
 BINARY: frozenset[str] = frozenset({"parquet", "xlsx"})
+#: The media type of each file format, for downloads.
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def with_currency(table: pa.Table, currency: dict[str, Any] | None) -> pa.Table:
@@ -43,17 +59,63 @@ def with_currency(table: pa.Table, currency: dict[str, Any] | None) -> pa.Table:
     return table
 
 
-def _json_text(report: Report) -> str:
+def json_payload(report: Report) -> dict[str, Any]:
+    """The JSON object of ``--format json`` and of the web API: ``{"meta", "rows"[, "tables"]}``,
+    rows with ``<name>_<currency>`` columns beside ``*_usd`` when a currency is chosen.
+    Values that JSON lacks (dates) are strings, as ``json.dumps(..., default=str)`` makes them."""
     payload = report.to_dict()
     if report.currency:
         payload["rows"] = [
             _json_row(r) for r in with_currency(report.rows, report.currency).to_pylist()
         ]
-    return json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+    loaded: dict[str, Any] = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+    return loaded
+
+
+def _json_text(report: Report) -> str:
+    return json.dumps(json_payload(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def _json_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+    return {
+        k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()
+    }
+
+
+def _meta_text(report: Report) -> str:
+    return json.dumps(report.meta(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def report_bytes(report: Report, fmt: Format, table: str | None = None) -> bytes:
+    """``report`` as the content of a file in ``fmt`` (json, csv, parquet or xlsx).
+
+    ``table`` picks one of the report's named tables instead of its rows for csv and parquet
+    (json and xlsx always carry every table). Parquet embeds the meta in its schema, XLSX has a
+    ``meta`` sheet; a CSV's meta travels beside it (a ``.meta.json`` file, or the web API's
+    ``format=meta``).
+    """
+    if fmt == "json":
+        return _json_text(report).encode("utf-8")
+    if table is None:
+        chosen = report.rows
+    elif table in report.tables:
+        chosen = report.tables[table]
+    else:
+        known = ", ".join(["rows", *report.tables]) or "rows"
+        raise InputError(f"This result has no table {table!r}. Its tables: {known}.")
+    chosen = with_currency(chosen, report.currency)
+    if fmt == "csv":
+        return _csv_text(chosen).encode("utf-8")
+    if fmt == "parquet":
+        schema = chosen.schema.with_metadata({b"tradepivot": _meta_text(report).encode()})
+        sink = io.BytesIO()
+        pq.write_table(chosen.cast(schema), sink)
+        return sink.getvalue()
+    if fmt == "xlsx":
+        sink = io.BytesIO()
+        _write_xlsx(report, with_currency(report.rows, report.currency), _meta_text(report), sink)
+        return sink.getvalue()
+    raise InputError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS[1:])}.")
 
 
 def _csv_text(table: pa.Table) -> str:
@@ -83,43 +145,23 @@ def write_report(
         raise InputError(
             f"--format {fmt} writes a binary file: give it a name with --output FILE.{fmt}."
         )
-    table = with_currency(report.rows, report.currency)
-    meta_text = json.dumps(report.meta(), indent=2, ensure_ascii=False, default=str) + "\n"
-    if fmt not in ("json", "csv", "parquet", "xlsx"):
+    if fmt not in FORMATS[1:]:
         raise InputError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
-    sidecar = None if output is None else output.with_name(output.name + ".meta.json")
-    if fmt == "json":
-        _emit(_json_text(report), output, stream, force)
+    if output is None:  # a text format to the terminal
+        stream.write(report_bytes(report, fmt).decode("utf-8"))
         return None
-    if fmt == "csv":
-        _emit(_csv_text(table), output, stream, force)
-    elif fmt == "parquet":
-        assert output is not None
-        schema = table.schema.with_metadata({b"tradepivot": meta_text.encode()})
-        with atomic_output(output, force=force) as tmp:
-            pq.write_table(table.cast(schema), tmp)
-    else:
-        assert output is not None
-        with atomic_output(output, force=force) as tmp:
-            _write_xlsx(report, table, meta_text, tmp)
+    write_bytes(output, report_bytes(report, fmt), force=force)
+    if fmt in ("json", "xlsx"):  # both carry their meta inside
         return None
-    if sidecar is None:
-        return None
-    write_text(sidecar, meta_text, force=force)
+    sidecar = output.with_name(output.name + ".meta.json")
+    write_text(sidecar, _meta_text(report), force=force)
     return sidecar
 
 
-def _emit(text: str, output: Path | None, stream: IO[str], force: bool) -> None:
-    if output is None:
-        stream.write(text)
-        return
-    write_text(output, text, force=force)
-
-
-def _write_xlsx(report: Report, table: pa.Table, meta_text: str, path: Path) -> None:
+def _write_xlsx(report: Report, table: pa.Table, meta_text: str, sink: IO[bytes]) -> None:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    book = xlsxwriter.Workbook(sink, {"nan_inf_to_errors": True, "in_memory": True})
     try:
         sheets = {"rows": table} | {
             name: with_currency(t, report.currency) for name, t in report.tables.items()

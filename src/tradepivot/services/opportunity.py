@@ -419,13 +419,15 @@ def potential_rows(
     hs: list[str] | None = None,
     sector: str | None = None,
     top: int | None = None,
+    offset: int = 0,
     dataset: str | None = None,
     currency: str | None = None,
 ) -> Report:
     """Row-level export potential with every factor (exporter x market x product).
 
-    Without ``exporter`` or ``market`` this is the full-world computation (tens of millions
-    of rows for all products): write it to a file.
+    Rows come largest untapped potential first; ``offset`` skips that many of them and
+    ``top`` keeps that many after it (a page). Without ``exporter`` or ``market`` this is the
+    full-world computation (tens of millions of rows for all products): write it to a file.
     """
     ref = wh.reference
     exp = ref.country(exporter) if exporter else None
@@ -450,8 +452,8 @@ def potential_rows(
     rows = rows.filter(rows.potential_usd > 0).order_by(
         [rows.untapped_usd.desc(), "exporter", "importer", "hs6"]
     )
-    if top:
-        rows = rows.limit(top)
+    if top or offset:
+        rows = rows.limit(top, offset=offset)
     table = rows.to_pyarrow().rename_columns(
         [
             "code" if c == "hs6" else "current_usd" if c == "value_usd" else c
@@ -475,6 +477,7 @@ def potential_rows(
             "market": imp.iso3 if imp else None,
             "scope": ctx.scope.describe(),
             "top": top,
+            "offset": offset,
             "dataset": ctx.source.manifest.id,
             "hs_edition": ctx.source.edition,
         },

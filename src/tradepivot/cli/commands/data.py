@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -49,13 +48,14 @@ EditionOpt = Annotated[
 @data_app.command("status")
 def status(ctx: typer.Context, fmt: FormatOpt = OutputFormat.table) -> None:
     """List datasets: source, edition, years, rows, coverage and known gaps."""
-    from tradepivot.services.datasets import dataset_status
+    from tradepivot.cli.render import emit
+    from tradepivot.services.datasets import dataset_status, datasets_report
 
     app_state = state(ctx)
-    report = dataset_status(app_state.warehouse)
-    if fmt is OutputFormat.json:
-        app_state.console.print_json(json.dumps(report, default=str))
+    if fmt is OutputFormat.json:  # the web API's /api/v1/datasets, the same object
+        emit(datasets_report(app_state.warehouse), "json", None, app_state.console)
         return
+    report = dataset_status(app_state.warehouse)
     if fmt is not OutputFormat.table:
         raise typer.BadParameter("data status prints as table or json.", param_hint="--format")
     console = app_state.console
