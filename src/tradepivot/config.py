@@ -76,6 +76,16 @@ class Settings(BaseSettings):
         default="duckdb",
         description="Analytics engine that runs the Ibis expressions: duckdb, or spark (the spark extra and Java 17).",
     )
+    upload_limit: int = Field(
+        default=5_000_000,
+        ge=1_000,
+        description="Largest request body the web app accepts, in bytes (uploaded scenarios and portfolios).",
+    )
+    result_cache_entries: int = Field(
+        default=256,
+        ge=0,
+        description="Results the web app keeps per process, keyed by the datasets' checksums and the query (0 turns the cache off).",
+    )
 
 
 _UNITS = {

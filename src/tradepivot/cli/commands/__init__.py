@@ -14,5 +14,16 @@ from tradepivot.cli.commands import tariff
 from tradepivot.cli.commands import match
 from tradepivot.cli.commands import data
 from tradepivot.cli.commands import lookup
+from tradepivot.cli.commands import serve
 
-__all__ = ["data", "lookup", "match", "opportunity", "pivot", "products", "tariff", "trade"]
+__all__ = [
+    "data",
+    "lookup",
+    "match",
+    "opportunity",
+    "pivot",
+    "products",
+    "serve",
+    "tariff",
+    "trade",
+]

@@ -1,0 +1,17 @@
+"""Pages a person clicks through: server-rendered, each a service call and a template.
+
+Every page's URL holds its whole query (and its language), so a shared link shows the same
+numbers. Pages are left out of the OpenAPI schema: the API documents the data.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tradepivot.web.pages import home
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+for area in (home,):
+    router.include_router(area.router)
