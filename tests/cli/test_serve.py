@@ -1,4 +1,4 @@
-"""`tradepivot serve`: prints its URL, serves the API on loopback, stops cleanly on Ctrl-C."""
+"""`tradepivot serve`: prints its URL, serves the API on loopback, stops on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_serve_prints_its_url_answers_and_stops_on_ctrl_c(tmp_path: object) -> N
         [
             sys.executable,
             "-c",
-            "from tradepivot.cli import run; run()",
+            "from tradepivot.__main__ import run; run()",
             "serve",
             "--port",
             str(port),
@@ -54,7 +54,10 @@ def test_serve_prints_its_url_answers_and_stops_on_ctrl_c(tmp_path: object) -> N
         assert response.status_code == 200 and response.json()["rows"]
         assert response.headers["content-security-policy"]
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
+        # Ctrl-C ends every command the same way: exit 130 and a line, never a traceback.
+        assert process.wait(timeout=20) == 130
+        rest = process.stderr.read()
+        assert "Interrupted" in rest and "Traceback" not in rest
     finally:
         if process.poll() is None:
             process.kill()

@@ -33,7 +33,7 @@ from tradepivot.web.state import WebState
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["PROBLEM_TYPE", "Problem", "install_error_handler", "problem_from"]
+__all__ = ["PROBLEM_TYPE", "Problem", "handle", "install_error_handler", "problem_from"]
 
 log = logging.getLogger(__name__)
 

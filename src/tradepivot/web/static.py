@@ -10,6 +10,8 @@ from starlette.responses import Response
 
 from tradepivot.web.state import State
 
+__all__ = ["asset", "router"]
+
 router = APIRouter(include_in_schema=False)
 
 YEAR = 365 * 24 * 3600

@@ -14,6 +14,8 @@ from tradepivot.web.api.params import country_path
 from tradepivot.web.responses import FormatParam, TableParam, respond
 from tradepivot.web.state import State
 
+__all__ = ["country", "datasets", "hs", "router", "sectors"]
+
 router = APIRouter(tags=["look-ups"])
 
 

@@ -28,6 +28,8 @@ from tradepivot.web.api.params import (
 from tradepivot.web.responses import FormatParam, TableParam, respond
 from tradepivot.web.state import State
 
+__all__ = ["RankView", "balance", "pivot", "potential", "products", "rank", "router"]
+
 router = APIRouter(tags=["opportunities"])
 
 PAGE_LIMIT = 1_000

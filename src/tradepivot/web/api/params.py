@@ -21,6 +21,9 @@ __all__ = [
     "LevelParam",
     "SectorParam",
     "TopParam",
+    "country_path",
+    "country_query",
+    "currency_code",
     "split",
 ]
 

@@ -14,6 +14,8 @@ from tradepivot.web.api.params import country_path
 from tradepivot.web.responses import FormatParam, TableParam, respond
 from tradepivot.web.state import State
 
+__all__ = ["router", "show", "timeline"]
+
 router = APIRouter(tags=["tariffs"])
 
 TariffHs = Annotated[

@@ -25,6 +25,8 @@ from tradepivot.web.api.params import (
 from tradepivot.web.responses import FormatParam, TableParam, respond
 from tradepivot.web.state import State
 
+__all__ = ["MarketView", "flows", "market", "router"]
+
 router = APIRouter(tags=["trade"])
 
 

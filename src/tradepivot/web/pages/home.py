@@ -12,6 +12,8 @@ from tradepivot.services.search import search
 from tradepivot.web.api import API_PREFIX
 from tradepivot.web.state import State
 
+__all__ = ["api_docs", "home", "router", "search_page", "suggest"]
+
 router = APIRouter()
 
 SearchText = Annotated[str, Query(max_length=120)]
