@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "DOMAIN",
     "LANGUAGES",
+    "N_",
     "Translator",
     "accept_language",
     "catalog_path",
@@ -46,3 +47,9 @@ __all__ = [
     "require_language",
     "translator",
 ]
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it where it is written (a menu
+    entry, a column label): it is translated where it is shown, with ``t.gettext(message)``."""
+    return message

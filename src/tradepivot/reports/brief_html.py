@@ -28,7 +28,7 @@ from tradepivot.reports import columns
 from tradepivot.reports.numbers import CRORE, money, money_unit, percent
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 
-__all__ = ["VENDORED_SCRIPTS", "chart_spec", "render_html", "to_unit"]
+__all__ = ["VENDORED_SCRIPTS", "brief_sections", "chart_spec", "render_html", "to_unit"]
 
 # (package, version) in load order: vega-lite needs vega, vega-embed needs both. The files are
 # reports/static/<package>.min.js, vendored by scripts/vendor_vega.sh (see static/README.md).
@@ -120,12 +120,7 @@ def render_html(brief: Brief) -> str:
     A standalone page: no external resource, charts drawn by the inlined Vega libraries.
     """
     currency = brief.currency
-    focus = brief.query.get("focus") or brief.query.get("exporter")
-    counter = itertools.count(1)  # chart ids run across sections
-    sections = [
-        _section_view(section, index, currency, focus, counter)
-        for index, section in enumerate(brief.sections, start=1)
-    ]
+    sections = brief_sections(brief)
     template = _environment().get_template("brief.html.j2")
     return template.render(
         brief=brief,
@@ -138,6 +133,17 @@ def render_html(brief: Brief) -> str:
         scripts=_vendored_scripts(),
         embed_options=_embed_options(currency),
     )
+
+
+def brief_sections(brief: Brief) -> list[_SectionView]:
+    """The brief's sections as views (text, tables, chart specs) for a template: the HTML
+    file's and the web page's, so both show the same figures in the same units."""
+    focus = brief.query.get("focus") or brief.query.get("exporter")
+    counter = itertools.count(1)  # chart ids run across sections
+    return [
+        _section_view(section, index, brief.currency, focus, counter)
+        for index, section in enumerate(brief.sections, start=1)
+    ]
 
 
 def chart_spec(chart: Chart, currency: dict[str, Any] | None) -> dict[str, Any]:

@@ -8,57 +8,63 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal
+
+from tradepivot.i18n import N_
 from tradepivot.reports.numbers import money, money_unit, percent
 
 __all__ = ["HIDDEN", "LABELS", "NUMERIC", "cell", "is_numeric", "label", "unit"]
 
 LABELS = {
-    "code": "HS",
-    "hs6": "HS6",
-    "description": "Description",
-    "exporter": "ISO3",
-    "importer": "ISO3",
-    "name": "Supplier",
-    "market": "Market",
-    "top_supplier_name": "Top supplier",
-    "top_supplier_share_pct": "Top share",
-    "rank": "#",
-    "supplier_rank": "Rank",
-    "suppliers": "Suppliers",
-    "products": "Products",
-    "chpl_tier": "CHPL",
-    "imports_usd": "Imports",
-    "exports_usd": "Exports",
-    "balance_usd": "Balance",
-    "value_usd": "Value",
-    "share_pct": "Share",
-    "share_of_total_pct": "Of total",
-    "growth_pct": "Growth",
-    "market_imports_usd": "Market",
-    "market_share_pct": "Mkt share",
-    "demand_usd": "Demand",
-    "current_usd": "Current",
-    "potential_usd": "Potential",
-    "untapped_usd": "Untapped",
-    "world_share_gap_usd": "WS gap",
-    "distance_factor": "Distance",
-    "tariff_advantage": "Tariff adv.",
-    "tariff_disadvantage": "Tariff disadv.",
-    "mfn_text": "Duty as written",
-    "duty_pct": "Duty",
-    "duty_range": "Duty range",
-    "duty_source": "Duty source",
-    "basis": "AVE basis",
-    "partner_imports_usd": "Partner imports",
-    "world_exports_usd": "World exports",
-    "hs_scope": "HS scope",
-    "rca": "RCA",
-    "pci": "PCI",
-    "cog": "COG",
-    "density": "Density",
-    "distance": "Distance",
-    "ubiquity": "Ubiquity",
-    "world_share_pct": "World share",
+    "code": N_("HS"),
+    "hs6": N_("HS6"),
+    "description": N_("Description"),
+    "exporter": N_("ISO3"),
+    "importer": N_("ISO3"),
+    "name": N_("Supplier"),
+    "market": N_("Market"),
+    "top_supplier_name": N_("Top supplier"),
+    "top_supplier_share_pct": N_("Top share"),
+    "rank": N_("#"),
+    "supplier_rank": N_("Rank"),
+    "suppliers": N_("Suppliers"),
+    "products": N_("Products"),
+    "chpl_tier": N_("CHPL"),
+    "imports_usd": N_("Imports"),
+    "exports_usd": N_("Exports"),
+    "balance_usd": N_("Balance"),
+    "value_usd": N_("Value"),
+    "share_pct": N_("Share"),
+    "share_of_total_pct": N_("Of total"),
+    "growth_pct": N_("Growth"),
+    "market_imports_usd": N_("Market"),
+    "market_share_pct": N_("Mkt share"),
+    "demand_usd": N_("Demand"),
+    "current_usd": N_("Current"),
+    "potential_usd": N_("Potential"),
+    "untapped_usd": N_("Untapped"),
+    "world_share_gap_usd": N_("WS gap"),
+    "distance_factor": N_("Distance"),
+    "tariff_advantage": N_("Tariff adv."),
+    "tariff_disadvantage": N_("Tariff disadv."),
+    "mfn_text": N_("Duty as written"),
+    "duty_pct": N_("Duty"),
+    "duty_range": N_("Duty range"),
+    "duty_source": N_("Duty source"),
+    "basis": N_("AVE basis"),
+    "partner_imports_usd": N_("Partner imports"),
+    "world_exports_usd": N_("World exports"),
+    "hs_scope": N_("HS scope"),
+    "rca": N_("RCA"),
+    "pci": N_("PCI"),
+    "cog": N_("COG"),
+    "density": N_("Density"),
+    "distance": N_("Distance"),
+    "ubiquity": N_("Ubiquity"),
+    "world_share_pct": N_("World share"),
+    "focus_growth_pct": N_("Focus growth"),
+    "period": N_("Period"),
+    "focus": N_("Focus"),
 }
 NUMERIC = frozenset(
     {
@@ -92,6 +98,7 @@ def label(name: str, focus: str | None = None) -> str:
             "focus_value_usd": focus,
             "focus_share_pct": f"{focus} share",
             "focus_rank": f"{focus} rank",
+            "focus_growth_pct": f"{focus} growth",
         }.get(name, name)
     return LABELS.get(
         name, name.replace("_pct", "").replace("_usd", "").replace("_", " ").capitalize()
@@ -112,15 +119,21 @@ def is_numeric(name: str) -> bool:
     return name.endswith(("_usd", "_pct")) or name in NUMERIC
 
 
-def cell(name: str, value: Any, currency: dict[str, Any] | None) -> str:
-    """One table cell as both the terminal and the brief print it."""
+def cell(name: str, value: Any, currency: dict[str, Any] | None, locale: str | None = None) -> str:
+    """One table cell as both the terminal and the brief print it; ``locale`` (``ru_RU``)
+    gives a web page its language's separators."""
     if value is None or (isinstance(value, float) and value != value):
         return "–"
     if name.endswith("_usd"):
-        return money(value, currency)
+        return money(value, currency, locale=locale)
     if name.endswith("_pct"):
-        return percent(value).rstrip("%")
+        return percent(value, locale=locale).rstrip("%")
     if isinstance(value, float):
+        if locale is not None:
+            pattern = "#,##0" if value.is_integer() and abs(value) >= 1 else "#,##0.00"
+            if abs(value) < 0.1 and not value.is_integer():
+                return format_decimal(value, format="0.###", locale=locale)
+            return format_decimal(value, format=pattern, locale=locale)
         if value.is_integer() and abs(value) >= 1:
             return f"{value:,.0f}"
         return f"{value:,.2f}" if abs(value) >= 0.1 else f"{value:.3g}"

@@ -254,6 +254,7 @@ def rank_markets(
     }
     title = f"{exp.name}: markets ranked by untapped export potential, {ctx.scope.label} ({ctx.source.period})"
     primary, tables = (markets, {}) if products is None else (products, {"markets": markets})
+    tables["not_assessed"] = _not_assessed(ctx, ref)
     display = MARKET_DISPLAY if products is None else PRODUCT_DISPLAY
     return Report(
         display=display,
@@ -319,6 +320,19 @@ MARKET_COLUMNS = (
     "competitors",
     "chpl_tier",
 )
+
+
+def _not_assessed(ctx: PotentialContext, ref: Reference) -> pa.Table:
+    """The markets a ranking cannot assess, and why (the dataset lacks their imports)."""
+    missing = sorted(missing_importers(ctx.source.manifest))
+    reason = f"{ctx.source.manifest.id} has no imports of this country (a known gap)"
+    return pa.table(
+        {
+            "importer": pa.array(missing, pa.string()),
+            "market": pa.array([ref.name(c) for c in missing], pa.string()),
+            "reason": pa.array([reason] * len(missing), pa.string()),
+        }
+    )
 
 
 def _order(table: pa.Table, columns: tuple[str, ...]) -> pa.Table:

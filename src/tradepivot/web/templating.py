@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from tradepivot import __version__
-from tradepivot.i18n import LANGUAGES, translator
+from tradepivot.i18n import LANGUAGES, N_, translator
 from tradepivot.web.assets import Assets
 from tradepivot.web.language import LANGUAGE_COOKIE, page_language
 
@@ -26,12 +26,6 @@ __all__ = ["N_", "NavItem", "Pages"]
 
 # Each language named in itself, for the switch.
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "hi": "हिन्दी"}
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogs without translating it here (it is translated when a
-    page shows it)."""
-    return message
 
 
 @dataclass(frozen=True)
@@ -146,4 +140,6 @@ class Pages:
             "t": translator(language),
             "version": __version__,
             "request_path": request.url.path,
+            # The page's own link, with its whole question and its language: to share.
+            "current_url": request.url.path + "?" + urlencode({**params, "lang": language}),
         }

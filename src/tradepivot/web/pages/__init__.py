@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tradepivot.web.pages import home
+from tradepivot.web.pages import analysis, briefs, home
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for area in (home,):
+for area in (home, analysis, briefs):
     router.include_router(area.router)

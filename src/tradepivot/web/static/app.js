@@ -29,7 +29,10 @@
       if (locale) {
         options.formatLocale = JSON.parse(locale);
       }
-      window.vegaEmbed(canvas, spec, options).catch(function (error) {
+      window.vegaEmbed(canvas, spec, options).then(function () {
+        canvas.setAttribute("data-rendered", "true");
+      }).catch(function (error) {
+        canvas.setAttribute("data-rendered", "error");
         canvas.classList.add("chart-error");
         canvas.textContent = canvas.getAttribute("data-error") || String(error);
       });
