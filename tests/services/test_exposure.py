@@ -10,12 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tradepivot.data.reference import Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.services.exposure import allocate, assess_exposure, national_pattern, redirect
+from tradepivot.services.tariffs import load_scenario
+from tradepivot.tariffs.portfolio import load_portfolio
 
 ROOT = Path(__file__).parents[2]
-SCENARIO = ROOT / "examples" / "scenarios" / "us-india-50.yaml"
-KANPUR = ROOT / "examples" / "kanpur-leather.yaml"
+SCENARIO_FILE = ROOT / "examples" / "scenarios" / "us-india-50.yaml"
+KANPUR_FILE = ROOT / "examples" / "kanpur-leather.yaml"
+# Services take parsed inputs: the CLI reads files, the web app parses uploads.
+SCENARIO = load_scenario(SCENARIO_FILE, Reference())
+KANPUR = load_portfolio(KANPUR_FILE, Reference())
 
 
 def total(table: pa.Table, column: str = "value_usd") -> float:
@@ -128,7 +134,7 @@ def test_the_html_brief_gains_the_exposure_and_redirect_sections(wh: Warehouse) 
         "Exposure under the tariff scenario",
         "Redirect: where the lost sales could go",
     ]
-    assert brief.query["portfolio"] == str(KANPUR)
+    assert brief.query["portfolio"] == KANPUR.name
     html = render_html(brief)
     assert "Redirect: where the lost sales could go" in html
     charts = sum(len(s.charts) for s in brief.sections)

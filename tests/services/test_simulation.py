@@ -8,10 +8,18 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pytest
 
+from tradepivot.data.reference import Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.services.simulation import run_simulation, simulate_scenario
+from tradepivot.services.tariffs import load_scenario
+from tradepivot.tariffs.scenarios import Scenario
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "scenarios"
+
+
+def load(path: Path) -> Scenario:
+    """Scenarios reach the services parsed: the CLI reads the file, the web app the upload."""
+    return load_scenario(path, Reference())
 
 
 def scenario(tmp_path: Path, body: str) -> Path:
@@ -22,7 +30,7 @@ def scenario(tmp_path: Path, body: str) -> Path:
 
 def test_india_leather_under_50_percent(wh: Warehouse) -> None:
     report = simulate_scenario(
-        wh, EXAMPLES / "us-india-50.yaml", exporter="IND", sector="leather", top=None
+        wh, load(EXAMPLES / "us-india-50.yaml"), exporter="IND", sector="leather", top=None
     )
     t = report.totals
     # India's 2024 leather sales to the US (Census): USD 1,185.1 m (the pivot brief's figure).
@@ -41,7 +49,7 @@ def test_india_leather_under_50_percent(wh: Warehouse) -> None:
 def test_creation_matches_an_independent_sql_computation(wh: Warehouse) -> None:
     """TC = v * eps * dt / (1 + t0) per Census row (eps = -1, dt = 0.5), for India, HS 4202."""
     result = run_simulation(
-        wh, EXAMPLES / "us-india-50.yaml", scope=wh.reference.product_scope(hs=["4202"])
+        wh, load(EXAMPLES / "us-india-50.yaml"), scope=wh.reference.product_scope(hs=["4202"])
     )
     rows = result.rows.filter(pc.equal(result.rows.column("exporter"), "IND"))
     got = pc.sum(rows.column("creation_usd")).as_py()
@@ -67,7 +75,7 @@ def test_no_change_gives_no_effect(wh: Warehouse, tmp_path: Path) -> None:
           - {exporters: [IND], add: 0, start: 2025-01-01}
         """,
     )
-    result = run_simulation(wh, path, scope=wh.reference.product_scope(sector="leather"))
+    result = run_simulation(wh, load(path), scope=wh.reference.product_scope(sector="leather"))
     for column in ("creation_usd", "diversion_usd", "change_usd", "change_low_usd"):
         assert max(abs(v) for v in result.rows.column(column).to_pylist()) < 1e-6
 
@@ -83,7 +91,7 @@ def test_a_measure_outside_its_dates_changes_nothing(wh: Warehouse, tmp_path: Pa
           - {exporters: [IND], add: 25, start: 2025-08-27, end: 2026-02-06}
         """,
     )
-    result = run_simulation(wh, path, scope=wh.reference.product_scope(hs=["42"]))
+    result = run_simulation(wh, load(path), scope=wh.reference.product_scope(hs=["42"]))
     assert pc.max(pc.abs(result.rows.column("change_usd"))).as_py() < 1e-6
     assert any("No measure" in note for note in result.scenario.notes)
 
@@ -99,7 +107,7 @@ def test_covered_markets_start_from_the_shipped_mfn_duties(wh: Warehouse, tmp_pa
           - {exporters: [CHN], products: ["64"], add: 20, start: 2025-01-01}
         """,
     )
-    report = simulate_scenario(wh, path, exporter="IND", sector="leather", top=None)
+    report = simulate_scenario(wh, load(path), exporter="IND", sector="leather", top=None)
     assert report.totals["change_usd"] > 0  # India gains from diversion
     assert any("MFN rates of the EAEU Common Customs Tariff" in n for n in report.provenance.notes)
     assert report.provenance.datasets[0]["id"] == "world-2024"
@@ -120,18 +128,20 @@ def test_other_markets_use_the_world_matrix_with_zero_base(wh: Warehouse, tmp_pa
           - {exporters: [CHN], products: ["64"], add: 20, start: 2025-01-01}
         """,
     )
-    report = simulate_scenario(wh, path, exporter="IND", sector="leather")
+    report = simulate_scenario(wh, load(path), exporter="IND", sector="leather")
     assert any("base duties are taken as zero" in n for n in report.provenance.notes)
 
 
 def test_schedule_scenario_moves_competitors_too(wh: Warehouse) -> None:
     report = simulate_scenario(
-        wh, EXAMPLES / "us-stack-2025-09-01.yaml", exporter="IND", sector="leather", top=None
+        wh, load(EXAMPLES / "us-stack-2025-09-01.yaml"), exporter="IND", sector="leather", top=None
     )
     rows = report.rows.to_pylist()
     assert all(r["tariff_after_pct"] >= r["tariff_before_pct"] for r in rows)
     # India pays +50 but China and Vietnam pay more too, so India's loss is smaller than alone.
-    alone = simulate_scenario(wh, EXAMPLES / "us-india-50.yaml", exporter="IND", sector="leather")
+    alone = simulate_scenario(
+        wh, load(EXAMPLES / "us-india-50.yaml"), exporter="IND", sector="leather"
+    )
     assert alone.totals["change_usd"] < report.totals["change_usd"] < 0
 
 
@@ -145,9 +155,13 @@ def test_elasticity_table_overrides_by_prefix(wh: Warehouse, tmp_path: Path) -> 
         ("4202", -3.0, None),
         ("420221", None, 4.0),
     ]
-    base = simulate_scenario(wh, EXAMPLES / "us-india-50.yaml", exporter="IND", hs=["4202"])
+    base = simulate_scenario(wh, load(EXAMPLES / "us-india-50.yaml"), exporter="IND", hs=["4202"])
     steeper = simulate_scenario(
-        wh, EXAMPLES / "us-india-50.yaml", exporter="IND", hs=["4202"], elasticities_file=table
+        wh,
+        load(EXAMPLES / "us-india-50.yaml"),
+        exporter="IND",
+        hs=["4202"],
+        elasticities=load_elasticities(table),
     )
     assert steeper.totals["change_usd"] < base.totals["change_usd"] < 0
 

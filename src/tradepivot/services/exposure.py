@@ -12,7 +12,6 @@ markets in proportion to the exporter's untapped potential there, never more tha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,8 +28,8 @@ from tradepivot.services.currency import currency_info
 from tradepivot.services.opportunity import potential_rows
 from tradepivot.services.report import Provenance, Report
 from tradepivot.services.simulation import SimulationResult, run_simulation
-from tradepivot.services.tariffs import load_scenario
-from tradepivot.tariffs.portfolio import Portfolio, expand, load_portfolio
+from tradepivot.tariffs.portfolio import Portfolio, expand
+from tradepivot.tariffs.scenarios import Scenario
 
 __all__ = [
     "Exposure",
@@ -180,11 +179,11 @@ def _rate_for(code: str, rates: dict[str, dict[str, float]], case: str) -> float
 def assess_exposure(
     wh: Warehouse,
     *,
-    portfolio: Path | None = None,
+    portfolio: Portfolio | None = None,
     exporter: str | None = None,
     sector: str | None = None,
     hs: list[str] | None = None,
-    scenario: Path | None = None,
+    scenario: Scenario | None = None,
 ) -> Exposure:
     """Holdings (country-sector, firm or cluster) and their value at risk under ``scenario``."""
     ref = wh.reference
@@ -192,7 +191,7 @@ def assess_exposure(
     loaded: Portfolio | None = None
     assumptions: list[str] = []
     if portfolio is not None:
-        loaded = load_portfolio(portfolio, ref)
+        loaded = portfolio
         exporter_iso = loaded.exporter
         if loaded.cluster is not None:
             scope = loaded.cluster.scope
@@ -223,7 +222,7 @@ def assess_exposure(
         name = f"{ref.name(exporter_iso)}, {scope.label.lower()}"
     simulation = None
     if scenario is not None:
-        loaded_scenario = load_scenario(scenario, ref)
+        loaded_scenario = scenario
         simulation = run_simulation(wh, loaded_scenario, scope=scope)
         provenance.merge(simulation.provenance)
         rates = _loss_rates(simulation, exporter_iso)
@@ -272,11 +271,11 @@ def assess_exposure(
 def exposure_report(
     wh: Warehouse,
     *,
-    portfolio: Path | None = None,
+    portfolio: Portfolio | None = None,
     exporter: str | None = None,
     sector: str | None = None,
     hs: list[str] | None = None,
-    scenario: Path | None = None,
+    scenario: Scenario | None = None,
     top: int | None = 20,
     currency: str | None = None,
 ) -> Report:
@@ -328,10 +327,10 @@ def exposure_report(
         title=title,
         rows=by_market.slice(0, top) if top else by_market,
         query={
-            "portfolio": str(portfolio) if portfolio else None,
+            "portfolio": portfolio.name if portfolio else None,
             "exporter": exposure.exporter,
             "scope": exposure.scope.describe(),
-            "scenario": str(scenario) if scenario else None,
+            "scenario": scenario.path if scenario else None,
         },
         provenance=exposure.provenance,
         totals=totals,

@@ -7,7 +7,6 @@ untapped potential, the products behind them, the competitors there, and Russia'
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -29,6 +28,8 @@ from tradepivot.services.opportunity import (
 )
 from tradepivot.services.report import Provenance
 from tradepivot.services.trade import bilateral_flows
+from tradepivot.tariffs.portfolio import Portfolio
+from tradepivot.tariffs.scenarios import Scenario
 
 __all__ = ["pivot_brief"]
 
@@ -44,8 +45,8 @@ def pivot_brief(
     hs: list[str] | None = None,
     top: int = 15,
     currency: str | None = None,
-    scenario: Path | None = None,
-    portfolio: Path | None = None,
+    scenario: Scenario | None = None,
+    portfolio: Portfolio | None = None,
 ) -> Brief:
     """A delegation brief for ``exporter``'s ``sector`` leaving ``away_from``.
 
@@ -131,8 +132,8 @@ def pivot_brief(
             "scope": scope.describe(),
             "sector": scope.sector,
             "top": top,
-            "scenario": str(scenario) if scenario else None,
-            "portfolio": str(portfolio) if portfolio else None,
+            "scenario": scenario.path if scenario else None,
+            "portfolio": portfolio.name if portfolio else None,
         },
         currency=currency_info(ref, currency, world.period),
     )

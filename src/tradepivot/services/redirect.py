@@ -10,7 +10,6 @@ crore.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -23,6 +22,8 @@ from tradepivot.services.briefing import Chart, Figure, Section
 from tradepivot.services.currency import currency_info
 from tradepivot.services.exposure import CASES, assess_exposure, redirect
 from tradepivot.services.report import Provenance
+from tradepivot.tariffs.portfolio import Portfolio
+from tradepivot.tariffs.scenarios import Scenario
 
 __all__ = ["shock_sections"]
 
@@ -44,8 +45,8 @@ def shock_sections(
     *,
     sector: str | None,
     hs: list[str] | None,
-    scenario: Path | None,
-    portfolio: Path | None,
+    scenario: Scenario | None,
+    portfolio: Portfolio | None,
     provenance: Provenance,
     top: int = 15,
 ) -> list[Section]:

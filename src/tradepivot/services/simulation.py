@@ -32,12 +32,18 @@ from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.currency import currency_info
 from tradepivot.services.duties import base_duties
 from tradepivot.services.report import Provenance, Report
-from tradepivot.services.tariffs import DISCLAIMER, load_scenario, schedule_for
+from tradepivot.services.tariffs import DISCLAIMER, schedule_for
 from tradepivot.tariffs.apply import additional_duties
 from tradepivot.tariffs.scenarios import ElasticityOverride, Scenario
 from tradepivot.tariffs.smart import SENSITIVITY, Elasticities, simulate_range
 
-__all__ = ["SimulationResult", "load_elasticities", "run_simulation", "simulate_scenario"]
+__all__ = [
+    "SimulationResult",
+    "load_elasticities",
+    "parse_elasticities",
+    "run_simulation",
+    "simulate_scenario",
+]
 
 US_SOURCE = "us-census-2024"
 
@@ -135,8 +141,13 @@ def _base_flows(
 
 
 def load_elasticities(path: Path) -> list[ElasticityOverride]:
-    """A CSV of ``hs,import_demand,substitution`` (blank = keep the default)."""
-    content = read_text(path, "elasticities file")
+    """A CSV file of ``hs,import_demand,substitution`` (blank = keep the default)."""
+    return parse_elasticities(read_text(path, "elasticities file"), str(path))
+
+
+def parse_elasticities(content: str, path: str) -> list[ElasticityOverride]:
+    """The overrides in ``content``, a CSV of ``hs,import_demand,substitution``; errors name
+    ``path`` (a file's name or an upload's), the line and the field."""
     # Comment and blank lines are skipped but counted, so errors give the physical line.
     numbered = [
         (n, line)
@@ -231,15 +242,13 @@ def _cases(scenario: Scenario) -> dict[str, Elasticities]:
 
 def run_simulation(
     wh: Warehouse,
-    scenario: Scenario | Path,
+    scenario: Scenario,
     *,
     scope: ProductScope | None = None,
     elasticities: Sequence[ElasticityOverride] = (),
 ) -> SimulationResult:
     """Simulate ``scenario`` on every supplier and product of its market within ``scope``."""
     ref = wh.reference
-    if isinstance(scenario, Path):
-        scenario = load_scenario(scenario, ref)
     scope = scope or ref.product_scope()
     base, provenance, edition = _base_flows(wh, scenario.market, scope)
     if base.num_rows == 0:
@@ -349,22 +358,25 @@ CHANGE_COLUMNS = (
 
 def simulate_scenario(
     wh: Warehouse,
-    scenario_path: Path,
+    scenario: Scenario,
     *,
     exporter: str | None = None,
     sector: str | None = None,
     hs: list[str] | None = None,
-    elasticities_file: Path | None = None,
+    elasticities: Sequence[ElasticityOverride] = (),
     top: int | None = 25,
     currency: str | None = None,
 ) -> Report:
-    """The scenario's effect on one exporter (or on the market), by HS6 and by sector."""
+    """The scenario's effect on one exporter (or on the market), by HS6 and by sector.
+
+    ``scenario`` is parsed already (:func:`~tradepivot.services.tariffs.load_scenario` for a
+    file, :func:`~tradepivot.tariffs.scenarios.parse_scenario` for text or an upload), and so
+    are the ``elasticities`` overrides (:func:`parse_elasticities`).
+    """
     ref = wh.reference
-    scenario = load_scenario(scenario_path, ref)
     edition = "HS2017"
     scope = ref.product_scope(hs=hs, sector=sector, edition=edition)
-    overrides = load_elasticities(elasticities_file) if elasticities_file else []
-    result = run_simulation(wh, scenario, scope=scope, elasticities=overrides)
+    result = run_simulation(wh, scenario, scope=scope, elasticities=list(elasticities))
     rows = result.rows
     focus = ref.iso3(exporter) if exporter else _single_target(scenario)
     market_by_product = _sum_by(rows, ["hs6"], ("value_usd", "creation_usd"))
@@ -400,7 +412,7 @@ def simulate_scenario(
         ),
         rows=shown,
         query={
-            "scenario": str(scenario_path),
+            "scenario": scenario.path,
             "market": scenario.market,
             "exporter": focus,
             "scope": scope.describe(),

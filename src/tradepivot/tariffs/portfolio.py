@@ -29,6 +29,7 @@ from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.errors import (
     DataGapError,
     InputError,
+    InputLimitError,
     SourceFileError,
     UnknownCountryError,
     UnknownProductError,
@@ -40,12 +41,21 @@ from tradepivot.inputs import (
     HsCodeError,
     Limits,
     Written,
+    decode_text,
     load_yaml,
     normalise_hs,
     read_text,
 )
 
-__all__ = ["ClusterSpec", "Holding", "Portfolio", "distribute", "expand", "load_portfolio"]
+__all__ = [
+    "ClusterSpec",
+    "Holding",
+    "Portfolio",
+    "distribute",
+    "expand",
+    "load_portfolio",
+    "parse_portfolio",
+]
 
 CRORE = 10_000_000
 DEFAULT_EXPORTER = "IND"
@@ -305,25 +315,48 @@ class _Checker:
 
 
 def load_portfolio(path: Path, ref: Reference) -> Portfolio:
-    """Read a portfolio from a ``.csv`` (holdings) or ``.yaml``/``.yml`` file (holdings or cluster).
+    """Read a portfolio from a ``.csv`` (holdings) or ``.yaml``/``.yml``/``.json`` file
+    (holdings or cluster).
 
     Parameters: ``path`` the file; ``ref`` the reference tables that resolve countries, HS codes,
     sectors and exchange rates. Returns the :class:`Portfolio`; a cluster's holdings are
     filled in later by :func:`expand`. Raises :class:`SourceFileError` for any bad input.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".tsv", ".yaml", ".yml"):
+    _format_of(path.name)  # a wrong extension fails before the file is read
+    return _parse(path, read_text(path, "portfolio file", PORTFOLIO_LIMITS), ref)
+
+
+def parse_portfolio(content: bytes, name: str, ref: Reference) -> Portfolio:
+    """A portfolio from the bytes of a file called ``name`` (an upload): the same formats and
+    validation as :func:`load_portfolio`, the errors naming ``name``. Nothing touches a disk."""
+    _format_of(name)
+    if len(content) > PORTFOLIO_LIMITS.max_bytes:
+        raise InputLimitError(
+            name,
+            f"is larger than {PORTFOLIO_LIMITS.max_bytes:,} bytes, the most a portfolio may be",
+            limit="size",
+            hint="Is this really a portfolio? Split it if it is.",
+        )
+    return _parse(Path(name), decode_text(content, name), ref)
+
+
+def _format_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".tsv", ".yaml", ".yml", ".json"):
         raise SourceFileError(
-            str(path),
+            name,
             f"has an unknown extension {suffix or '(none)'!r}",
-            expected=".csv, .yaml or .yml",
+            expected=".csv, .yaml, .yml or .json",
             hint="Name a holdings table *.csv and a portfolio description *.yaml.",
         )
-    text = read_text(path, "portfolio file", PORTFOLIO_LIMITS)
-    if suffix in (".csv", ".tsv"):
+    return "csv" if suffix in (".csv", ".tsv") else "yaml"
+
+
+def _parse(path: Path, text: str, ref: Reference) -> Portfolio:
+    if _format_of(path.name) == "csv":
         return _load_csv(path, text, ref)
-    return _load_yaml(path, text, ref)
+    return _load_yaml(path, text, ref)  # JSON is YAML
 
 
 # ---------------------------------------------------------------------------- CSV

@@ -74,8 +74,11 @@ def pivot(
     """
     from tradepivot.outputs import write_text
     from tradepivot.services.pivot import pivot_brief
+    from tradepivot.services.tariffs import load_scenario
+    from tradepivot.tariffs.portfolio import load_portfolio
 
     app_state = state(ctx)
+    ref = app_state.warehouse.reference
     if fmt not in (OutputFormat.table, OutputFormat.json):
         raise typer.BadParameter(
             "pivot prints as table or json; use --report FILE.html for the full brief.",
@@ -89,8 +92,8 @@ def pivot(
         hs=hs,
         top=top,
         currency=currency.value if currency else app_state.settings.currency,
-        scenario=scenario,
-        portfolio=portfolio,
+        scenario=load_scenario(scenario, ref) if scenario else None,
+        portfolio=load_portfolio(portfolio, ref) if portfolio else None,
     )
     emit_brief(brief, app_state.console, as_json=fmt is OutputFormat.json)
     if report is not None:

@@ -134,16 +134,17 @@ def simulate(
 
     Example: tradepivot tariff simulate examples/scenarios/us-india-50.yaml --exporter IND --sector leather
     """
-    from tradepivot.services.simulation import simulate_scenario
+    from tradepivot.services.simulation import load_elasticities, simulate_scenario
+    from tradepivot.services.tariffs import load_scenario
 
     app_state = state(ctx)
     report = simulate_scenario(
         app_state.warehouse,
-        scenario,
+        load_scenario(scenario, app_state.warehouse.reference),
         exporter=exporter,
         sector=sector,
         hs=hs,
-        elasticities_file=elasticities,
+        elasticities=load_elasticities(elasticities) if elasticities else (),
         top=top,
         currency=currency.value if currency else app_state.settings.currency,
     )
@@ -185,15 +186,18 @@ def exposure(
     Example: tradepivot exposure --portfolio examples/kanpur-leather.yaml --scenario examples/scenarios/us-india-50.yaml
     """
     from tradepivot.services.exposure import exposure_report
+    from tradepivot.services.tariffs import load_scenario
+    from tradepivot.tariffs.portfolio import load_portfolio
 
     app_state = state(ctx)
+    ref = app_state.warehouse.reference
     report = exposure_report(
         app_state.warehouse,
-        portfolio=portfolio,
+        portfolio=load_portfolio(portfolio, ref) if portfolio else None,
         exporter=exporter,
         sector=sector,
         hs=hs,
-        scenario=scenario,
+        scenario=load_scenario(scenario, ref) if scenario else None,
         top=top,
         currency=currency.value if currency else None,
     )
