@@ -110,3 +110,36 @@ def test_search_suggestions_swap_in_while_typing(client: Client) -> None:
     fragment = client.get("/search/suggest?q=handbags").text
     assert "<html" not in fragment and "4202" in fragment
     assert "/where-to-sell?" in fragment and "hs=4202" in fragment
+
+
+EXAMPLES = __import__("pathlib").Path(__file__).parents[2] / "examples"
+
+
+def test_the_scenario_form_simulates_a_typed_scenario(client: Client) -> None:
+    form = client.get("/tariffs/simulate").text
+    typed = re.search(r"<textarea[^>]*>(.*?)</textarea>", form, re.S)
+    assert typed
+    scenario = typed.group(1).replace("&#34;", '"').replace("&#39;", "'")
+    page = client.post(
+        "/tariffs/simulate", data={"scenario": scenario, "exporter": "IND", "sector": "leather"}
+    )
+    assert page.status_code == 200 and len(_charts(page.text)) == 2
+    api = client.post(
+        "/api/v1/tariffs/simulate?exporter=IND&sector=leather",
+        files={"scenario": ("s.yaml", scenario.encode(), "application/yaml")},
+    ).json()
+    change = api["meta"]["totals"]["change_usd"]
+    assert f"{change / 1e6:,.1f}" in page.text  # the same loss as the API's
+    bad = client.post("/tariffs/simulate", data={"scenario": "market: [", "exporter": "IND"})
+    assert bad.status_code == 422 and "scenario.yaml" in bad.text
+
+
+def test_exposure_and_the_redirect_chain_from_uploads(client: Client) -> None:
+    files = {
+        "portfolio": ("kanpur.yaml", (EXAMPLES / "kanpur-leather.yaml").read_bytes()),
+        "scenario_file": ("s.yaml", (EXAMPLES / "scenarios" / "us-india-50.yaml").read_bytes()),
+    }
+    page = client.post("/exposure", files=files, data={"currency": "INR"})
+    assert page.status_code == 200 and "INR crore" in page.text
+    chain = client.post("/brief", files=files, data={"sector": "leather"})
+    assert chain.status_code == 200 and "Exposure under the tariff scenario" in chain.text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 from starlette.requests import Request
@@ -20,7 +20,7 @@ from starlette.responses import Response
 from tradepivot.reports.export import MEDIA_TYPES, Format, json_payload, report_bytes
 from tradepivot.services.report import Report
 
-__all__ = ["DownloadFormat", "FormatParam", "TableParam", "respond"]
+__all__ = ["DownloadFormat", "FormatParam", "TableParam", "json_response", "respond"]
 
 
 class DownloadFormat(StrEnum):
@@ -108,3 +108,10 @@ def respond(
         meta_url = request.url.include_query_params(format="meta").remove_query_params("table")
         headers["link"] = f'<{meta_url.path}?{meta_url.query}>; rel="describedby"'
     return Response(content, media_type=MEDIA_TYPES[chosen.value], headers=headers)
+
+
+def json_response(payload: Any) -> Response:
+    """JSON as the CLI prints it (``json.dumps(..., default=str)``), for non-Report answers."""
+    return Response(
+        json.dumps(payload, ensure_ascii=False, default=str), media_type=MEDIA_TYPES["json"]
+    )

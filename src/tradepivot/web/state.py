@@ -38,9 +38,12 @@ def _freeze(value: Any) -> Hashable:
         import hashlib
 
         return ("bytes", hashlib.sha256(value).hexdigest())
-    if isinstance(value, Hashable):
-        return value
-    return repr(value)
+    try:
+        hash(value)  # a frozen dataclass may still hold a dict
+    except TypeError:
+        return repr(value)  # dataclasses' repr shows every field: equal inputs, equal keys
+    hashable: Hashable = value
+    return hashable
 
 
 class WebState:

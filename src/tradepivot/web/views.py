@@ -33,8 +33,11 @@ __all__ = [
     "TableView",
     "api_link",
     "bar_chart",
+    "currency_line",
     "report_view",
+    "stacked_chart",
     "table_view",
+    "timeline_chart",
     "world_map",
 ]
 
@@ -402,3 +405,34 @@ def timeline_chart(table: pa.Table, title: str, t: Translator) -> ChartView:
     )
     number = next(_COUNTER)
     return ChartView(f"chart-{number}", title, spec, data, f"tradepivot-timeline-{number}")
+
+
+def stacked_chart(
+    table: pa.Table,
+    title: str,
+    x: str,
+    parts: Sequence[tuple[str, str]],
+    currency: dict[str, Any] | None,
+    t: Translator,
+    *,
+    limit: int = 15,
+) -> ChartView:
+    """Bars of ``x`` split into ``parts`` (column, label), e.g. creation and diversion."""
+    rows = table.slice(0, limit).to_pylist()
+    long = pa.table(
+        {
+            x: [str(r[x]) for r in rows for _ in parts],
+            "effect": [label for _ in rows for _, label in parts],
+            "value_usd": [r[column] for r in rows for column, _ in parts],
+        }
+    )
+    chart = Chart(title=title, data=long, x=x, y="value_usd", kind="stacked_bar", color="effect")
+    number = next(_COUNTER)
+    return ChartView(
+        id=f"chart-{number}",
+        title=title,
+        spec=chart_spec(chart, currency),
+        data=table_view(long, "chart", title, currency, t),
+        file=f"tradepivot-chart-{number}",
+        format_locale=_format_locale(currency),
+    )

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tradepivot.web.api import lookup, opportunity, tariffs, trade
+from tradepivot.web.api import lookup, opportunity, shocks, tariffs, trade
 
 __all__ = ["API_PREFIX", "router"]
 
 API_PREFIX = "/api/v1"
 
 router = APIRouter(prefix=API_PREFIX)
-for area in (trade, opportunity, tariffs, lookup):
+for area in (trade, opportunity, tariffs, shocks, lookup):
     router.include_router(area.router)

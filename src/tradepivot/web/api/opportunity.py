@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from tradepivot.errors import InputError
 from tradepivot.services.balance import bilateral_balance
@@ -25,7 +25,7 @@ from tradepivot.web.api.params import (
     currency_code,
     split,
 )
-from tradepivot.web.responses import FormatParam, TableParam, respond
+from tradepivot.web.responses import FormatParam, TableParam, json_response, respond
 from tradepivot.web.state import State
 
 __all__ = ["RankView", "balance", "pivot", "potential", "products", "rank", "router"]
@@ -195,7 +195,7 @@ def pivot(
     away_from: Annotated[str, country_query("The market being left.", "USA")] = "USA",
     top: Annotated[int, Query(ge=1, le=200, description="Alternative markets to list.")] = 15,
     currency: CurrencyParam = None,
-) -> JSONResponse:
+) -> Response:
     """The delegation brief: exposure to the market being left, alternatives ranked by
     untapped potential, products, competitors (`tradepivot pivot --format json`)."""
     brief = state.run(
@@ -207,4 +207,4 @@ def pivot(
         top=top,
         currency=currency_code(currency) or state.settings.currency,
     )
-    return JSONResponse(brief.to_dict())
+    return json_response(brief.to_dict())

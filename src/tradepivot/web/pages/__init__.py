@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tradepivot.web.pages import analysis, briefs, home
+from tradepivot.web.pages import analysis, briefs, home, shocks
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for area in (home, analysis, briefs):
+for area in (home, analysis, briefs, shocks):
     router.include_router(area.router)

@@ -11,14 +11,15 @@ from starlette.responses import Response
 
 from tradepivot.i18n import translator
 from tradepivot.reports.brief_html import brief_sections, render_html
+from tradepivot.services.briefing import Brief
 from tradepivot.services.pivot import pivot_brief
 from tradepivot.services.tariffs import tariff_stack, tariff_timeline
 from tradepivot.web.api.params import Currency, split
 from tradepivot.web.language import page_language
 from tradepivot.web.state import State
-from tradepivot.web.views import currency_line, report_view, timeline_chart
+from tradepivot.web.views import api_link, currency_line, report_view, timeline_chart
 
-__all__ = ["brief", "router", "tariffs"]
+__all__ = ["brief", "brief_page", "router", "tariffs"]
 
 router = APIRouter()
 
@@ -70,16 +71,31 @@ def brief(
                 "content-security-policy": "sandbox; default-src 'none'",
             },
         )
+    return brief_page(request, state, result, form)
+
+
+def brief_page(
+    request: Request,
+    state: State,
+    result: Brief,
+    form: dict[str, Any],
+    *,
+    shareable: bool = True,
+) -> Response:
+    """The brief's page; ``shareable`` False for a brief of uploads (no link reproduces it)."""
     t = translator(page_language(request))
+    exporter = result.query.get("exporter")
     context: dict[str, Any] = {
         "brief": result,
         "sections": brief_sections(result),
         "form": form,
         "currency_line": currency_line(result.currency, t),
-        "download_url": request.url.include_query_params(download=1),
-        "json_url": request.url.replace(
-            path=f"/api/v1/pivot/{result.query.get('exporter')}"
-        ).remove_query_params(["download", "lang"]),
+        "download_url": request.url.include_query_params(download=1) if shareable else None,
+        "json_url": api_link(
+            f"/api/v1/pivot/{exporter}", {k: v for k, v in form.items() if k != "exporter"}
+        )
+        if shareable
+        else None,
     }
     return state.pages.render(request, "brief.html", context, active="brief")
 
