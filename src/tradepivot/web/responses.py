@@ -12,6 +12,7 @@ import json
 import re
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Query
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from starlette.responses import Response
 from tradepivot.reports.export import MEDIA_TYPES, Format, json_payload, report_bytes
 from tradepivot.services.report import Report
 
-__all__ = ["DownloadFormat", "FormatParam", "TableParam", "json_response", "respond"]
+__all__ = ["DownloadFormat", "FormatParam", "TableParam", "json_response", "link_target", "respond"]
 
 
 class DownloadFormat(StrEnum):
@@ -106,7 +107,7 @@ def respond(
     }
     if chosen is DownloadFormat.csv:
         meta_url = request.url.include_query_params(format="meta").remove_query_params("table")
-        headers["link"] = f'<{meta_url.path}?{meta_url.query}>; rel="describedby"'
+        headers["link"] = f'<{link_target(meta_url.path, meta_url.query)}>; rel="describedby"'
     return Response(content, media_type=MEDIA_TYPES[chosen.value], headers=headers)
 
 
@@ -115,3 +116,8 @@ def json_response(payload: Any) -> Response:
     return Response(
         json.dumps(payload, ensure_ascii=False, default=str), media_type=MEDIA_TYPES["json"]
     )
+
+
+def link_target(path: str, query: str) -> str:
+    """A relative URL safe in a header (RFC 8288 wants ASCII): the path percent-encoded."""
+    return quote(path, safe="/%:@!$&'()*+,;=-._~") + "?" + quote(query, safe="=&%+-._~")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +33,7 @@ __all__ = [
     "TableView",
     "api_link",
     "bar_chart",
+    "cell",
     "currency_line",
     "report_view",
     "stacked_chart",
@@ -59,7 +60,7 @@ class TableView:
     name: str
     caption: str
     columns: list[tuple[str, str | None, bool]]  # (label, unit, numeric)
-    rows: list[tuple[bool, list[tuple[str, bool, bool]]]]
+    rows: list[tuple[bool, list[tuple[str, bool, bool, str | None]]]]  # +href
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def table_view(
     *,
     display: Sequence[str] | None = None,
     focus: str | None = None,
+    links: Mapping[str, Callable[[dict[str, Any]], str | None]] | None = None,
 ) -> TableView:
     shown = [
         n
@@ -117,7 +119,12 @@ def table_view(
     rows = []
     for row in table.to_pylist():
         cells = [
-            (cell(n, row[n], currency, t), columns.is_numeric(n), n == "chpl_tier" and bool(row[n]))
+            (
+                cell(n, row[n], currency, t),
+                columns.is_numeric(n),
+                n == "chpl_tier" and bool(row[n]),
+                links[n](row) if links and n in links else None,
+            )
             for n in shown
         ]
         highlighted = focus is not None and focus in (row.get("exporter"), row.get("importer"))
@@ -173,6 +180,7 @@ def report_view(
     tables: Iterable[tuple[str, str]] = (),
     charts: Iterable[ChartView] = (),
     focus: str | None = None,
+    links: Mapping[str, Callable[[dict[str, Any]], str | None]] | None = None,
 ) -> ReportView:
     """The page content of ``report``; ``tables`` are (name, caption) of the named tables to
     show after its rows."""
@@ -185,6 +193,7 @@ def report_view(
             t,
             display=report.display,
             focus=focus,
+            links=links,
         )
     ]
     for name, caption in tables:

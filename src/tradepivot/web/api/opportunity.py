@@ -25,7 +25,7 @@ from tradepivot.web.api.params import (
     currency_code,
     split,
 )
-from tradepivot.web.responses import FormatParam, TableParam, json_response, respond
+from tradepivot.web.responses import FormatParam, TableParam, json_response, link_target, respond
 from tradepivot.web.state import State
 
 __all__ = ["RankView", "balance", "pivot", "potential", "products", "rank", "router"]
@@ -121,7 +121,7 @@ def potential(
     response = respond(request, report, fmt)
     if report.rows.num_rows == limit:
         following = request.url.include_query_params(offset=offset + limit)
-        response.headers["link"] = f'<{following.path}?{following.query}>; rel="next"'
+        response.headers["link"] = f'<{link_target(following.path, following.query)}>; rel="next"'
     return response
 
 

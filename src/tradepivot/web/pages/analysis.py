@@ -21,7 +21,7 @@ from tradepivot.services.trade import market_overview
 from tradepivot.web.api.params import Currency, split
 from tradepivot.web.language import page_language
 from tradepivot.web.state import State
-from tradepivot.web.views import bar_chart, report_view, table_view, world_map
+from tradepivot.web.views import api_link, bar_chart, report_view, table_view, world_map
 
 __all__ = ["balance", "datasets", "market", "market_form", "products", "router", "where_to_sell"]
 
@@ -183,6 +183,13 @@ def where_to_sell(
         ),
     ]
     api_params = {k: v for k, v in form.items() if k != "exporter"}
+    language = page_language(request)
+
+    def market_link(row: dict[str, Any]) -> str | None:
+        """Each market's own page, for the same products."""
+        query = {"hs": hs, "sector": sector, "focus": report.query["exporter"], "lang": language}
+        return api_link(f"/market/{row['importer']}", query) if row.get("importer") else None
+
     view = report_view(
         report,
         t,
@@ -190,6 +197,7 @@ def where_to_sell(
         api_params=api_params,
         charts=charts,
         focus=report.query["exporter"],
+        links={"market": market_link},
     )
     not_assessed = None
     if "not_assessed" in report.tables:
