@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradepivot.services.search import search
+from tradepivot.services.search_box import search_box
 from tradepivot.web.api import API_PREFIX
 from tradepivot.web.state import State
 
@@ -21,7 +21,7 @@ SearchText = Annotated[str, Query(max_length=120)]
 
 @router.get("/")
 def home(request: Request, state: State, q: SearchText = "") -> Response:
-    hits = state.run(search, q).rows.to_pylist() if q.strip() else None
+    hits = state.run(search_box, q).rows.to_pylist() if q.strip() else None
     return state.pages.render(request, "home.html", {"q": q, "hits": hits}, active="search")
 
 
@@ -34,7 +34,7 @@ def search_page(request: Request, state: State, q: SearchText = "") -> Response:
 @router.get("/search/suggest")
 def suggest(request: Request, state: State, q: SearchText = "") -> Response:
     """The hits as an HTML fragment, swapped in by htmx as the user types."""
-    hits = state.run(search, q).rows.to_pylist() if q.strip() else []
+    hits = state.run(search_box, q).rows.to_pylist() if q.strip() else []
     return state.pages.render(request, "search_results.html", {"q": q, "hits": hits})
 
 
