@@ -47,6 +47,21 @@ HAND_KEPT = PACKAGE_DATA / "reference"
 ZSTD = {"compression": "zstd", "compression_level": 19}
 WORLD_PARTS = (("A", "E"), ("F", "M"), ("N", "Z"))  # importer ranges: three files of ~15 MB
 MISSING_IMPORTERS = ["USA", "DEU", "FRA", "GBR", "NLD", "ESP"]
+# CEPII GeoDist (2011) still uses codes retired since; the matrix uses current ISO3 codes.
+# Renamed codes are the same territory; successor states take their predecessor's distances
+# (capitals a few hundred km apart at most: a small error next to distances of thousands).
+GEO_CODES = {
+    "ROM": ["ROU"],  # Romania (ISO changed ROM to ROU in 2002)
+    "ZAR": ["COD"],  # DR Congo
+    "TMP": ["TLS"],  # Timor-Leste
+    "PAL": ["PSE"],  # Palestine
+    "YUG": ["SRB", "MNE"],  # Serbia and Montenegro, split in 2006
+    "ANT": ["CUW", "SXM", "BES"],  # Netherlands Antilles, dissolved in 2010
+    "TWN": ["S19"],  # Taiwan as BACI codes it
+}
+# Countries of the matrix GeoDist has no distance for (nor a predecessor): their distance factor
+# is neutral (1) and export potential says so.
+GEO_GAPS = ["ASM", "ATF", "BLM", "GUM", "IOT", "SSD"]
 
 
 def sha256_of(paths: list[Path]) -> str:
@@ -589,17 +604,22 @@ def build_eidb(con: duckdb.DuckDBPyConnection, src: Path, out: Path) -> dict[str
 
 def build_small_references(con: duckdb.DuckDBPyConnection, src: Path, out: Path) -> dict[str, Any]:
     ref = src / "reference"
+    codes = ", ".join(f"('{old}', '{new}')" for old, news in GEO_CODES.items() for new in news)
     geo = arrow(
         con,
         f"""
-        select case exporter when 'TWN' then 'S19' else exporter end as origin,
-               case importer when 'TWN' then 'S19' else importer end as destination,
+        with codes(old, new) as (values {codes}),
+        raw as (
+            select * from read_csv('{ref}/atlas/static/geo_dist.csv', quote='"',
+                                   types={{'dist': 'VARCHAR', 'distw': 'VARCHAR',
+                                           'distcap': 'VARCHAR'}})
+            where dist is not null and dist <> ''
+        )
+        select coalesce(o.new, exporter) as origin, coalesce(d.new, importer) as destination,
                dist::double as dist_km, distw::double as distw_km, distcap::double as distcap_km,
                contig::tinyint as contig, comlang_off::tinyint as comlang_off,
                colony::tinyint as colony
-        from read_csv('{ref}/atlas/static/geo_dist.csv', quote='"',
-                      types={{'dist': 'VARCHAR', 'distw': 'VARCHAR', 'distcap': 'VARCHAR'}})
-        where dist is not null and dist <> ''
+        from raw left join codes o on raw.exporter = o.old left join codes d on raw.importer = d.old
         order by 1, 2
         """,
     )
@@ -829,6 +849,17 @@ def manifest(out: Path, built: dict[str, dict[str, Any]], src: Path) -> dict[str
                 "chpl": "Common High Priority List, BIS/EU/Japan/UK, 2024-02-23, 50 HS6 codes",
             },
             "stats": {**built["countries"], **built["hs"], **built["small"]},
+            "gaps": {
+                "geo_dist": {
+                    "renamed": GEO_CODES,
+                    "missing": GEO_GAPS,
+                    "text": "GeoDist's retired codes are mapped to current ISO3 codes (ROM to "
+                    "ROU, ZAR to COD, TMP to TLS, PAL to PSE; YUG's distances serve SRB and MNE, "
+                    "ANT's serve CUW, SXM and BES). No distance is known for "
+                    + ", ".join(GEO_GAPS)
+                    + ": their distance factor in export potential is neutral (1).",
+                }
+            },
             **files_info(reference_files),
         },
     }

@@ -136,3 +136,12 @@ def test_world_potential_is_streamed_to_parquet(wh: Warehouse, tmp_path: object)
     assert rows == report.totals["rows"] > 10_000
     assert bad == 0  # every market and product gets exactly its imports back
     assert report.rows.column("exporter")[0].as_py() == "CHN"  # most untapped 4202 potential
+
+
+def test_romania_gets_its_distance_for_indian_leather(leather: object) -> None:
+    # Before the distance table was mapped to current codes, Romania (ROM in GeoDist) got a
+    # neutral distance factor of 1 and ranked 30th; at 4,800 km its factor is well below 1.
+    rows = leather.rows.to_pylist()  # type: ignore[attr-defined]
+    romania = next(r for r in rows if r["importer"] == "ROU")
+    assert romania["distance_factor"] == pytest.approx(0.29, abs=0.01)
+    assert romania["rank"] == 39

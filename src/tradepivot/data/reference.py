@@ -435,6 +435,23 @@ class Reference:
         candidates.sort(key=lambda r: (r.kind != "published", "World Bank" not in r.source))
         return candidates[0]
 
+    # ------------------------------------------------------------------ distances
+    @cached_property
+    def distance_codes(self) -> frozenset[str]:
+        """Countries the distance table (CEPII GeoDist, current ISO3 codes) has distances for."""
+        table = pq.read_table(self._dir / "geo_dist.parquet", columns=["origin"])
+        return frozenset(table.column("origin").unique().to_pylist())
+
+    def no_distance_note(self, markets: Iterable[str]) -> str | None:
+        """A note naming the markets whose distance factor is neutral (no distance known)."""
+        lacking = sorted({m for m in markets if m not in self.distance_codes})
+        if not lacking:
+            return None
+        return (
+            f"No distance is known for {', '.join(lacking)} (CEPII GeoDist has none): their "
+            "distance factor is neutral (1)."
+        )
+
     # ------------------------------------------------------------------ compliance
     @cached_property
     def chpl(self) -> dict[str, ChplItem]:

@@ -228,6 +228,9 @@ def rank_markets(
             )
     markets = markets.add_column(0, "rank", pa.array(range(1, markets.num_rows + 1), pa.int64()))
     markets = add_names(markets, ref, "importer", "market")
+    no_distance = ref.no_distance_note(markets.column("importer").to_pylist())
+    if no_distance:
+        provenance.note(no_distance)
     markets = _chpl_by_market(markets, rows, ref, provenance)
     demand = ctx.data.demand.select("importer", "hs6", "imports_usd").to_pyarrow()
     duties = ctx.duty_lookup(exp.iso3, markets.column("importer").to_pylist())
@@ -475,6 +478,11 @@ def potential_rows(
         ]
     )
     table = add_descriptions(table, ref, ctx.source.edition)
+    no_distance = ref.no_distance_note(
+        [*table.column("importer").to_pylist(), *table.column("exporter").to_pylist()]
+    )
+    if no_distance:
+        provenance.note(no_distance)
     totals = {
         "rows": table.num_rows,
         "potential_usd": pc.sum(table.column("potential_usd")).as_py(),
