@@ -1,0 +1,60 @@
+"""The event portal: organisers run a forum and participants live it, in the web app.
+
+:func:`install` mounts it on an app built by :func:`tradepivot.web.create_app`: its routes
+(every one behind the CSRF check), the session cookie, its templates and its menu entry.
+The pages talk to the database through a :class:`~.backend.PortalBackend` only.
+"""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from tradepivot.web.errors import handle
+from tradepivot.web.portal import account
+from tradepivot.web.portal.auth import SignInRequired
+from tradepivot.web.portal.backend import Account, PortalBackend
+from tradepivot.web.portal.csrf import require_csrf
+from tradepivot.web.portal.ratelimit import LoginLimiter
+from tradepivot.web.portal.sessions import SessionCookies
+from tradepivot.web.portal.state import Portal
+from tradepivot.web.state import WebState
+from tradepivot.web.templating import N_, NavItem
+
+__all__ = ["Account", "Portal", "PortalBackend", "install"]
+
+AREAS = (account,)
+
+
+async def _sign_in_first(request: Request, exc: Exception) -> Response:
+    """A browser asking for a page is sent to the sign-in page; anyone else gets the 401."""
+    if (
+        isinstance(exc, SignInRequired)
+        and request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+    ):
+        return RedirectResponse(exc.location, status_code=303)
+    return await handle(request, exc)
+
+
+def install(
+    app: FastAPI,
+    backend: PortalBackend,
+    *,
+    session_key: bytes,
+    limiter: LoginLimiter | None = None,
+) -> Portal:
+    """Mount the portal on ``app`` (before it serves its first request)."""
+    state: WebState = app.state.tradepivot
+    state.pages.add_templates("tradepivot.web.portal")
+    state.pages.add_nav(NavItem("portal", "/portal", N_("Event portal")))
+    portal = Portal(backend, state.pages, limiter=limiter)
+    app.state.portal = portal
+    for area in AREAS:
+        app.include_router(
+            area.router, include_in_schema=False, dependencies=[Depends(require_csrf)]
+        )
+    app.add_exception_handler(SignInRequired, _sign_in_first)
+    app.add_middleware(SessionCookies, key=session_key)
+    return portal

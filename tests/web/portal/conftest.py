@@ -1,0 +1,98 @@
+"""The portal in process: an app with the portal installed, and a client that keeps cookies."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tradepivot.config import Settings
+from tradepivot.web import create_app
+from tradepivot.web.portal import install
+from tradepivot.web.portal.backend import Account
+
+KEY = b"test-session-key-0123456789abcdef"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Browser:
+    """One visitor: an httpx client over the ASGI app that keeps its cookies between calls."""
+
+    def __init__(self, app: FastAPI, base_url: str = "http://testserver") -> None:
+        self.app = app
+        self.base_url = base_url
+        self.cookies = httpx.Cookies()
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url=self.base_url, cookies=self.cookies
+            ) as c:
+                response = await c.request(method, url, **kwargs)
+                self.cookies = httpx.Cookies(c.cookies)
+                return response
+
+        return asyncio.run(send())
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def token(self, page: str = "/portal/login") -> str:
+        """The CSRF token of this visitor's session, read from a form on ``page``."""
+        found = CSRF.search(self.get(page, headers={"accept": "text/html"}).text)
+        assert found, f"no CSRF field on {page}"
+        return found[1]
+
+    def form(self, url: str, data: dict[str, Any], page: str = "/portal/login") -> httpx.Response:
+        """POST ``data`` as a form with the session's CSRF token (as a browser would)."""
+        return self.post(url, data={**data, "csrf_token": self.token(page)})
+
+
+class MemoryAccounts:
+    """Organiser accounts held in memory (the database's accounts arrive with tradepivot.db)."""
+
+    def __init__(self) -> None:
+        self.accounts = {
+            1: (Account(1, "org@forum.example", "Organiser"), "correct horse", {"irf"}),
+            2: (Account(2, "other@forum.example", "Other"), "battery staple", {"other"}),
+        }
+
+    def authenticate(self, email: str, password: str) -> Account | None:
+        for account, secret, _ in self.accounts.values():
+            if account.email == email.lower() and secret == password:
+                return account
+        return None
+
+    def account(self, user_id: int) -> Account | None:
+        found = self.accounts.get(user_id)
+        return found[0] if found else None
+
+    def organised_events(self, user_id: int) -> list[str]:
+        found = self.accounts.get(user_id)
+        return sorted(found[2]) if found else []
+
+    def organises(self, user_id: int, event_id: str) -> bool:
+        return event_id in self.organised_events(user_id)
+
+
+@pytest.fixture
+def portal_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    root = tmp_path_factory.mktemp("portal")
+    app = create_app(Settings(warehouse=root / "none.duckdb", cache_dir=root / "cache"))
+    install(app, MemoryAccounts(), session_key=KEY)
+    yield app
+    app.state.tradepivot.close()
+
+
+@pytest.fixture
+def browser(portal_app: FastAPI) -> Browser:
+    return Browser(portal_app)
