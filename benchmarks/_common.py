@@ -41,6 +41,7 @@ class Child:
     stdout: str
     stderr: str
     timed_out: bool = False
+    cpu_s: float = 0.0  # the child's user + system CPU time: less sensitive to load than wall
 
     def ok(self) -> bool:
         return self.returncode == 0
@@ -77,7 +78,7 @@ with open(spec["out"], "wb") as out, open(spec["err"], "wb") as err:
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
 print(json.dumps({"wall_s": wall, "maxrss": usage.ru_maxrss, "returncode": proc.returncode,
-                  "timed_out": timed_out}))
+                  "timed_out": timed_out, "cpu_s": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -117,6 +118,7 @@ def run_child(
             stdout=Path(spec["out"]).read_text(encoding="utf-8", errors="replace"),
             stderr=Path(spec["err"]).read_text(encoding="utf-8", errors="replace"),
             timed_out=report["timed_out"],
+            cpu_s=report["cpu_s"],
         )
 
 

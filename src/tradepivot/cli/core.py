@@ -13,10 +13,10 @@ import typer
 from rich.console import Console
 
 from tradepivot import __version__
-from tradepivot.config import Settings, load_settings
 from tradepivot.errors import TradepivotError
 
 if TYPE_CHECKING:
+    from tradepivot.config import Settings
     from tradepivot.data.warehouse import Warehouse
 
 __all__ = ["AppState", "app", "main", "state"]
@@ -50,6 +50,8 @@ class AppState:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from tradepivot.config import load_settings  # pydantic-settings: ~0.1 s, on use
+
             self._settings = load_settings(self.config_file, self.overrides)
         return self._settings
 

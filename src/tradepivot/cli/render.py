@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from rich.console import Console
-from rich.table import Table
 
-from tradepivot.reports import columns
-from tradepivot.reports.export import Format, write_report
-from tradepivot.reports.numbers import money, money_unit, percent
-from tradepivot.services.briefing import Brief, Figure
-from tradepivot.services.report import Report
+# Imported when something is rendered, not when the CLI starts: the reports and services
+# packages bring pyarrow, Babel, Ibis and DuckDB (~0.7 s), which `--help` and `--version` skip.
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from tradepivot.reports.export import Format
+    from tradepivot.services.briefing import Brief, Figure
+    from tradepivot.services.report import Report
 
 __all__ = ["emit", "emit_brief", "render_table"]
 
@@ -23,6 +24,8 @@ WRAPPED = frozenset({"why"})
 
 
 def _header(name: str, currency: dict[str, Any] | None, focus: str | None) -> str:
+    from tradepivot.reports import columns
+
     text = columns.label(name, focus)
     suffix = columns.unit(name, currency)
     return f"{text}\n{suffix}" if suffix else text
@@ -37,6 +40,10 @@ def render_table(
     display: tuple[str, ...] | None = None,
 ) -> None:
     """One Rich table; ``highlight`` (an ISO3) marks that supplier's row."""
+    from rich.table import Table
+
+    from tradepivot.reports import columns
+
     shown = display or tuple(table.column_names)
     names = [
         n
@@ -83,6 +90,8 @@ def render_table(
 
 
 def _totals_line(report: Report) -> str:
+    from tradepivot.reports.numbers import money, money_unit, percent
+
     parts = []
     for key, value in report.totals.items():
         if value is None:
@@ -119,6 +128,8 @@ def emit(
 ) -> None:
     """Print ``report`` in ``fmt``: a Rich view for ``table``, else the file writers
     (``force`` replaces a read-only output file)."""
+    from tradepivot.reports.export import write_report
+
     if fmt != "table":
         sidecar = write_report(report, fmt, output, force=force)
         if output is not None:
@@ -145,6 +156,8 @@ def emit(
 
 
 def _figure(figure: Figure, currency: dict[str, Any] | None) -> str:
+    from tradepivot.reports.numbers import money, money_unit, percent
+
     if figure.value is None:
         value = "–"
     elif figure.kind == "usd":

@@ -14,10 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-import pyarrow.parquet as pq
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from tradepivot.data.embedded import default_dir, hand_kept_dir
+from tradepivot.data.embedded import default_dir, hand_kept_dir, read_parquet_file
 from tradepivot.errors import (
     InputError,
     SourceFileError,
@@ -152,7 +151,7 @@ class Reference:
     # ------------------------------------------------------------------ countries
     @cached_property
     def _countries(self) -> dict[str, Country]:
-        rows = pq.read_table(self._dir / "countries.parquet").to_pylist()
+        rows = read_parquet_file(self._dir / "countries.parquet").to_pylist()
         return {
             r["iso3"]: Country(
                 iso3=r["iso3"],
@@ -193,7 +192,7 @@ class Reference:
 
     @cached_property
     def _alias_rows(self) -> list[dict[str, str]]:
-        rows: list[dict[str, str]] = pq.read_table(
+        rows: list[dict[str, str]] = read_parquet_file(
             self._dir / "country_aliases.parquet"
         ).to_pylist()
         return rows
@@ -236,7 +235,7 @@ class Reference:
     # ------------------------------------------------------------------ HS nomenclature
     @cached_property
     def _hs(self) -> dict[str, dict[str, HSCode]]:
-        table = pq.read_table(self._dir / "hs_nomenclature.parquet").to_pylist()
+        table = read_parquet_file(self._dir / "hs_nomenclature.parquet").to_pylist()
         by_edition: dict[str, dict[str, HSCode]] = {}
         for r in table:
             by_edition.setdefault(r["edition"], {})[r["code"]] = HSCode(
@@ -415,7 +414,7 @@ class Reference:
     # ------------------------------------------------------------------ exchange rates
     @cached_property
     def _fx(self) -> list[FxRate]:
-        return [FxRate(**r) for r in pq.read_table(self._dir / "fx_rates.parquet").to_pylist()]
+        return [FxRate(**r) for r in read_parquet_file(self._dir / "fx_rates.parquet").to_pylist()]
 
     def fx_rates(self) -> list[FxRate]:
         return list(self._fx)
@@ -455,7 +454,7 @@ class Reference:
     # ------------------------------------------------------------------ compliance
     @cached_property
     def chpl(self) -> dict[str, ChplItem]:
-        rows = pq.read_table(self._dir / "chpl.parquet").to_pylist()
+        rows = read_parquet_file(self._dir / "chpl.parquet").to_pylist()
         return {
             r["hs6"]: ChplItem(r["hs6"], r["tier"], r["description"], r["source_date"])
             for r in rows

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import pyarrow.parquet as pq
 import yaml
 
-from tradepivot.data.embedded import default_dir, hand_kept_dir
+from tradepivot.data.embedded import default_dir, hand_kept_dir, read_parquet_file
 
 __all__ = [
     "OtherTariffFiles",
@@ -49,9 +48,9 @@ def us_tariff_files() -> TariffFiles:
     return TariffFiles(
         market="USA",
         measures=list(doc["measures"]),
-        country_rates=pq.read_table(folder / "reciprocal_rates.parquet").to_pylist(),
-        mfn=pq.read_table(folder / "mfn_hts8.parquet").to_pylist(),
-        lists=pq.read_table(folder / "product_lists.parquet").to_pylist(),
+        country_rates=read_parquet_file(folder / "reciprocal_rates.parquet").to_pylist(),
+        mfn=read_parquet_file(folder / "mfn_hts8.parquet").to_pylist(),
+        lists=read_parquet_file(folder / "product_lists.parquet").to_pylist(),
         manifest=json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
     )
 
@@ -81,7 +80,7 @@ def other_tariff_files() -> OtherTariffFiles:
     folder = default_dir() / "other_tariffs"
     to_2022: dict[str, tuple[float, str]] = {}
     to_2017: dict[str, list[tuple[str, float]]] = {}
-    for r in pq.read_table(default_dir() / "reference" / "hs_concordance.parquet").to_pylist():
+    for r in read_parquet_file(default_dir() / "reference" / "hs_concordance.parquet").to_pylist():
         if r["from_edition"] == "HS2017" and r["to_edition"] == "HS2022":
             seen = to_2022.get(r["from_code"])
             if seen is None or (r["weight"], r["to_code"]) > seen:
@@ -89,8 +88,8 @@ def other_tariff_files() -> OtherTariffFiles:
         elif r["from_edition"] == "HS2022" and r["to_edition"] == "HS2017":
             to_2017.setdefault(r["from_code"], []).append((r["to_code"], r["weight"]))
     return OtherTariffFiles(
-        lines=pq.read_table(folder / "lines.parquet").to_pylist(),
-        unit_values=pq.read_table(folder / "unit_values.parquet").to_pylist(),
+        lines=read_parquet_file(folder / "lines.parquet").to_pylist(),
+        unit_values=read_parquet_file(folder / "unit_values.parquet").to_pylist(),
         manifest=other_tariff_manifest(),
         to_hs2022={k: v[1] for k, v in to_2022.items()},
         to_hs2017=to_2017,

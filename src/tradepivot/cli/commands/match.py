@@ -17,9 +17,9 @@ from tradepivot.cli.options import (
     check_output,
 )
 from tradepivot.cli.render import emit
-from tradepivot.events.folder import FolderStore
 
 if TYPE_CHECKING:
+    from tradepivot.events.folder import FolderStore
     from tradepivot.services.matchmaking import ScheduleRun
 
 match_app = typer.Typer(
@@ -77,6 +77,7 @@ def _store(
     **options: object,
 ) -> tuple[FolderStore, str]:
     """The folder store holding ``event`` and the event's id (the folder's name)."""
+    from tradepivot.events.folder import FolderStore
     from tradepivot.events.schemas import TABLES
     from tradepivot.events.tabular import read_column_map
 
