@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         ge=1_000,
         description="Largest request body the web app accepts, in bytes (uploaded scenarios and portfolios).",
     )
+    database_url: str | None = Field(
+        default=None,
+        description="The event portal's database: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB (unset: portal.sqlite3 in the user data folder).",
+    )
     result_cache_entries: int = Field(
         default=256,
         ge=0,

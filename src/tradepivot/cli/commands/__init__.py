@@ -15,9 +15,11 @@ from tradepivot.cli.commands import match
 from tradepivot.cli.commands import data
 from tradepivot.cli.commands import lookup
 from tradepivot.cli.commands import serve
+from tradepivot.cli.commands import db
 
 __all__ = [
     "data",
+    "db",
     "lookup",
     "match",
     "opportunity",

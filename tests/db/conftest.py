@@ -1,0 +1,3 @@
+from tests.portal_db import db_url, engine, postgres_database, sqlite_template
+
+__all__ = ["db_url", "engine", "postgres_database", "sqlite_template"]
