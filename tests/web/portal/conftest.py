@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from tradepivot.config import Settings
+from tradepivot.events import FolderStore
 from tradepivot.web import create_app
 from tradepivot.web.portal import install
 from tradepivot.web.portal.backend import Account
@@ -56,15 +58,28 @@ class Browser:
         """POST ``data`` as a form with the session's CSRF token (as a browser would)."""
         return self.post(url, data={**data, "csrf_token": self.token(page)})
 
+    def sign_in(self, email: str = "org@forum.example", password: str = "correct horse") -> None:
+        response = self.form("/portal/login", {"email": email, "password": password})
+        assert response.status_code == 303, response.text
 
-class MemoryAccounts:
-    """Organiser accounts held in memory (the database's accounts arrive with tradepivot.db)."""
 
-    def __init__(self) -> None:
+class MemoryBackend:
+    """Organiser accounts held in memory over a folder store (the database's own backend
+    arrives with tradepivot.db)."""
+
+    def __init__(self, root: Path) -> None:
         self.accounts = {
             1: (Account(1, "org@forum.example", "Organiser"), "correct horse", {"irf"}),
             2: (Account(2, "other@forum.example", "Other"), "battery staple", {"other"}),
         }
+        self._store = FolderStore(root)
+
+    @property
+    def store(self) -> FolderStore:
+        return self._store
+
+    def grant_event(self, user_id: int, event_id: str) -> None:
+        self.accounts[user_id][2].add(event_id)
 
     def authenticate(self, email: str, password: str) -> Account | None:
         for account, secret, _ in self.accounts.values():
@@ -78,7 +93,8 @@ class MemoryAccounts:
 
     def organised_events(self, user_id: int) -> list[str]:
         found = self.accounts.get(user_id)
-        return sorted(found[2]) if found else []
+        held = set(self._store.event_ids())
+        return sorted(found[2] & held) if found else []
 
     def organises(self, user_id: int, event_id: str) -> bool:
         return event_id in self.organised_events(user_id)
@@ -88,7 +104,8 @@ class MemoryAccounts:
 def portal_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     root = tmp_path_factory.mktemp("portal")
     app = create_app(Settings(warehouse=root / "none.duckdb", cache_dir=root / "cache"))
-    install(app, MemoryAccounts(), session_key=KEY)
+    (root / "events").mkdir()
+    install(app, MemoryBackend(root / "events"), session_key=KEY)
     yield app
     app.state.tradepivot.close()
 
@@ -96,3 +113,15 @@ def portal_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 @pytest.fixture
 def browser(portal_app: FastAPI) -> Browser:
     return Browser(portal_app)
+
+
+EXAMPLE = Path(__file__).parents[3] / "examples" / "india-russia-forum"
+
+
+def example_files() -> list[tuple[str, tuple[str, bytes]]]:
+    """The example event folder as the files of one multi-file upload."""
+    return [
+        ("files", (p.name, p.read_bytes()))
+        for p in sorted(EXAMPLE.iterdir())
+        if p.suffix in (".csv", ".yaml")
+    ]

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from tradepivot.events.store import EventStore
+
 __all__ = ["Account", "PortalBackend"]
 
 
@@ -26,6 +28,15 @@ class Account:
 
 class PortalBackend(Protocol):
     """The database as the portal's pages use it."""
+
+    @property
+    def store(self) -> EventStore:
+        """The events (registrations, published versions, drafts, scores)."""
+        ...
+
+    def grant_event(self, user_id: int, event_id: str) -> None:
+        """Make the account an organiser of ``event_id`` (it created the event)."""
+        ...
 
     def authenticate(self, email: str, password: str) -> Account | None:
         """The organiser account when the password is right (argon2), else None."""

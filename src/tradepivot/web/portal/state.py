@@ -8,6 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from tradepivot.matchmaking.model import Event
+from tradepivot.services.registrations import EventSummary, event_summary
 from tradepivot.web.portal.backend import PortalBackend
 from tradepivot.web.portal.csrf import csrf_token
 from tradepivot.web.portal.ratelimit import LoginLimiter
@@ -26,6 +28,17 @@ class Portal:
         self.pages = pages
         self.limiter = limiter or LoginLimiter()
 
+    def event(self, event_id: str) -> Event:
+        """The event's registrations with its published schedule."""
+        return self.backend.store.load(event_id).event
+
+    def summary(self, event_id: str) -> EventSummary:
+        return event_summary(self.backend.store, event_id)
+
+    def flash(self, request: Request, message: str) -> None:
+        """A message for the next page this visitor sees (after a redirect)."""
+        request.session["flash"] = [*request.session.get("flash", []), message][-5:]
+
     def render(
         self,
         request: Request,
@@ -40,7 +53,12 @@ class Portal:
         return self.pages.render(
             request,
             name,
-            {"csrf_token": csrf_token(request), "visitor": visitor(request), **(context or {})},
+            {
+                "csrf_token": csrf_token(request),
+                "visitor": visitor(request),
+                "flashes": request.session.pop("flash", []),
+                **(context or {}),
+            },
             status_code=status_code,
             active="portal",
         )

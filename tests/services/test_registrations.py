@@ -1,0 +1,93 @@
+"""Registrations into a store: a zipped folder, zip bombs, a one-form event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tradepivot.errors import InputError
+from tradepivot.events import FolderStore, load_event
+from tradepivot.services.registrations import (
+    MAX_UNPACKED,
+    EventSetup,
+    ParticipantFilter,
+    create_event,
+    find_participants,
+    import_registrations,
+)
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "india-russia-forum"
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zipped_folder_imports_as_match_reads_it(tmp_path: Path) -> None:
+    store = FolderStore(tmp_path)
+    files = {f"india-russia-forum/{p.name}": p.read_bytes() for p in EXAMPLE.iterdir()}
+    result = import_registrations(store, "irf", {"forum.zip": _zip(files)})
+    direct, _ = load_event(EXAMPLE)
+    assert result.event.participants == direct.participants
+    assert result.event.slots == direct.slots
+    assert result.event.preferences == direct.preferences
+    assert store.load("irf").event.participants == direct.participants
+    assert store.published("irf") is None  # the folder's meetings are not imported
+
+
+def test_a_zip_bomb_is_refused_unopened(tmp_path: Path) -> None:
+    bomb = _zip({"participants.csv": b"0" * (MAX_UNPACKED + 1)})
+    assert len(bomb) < 100_000
+    with pytest.raises(InputError, match="holds too much"):
+        import_registrations(FolderStore(tmp_path), "x", {"a.zip": bomb})
+
+
+def test_one_form_event_and_its_slots(tmp_path: Path) -> None:
+    store = FolderStore(tmp_path)
+    setup = EventSetup(
+        "day", "Day", "Europe/Moscow", "Hall", "Moscow", dt.date(2026, 5, 1),
+        dt.time(9, 0), dt.time(10, 10), 30, 3, (("Olga", "en-ru"),),
+    )  # fmt: skip
+    event = create_event(store, setup).event
+    assert [s.start.strftime("%H:%M") for s in event.slots] == [
+        "09:00",
+        "09:30",
+    ]  # 10:00-10:30 does not fit
+    assert str(event.slots[0].start.tzinfo) == "Europe/Moscow"
+    assert [t.id for t in event.tables] == ["T01", "T02", "T03"]
+    assert event.interpreters[0].pairs == {frozenset({"en", "ru"})}
+    with pytest.raises(InputError, match="already an event"):
+        create_event(store, setup)
+    with pytest.raises(InputError, match="No 30-minute meeting fits"):
+        create_event(
+            store,
+            EventSetup(
+                "x", "X", "UTC", "H", "C", dt.date(2026, 5, 1), dt.time(9), dt.time(9, 20), 30, 1
+            ),
+        )
+
+
+def test_find_participants_matches_every_word(tmp_path: Path) -> None:
+    event, _ = load_event(EXAMPLE)
+    found = find_participants(event, ParticipantFilter(text="Leather KANPUR", side="exporter"))
+    expected = [
+        p.id
+        for p in event.participants.values()
+        if p.side == "exporter"
+        and all(
+            w
+            in " ".join(
+                [p.id, p.organisation, p.city, p.contact, p.description, *p.offers, *p.seeks]
+            ).lower()
+            for w in ("leather", "kanpur")
+        )
+    ]
+    assert [p.id for p in found] == sorted(expected) and expected
