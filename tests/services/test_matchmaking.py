@@ -109,24 +109,105 @@ def test_reschedule_moves_only_what_the_changes_force(
     assert draft is not None and draft.base_version == 1
     assert {m.pair for m in draft.meetings} == {m.pair for m in run.schedule.meetings}
     after = run.schedule.meetings
-    assert check_schedule(run.event, after) == []
     slots = [s.id for s in before.slots]
     later = set(slots[slots.index("s05") :])
-    assert not any("IN0002" in m.pair for m in after)
+    held = [m for m in before.meetings if m.slot not in later]
+    assert check_schedule(run.event, after, fixed=held) == []
+    # History: every meeting before s05 exactly as published, IN0002's too, nothing added.
+    assert {m for m in after if m.slot not in later} == set(held)
+    assert any("IN0002" in m.pair for m in held)  # the example has some: the test bites
+    assert not any("IN0002" in m.pair and m.slot in later for m in after)
     assert not any("RU0005" in m.pair and m.slot in later for m in after)
     assert not any(m.table == "T01" and m.slot in later for m in after)
     new = {m.pair: m for m in after}
     for m in before.meetings:
-        if {"IN0002"} & set(m.pair) or ("RU0005" in m.pair and m.slot in later):
+        if {"IN0002", "RU0005"} & set(m.pair) and m.slot in later:
             continue
         kept = new.get(m.pair)
-        assert kept is not None and kept.slot == m.slot, m  # published: same slot
+        if kept is None:  # only a lost table with no free table left can drop it
+            assert m.table == "T01" and not m.locked, m
+            continue
+        assert kept.slot == m.slot, m  # published: same slot
         if m.table != "T01" or m.slot not in later:
             assert kept.table == m.table
     changes = run.report.tables["changes"].to_pylist()
     counts = run.report.totals
-    assert sum(1 for c in changes if c["change"] == "cancelled") == counts["cancelled"]
-    assert counts["kept"] + counts["moved"] + counts["cancelled"] == len(before.meetings)
+    for kind in ("kept", "reseated", "moved", "cancelled", "added"):
+        assert sum(1 for c in changes if c["change"] == kind) == counts[kind]
+    assert counts["moved"] == 0  # nothing may move without --move-published
+    assert counts["kept"] + counts["reseated"] + counts["cancelled"] == len(before.meetings)
+    reseats = [c for c in changes if c["change"] == "reseated"]
+    assert reseats and all("T01 is lost" in c["why"] for c in reseats)
+    assert not any("re-optimised" in c["why"] for c in changes)
+    assert all(c["why"] for c in changes)
+
+
+def test_reschedule_naming_someone_twice_is_a_usage_error(
+    published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for extra in (["--cancel", "IN0002"], ["--no-show", "IN0002"]):
+        code = main(
+            ["match", "reschedule", str(published), "--cancel", "IN0002", *extra, "--no-market"]
+        )
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert "IN0002 is named twice" in err
+        assert "Traceback" not in err and "KeyError" not in err
+
+
+def test_a_change_never_drops_a_locked_meeting_unless_forced(
+    published: Path, wh_module: Warehouse, tmp_path: Path
+) -> None:
+    folder = tmp_path / "forum"
+    shutil.copytree(published, folder)
+    event, _ = load_event(folder, wh_module.reference)
+    locked = next(m for m in event.meetings if m.locked)
+    start = locked.slot  # the locked meeting is not history: a change applies to it
+    with pytest.raises(InputError, match="would drop locked meetings") as info:
+        match_reschedule(
+            wh_module, *at(folder), Changes(cancelled=(locked.a,), from_slot=start), market=False
+        )
+    assert f"{locked.a}-{locked.b}" in info.value.message
+    assert info.value.hint and "--force-locked" in info.value.hint
+    run = match_reschedule(
+        wh_module,
+        *at(folder),
+        Changes(cancelled=(locked.a,), from_slot=start, force=(f"{locked.a}-{locked.b}",)),
+        time_limit=2,
+        market=False,
+    )
+    rows = {(c["a"], c["b"]): c for c in run.report.tables["changes"].to_pylist()}
+    assert rows[locked.pair]["change"] == "cancelled" and rows[locked.pair]["locked"]
+    assert f"{locked.a} cancelled" in rows[locked.pair]["why"]
+
+
+def test_move_published_moves_only_for_a_gain_and_prints_the_trade_off(
+    published: Path, wh_module: Warehouse, tmp_path: Path
+) -> None:
+    folder = tmp_path / "forum"
+    shutil.copytree(published, folder)
+    before, _ = load_event(folder, wh_module.reference)
+
+    def run(cost: float) -> dict[str, int]:
+        done = match_reschedule(
+            wh_module,
+            *at(folder),
+            Changes(cancelled=("IN0003",), move_published=True, change_cost=cost),
+            time_limit=3,
+            market=False,
+        )
+        notes = " ".join(done.report.provenance.notes)
+        assert "Moving published meetings" in notes or "No published meeting moved" in notes
+        for m in done.schedule.meetings:  # locked ones never move
+            old = next((o for o in before.meetings if o.pair == m.pair), None)
+            if old is not None and old.locked:
+                assert m.slot == old.slot
+        return {k: done.report.totals[k] for k in ("moved", "cancelled", "kept")}
+
+    expensive = run(1_000.0)  # no move can gain a thousand points
+    assert expensive["moved"] == 0
+    cheap = run(0.0)
+    assert cheap["kept"] <= expensive["kept"]
 
 
 def test_agendas_in_three_formats(published: Path, wh_module: Warehouse) -> None:

@@ -32,7 +32,7 @@ import datetime as dt
 import heapq
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -80,6 +80,12 @@ class ScheduleOptions:
     min_score: float = 1.0  # pairs scoring below are not candidates (unless must or fixed)
     exact_limit: int = 40_000  # pair x slot variables up to which one exact model is solved
     neighbourhood_extra: int = 400  # unscheduled pairs offered to each two-slot re-solve
+    # Points a published meeting earns for staying in its slot when it may move (reschedule
+    # --move-published): it moves only when that gains more than it costs.
+    change_cost: float = 20.0
+    # A wall-clock safety net in seconds (None: none). Off by default: with it, a busy
+    # machine could stop the search early and the same seed would not give the same schedule.
+    wall_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ class Candidate:
     needs_interpreter: bool
     slots: tuple[str, ...]
     interpreters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slot -> ids
+    home: str | None = None  # the published slot it may leave at a cost (reschedule)
+    stay: float = 0.0  # points for staying in ``home``
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -101,6 +109,15 @@ class Candidate:
     @property
     def weight(self) -> int:
         return round(self.score * SCALE)
+
+    def value(self, slot: str) -> int:
+        """Model units the pair earns in ``slot``: its weight, plus the stay bonus at home."""
+        return self.weight + (round(self.stay * SCALE) if slot == self.home else 0)
+
+    @property
+    def best(self) -> int:
+        """The most the pair can earn in any slot (for bounds)."""
+        return self.weight + (round(self.stay * SCALE) if self.home is not None else 0)
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,8 @@ class Instance:
     notes: tuple[str, ...] = ()
     # slot -> slots overlapping it in time (parallel halls): an interpreter serves one of them
     overlaps: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # published meetings that may move (reschedule): where they were, table and interpreter
+    homes: Mapping[tuple[str, str], Meeting] = field(default_factory=dict)
 
     @cached_property
     def by_pair(self) -> dict[tuple[str, str], Candidate]:
@@ -163,9 +182,20 @@ def build_instance(
     scores: Mapping[tuple[str, str], float],
     options: ScheduleOptions = ScheduleOptions(),
     fixed: Iterable[Meeting] = (),
+    *,
+    frozen: Collection[str] = (),
+    homes: Iterable[Meeting] = (),
 ) -> Instance:
     """Candidates, capacities and conflicts; raises :class:`InfeasibleScheduleError` when
-    the fixed meetings cannot hold (naming the constraint and the participants)."""
+    the fixed meetings cannot hold (naming the constraint and the participants).
+
+    ``frozen``: slots that only fixed meetings may use (a reschedule's history: nothing is
+    added to it). ``homes``: pairs published in a slot that may move, each earning
+    ``options.change_cost`` for staying there (the stability term of a reschedule); the
+    table and interpreter they had are kept when they stay."""
+    home_meetings = {m.pair: m for m in (_normalised(m) for m in homes)}
+    homes_slot = {pair: m.slot for pair, m in home_meetings.items()}
+    frozen = frozenset(frozen)
     people = event.participants
     vetoes = {_pair(p.source, p.target) for p in event.preferences if p.level == "no"}
     musts = {_pair(p.source, p.target) for p in event.preferences if p.level == "must"}
@@ -184,7 +214,7 @@ def build_instance(
             continue
         by_person[pair[0]].append((score, pair))
         by_person[pair[1]].append((score, pair))
-    keep: set[tuple[str, str]] = set(musts - vetoes) | set(fixed_by_pair)
+    keep: set[tuple[str, str]] = set(musts - vetoes) | set(fixed_by_pair) | set(homes_slot)
     for items in by_person.values():
         items.sort(key=lambda item: (-item[0], item[1]))
         keep.update(pair for _, pair in items[: options.candidates_per_participant])
@@ -200,6 +230,8 @@ def build_instance(
         usable: list[str] = []
         eligible: dict[str, tuple[str, ...]] = {}
         for slot in event.slots:
+            if slot.id in frozen:
+                continue
             if not (event.attends(a.id, slot) and event.attends(b.id, slot)):
                 continue
             if needs:
@@ -219,6 +251,7 @@ def build_instance(
             continue
         score = float(scores.get(pair, scores.get((pair[1], pair[0]), 0.0)))
         must = pair in musts
+        home = homes_slot.get(pair) if fixed_meeting is None else None
         candidates.append(
             Candidate(
                 a=pair[0],
@@ -228,6 +261,8 @@ def build_instance(
                 needs_interpreter=needs,
                 slots=tuple(usable),
                 interpreters=eligible,
+                home=home if home in usable else None,
+                stay=options.change_cost if home in usable else 0.0,
             )
         )
     for first_id, second_id in unschedulable_musts:
@@ -255,6 +290,7 @@ def build_instance(
         options=options,
         notes=tuple(notes),
         overlaps=overlaps,
+        homes={p: m for p, m in home_meetings.items() if p not in fixed_by_pair},
     )
 
 
@@ -547,6 +583,10 @@ def greedy(
     ]
     for c in fixed:
         place(c, c.slots[0])
+    for c in rest:  # published meetings that may move start where they were
+        if c.home is not None and not (capped(c.a) or capped(c.b)):
+            place(c, c.home)
+    rest = [c for c in rest if c.pair not in out]
     if only is None:
         rest.sort(key=lambda c: (-c.weight, c.pair))
     else:
@@ -566,6 +606,9 @@ def solve(
     scores: Mapping[tuple[str, str], float],
     options: ScheduleOptions = ScheduleOptions(),
     fixed: Iterable[Meeting] = (),
+    *,
+    frozen: Collection[str] = (),
+    homes: Iterable[Meeting] = (),
 ) -> Schedule:
     """The schedule maximising score + fairness - idle gaps (see the module docstring).
 
@@ -575,7 +618,7 @@ def solve(
     (the full model over the chosen pairs), then any table still free is filled greedily.
     """
     started = time.perf_counter()
-    instance = build_instance(event, scores, options, fixed)
+    instance = build_instance(event, scores, options, fixed, frozen=frozen, homes=homes)
     individual = bool(instance.overlaps)
     classes = {slot.id: _Classes(event.interpreters, slot, individual) for slot in event.slots}
     size = sum(len(c.slots) for c in instance.candidates)
@@ -587,8 +630,14 @@ def solve(
         status = result.status
         chosen, groups = result.chosen, result.groups
     else:
+        moving = any(c.home is not None for c in instance.candidates)
         flow = _select_flow(instance)
-        if flow is not None:
+        if moving and flow is not None:
+            # A reschedule starts from the published schedule (the greedy keeps each
+            # meeting in its slot) and improves it locally: a fresh selection would churn.
+            selected, bound = set(hint), flow[1]
+            select_status = "KEPT"
+        elif flow is not None:
             selected, bound = flow
             select_status = "FLOW"
         else:
@@ -605,12 +654,12 @@ def solve(
         }
         first = len(chosen)
         rounds, stopped = _improve(
-            instance, chosen, groups, classes, options.time_limit / 4, options.time_limit
+            instance, chosen, groups, classes, options.time_limit / 4, options.wall_limit
         )
         if stopped:
             notes.append(
-                "The search hit the wall-clock limit before its deterministic budget: a rerun "
-                "may differ. Raise --time-limit for a reproducible result."
+                "The search hit the wall-clock safety net before its deterministic budget: a "
+                "rerun may differ."
             )
         added = _fill(instance, chosen, groups, classes)
         status = f"{select_status}/LNS"
@@ -693,7 +742,8 @@ def _solver(options: ScheduleOptions, limit: float) -> cp_model.CpSolver:
     params.num_workers = options.workers
     params.interleave_search = True  # the same result for the same seed, whatever the timing
     params.max_deterministic_time = max(limit, 0.5)
-    params.max_time_in_seconds = max(limit, 0.5) * 10 + 10  # a safety net on a busy machine
+    if options.wall_limit is not None:  # off by default: it would make runs timing-dependent
+        params.max_time_in_seconds = options.wall_limit
     return solver
 
 
@@ -729,7 +779,7 @@ def _slot_model(
             by_slot[slot].append(var)
             by_person[c.a].append(var)
             by_person[c.b].append(var)
-            objective.append(c.weight * var)
+            objective.append(c.value(slot) * var)
             if c.needs_interpreter:
                 groups = classes[slot].groups(c.interpreters.get(slot, ()))
                 if len(groups) == 1:  # one kind of interpreter fits: no choice to make
@@ -952,7 +1002,7 @@ def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | Non
         arcs = []
         for c in instance.candidates:
             u, v = (c.a, c.b) if c.a in left else (c.b, c.a)
-            gain = c.weight - (round(lam * SCALE) if c.needs_interpreter else 0)
+            gain = c.best - (round(lam * SCALE) if c.needs_interpreter else 0)
             if c.pair in fixed_pairs:
                 gain += big
             arcs.append((c, flow.add_arc_with_capacity_and_unit_cost(ids[u], ids[v], 1, -gain)))
@@ -971,7 +1021,7 @@ def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | Non
     best_bound, best_feasible = bound, None
     low, high = (
         0.0,
-        max((c.score for c in instance.candidates), default=0.0) + options.fairness_weight,
+        max((c.best / SCALE for c in instance.candidates), default=0.0) + options.fairness_weight,
     )
     for _ in range(30):  # bisection on the price of interpretation
         lam = (low + high) / 2
@@ -1012,7 +1062,7 @@ def _improve(
     groups: dict[tuple[tuple[str, str], str], int],
     classes: Mapping[str, _Classes],
     budget: float,
-    wall: float,
+    wall: float | None,
 ) -> tuple[int, bool]:
     """Deterministic large-neighbourhood search: re-solve two slots at a time, exactly.
 
@@ -1031,7 +1081,7 @@ def _improve(
         for slot in c.slots:
             usable_in[slot].append(rank)
     slot_ids = [s.id for s in event.slots]
-    deadline = time.perf_counter() + wall
+    deadline = time.perf_counter() + wall if wall is not None else None
     fair = round(options.fairness_weight * SCALE)
     spent = 0.0
     rounds = 0
@@ -1043,7 +1093,7 @@ def _improve(
             for t in slot_ids[i + 1 :]:
                 if spent >= budget:
                     break
-                if time.perf_counter() > deadline:
+                if deadline is not None and time.perf_counter() > deadline:
                     return rounds, True
                 window = {s, t}
                 count: dict[str, int] = defaultdict(int)
@@ -1111,7 +1161,7 @@ def _improve(
                             per_person[(pid, slot)].append(var)
                             new_count[pid].append(var)
                         per_slot[slot].append(var)
-                        objective.append(c.weight * var)
+                        objective.append(c.value(slot) * var)
                         if c.needs_interpreter:
                             gs = classes[slot].groups(c.interpreters.get(slot, ()))
                             choice = []
@@ -1228,8 +1278,9 @@ def _window_value(
     total = 0
     extra: dict[str, int] = defaultdict(int)
     for pair in pairs:
-        if placed.get(pair) in window:
-            total += by_pair[pair].weight
+        slot = placed.get(pair)
+        if slot is not None and slot in window:
+            total += by_pair[pair].value(slot)
             for pid in pair:
                 extra[pid] += 1
     pinned: dict[str, int] = defaultdict(int)
@@ -1371,17 +1422,20 @@ def _name_interpreters(
     by_pair = instance.by_pair
     free: dict[tuple[str, int], list[str]] = {}
     out: dict[tuple[tuple[str, str], str], str] = {}
-    ordered = sorted(chosen.items(), key=lambda item: (item[0] not in instance.fixed, item))
+    ordered = sorted(
+        chosen.items(),
+        key=lambda item: (item[0] not in instance.fixed, item[0] not in instance.homes, item),
+    )
     for pair, slot in ordered:
         c = by_pair[pair]
         if not c.needs_interpreter:
             continue
-        fixed = instance.fixed.get(pair)
+        fixed = instance.fixed.get(pair) or instance.homes.get(pair)
         g = groups.get((pair, slot))
         if g is None:
             g = classes[slot].groups(c.interpreters.get(slot, ()))[0]
         pool = free.setdefault((slot, g), list(classes[slot].members(g)))
-        if fixed is not None and fixed.interpreter in pool:
+        if fixed is not None and fixed.slot == slot and fixed.interpreter in pool:
             pool.remove(fixed.interpreter)
             out[(pair, slot)] = fixed.interpreter
         else:
@@ -1454,18 +1508,27 @@ def _seat(
         taken: set[str] = set()
         pairs = sorted(per_slot[slot_id])
         keep = {}
+
         # Locked meetings claim their tables before published ones (which may move table).
-        for pair in sorted(
-            pairs, key=lambda p: not (instance.fixed.get(p) and instance.fixed[p].locked)
-        ):
-            old = instance.fixed.get(pair)
-            if old is not None and old.table in free and old.table not in taken:
+        # Then published meetings that stayed in their slot keep their table when they can.
+        def rank(p: tuple[str, str]) -> int:
+            fixed = instance.fixed.get(p)
+            return 0 if fixed is not None and fixed.locked else 1 if fixed is not None else 2
+
+        for pair in sorted(pairs, key=rank):
+            old = instance.fixed.get(pair) or instance.homes.get(pair)
+            if (
+                old is not None
+                and old.slot == slot_id
+                and old.table in free
+                and old.table not in taken
+            ):
                 keep[pair] = old.table
                 taken.add(old.table)
         rest = iter(t for t in free if t not in taken)
         for pair in pairs:
             table = keep.get(pair) or next(rest)
-            old = instance.fixed.get(pair)
+            old = instance.fixed.get(pair) or instance.homes.get(pair)
             meetings.append(
                 Meeting(
                     a=pair[0],

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,7 +15,21 @@ from tradepivot.matchmaking import agenda as agendas
 from tradepivot.matchmaking.model import Event, Meeting
 from tradepivot.outputs import write_bytes
 
-__all__ = ["write_schedule_files"]
+__all__ = ["write_changes", "write_schedule_files"]
+
+CHANGE_COLUMNS = (
+    "change",
+    "a",
+    "b",
+    "old_slot",
+    "new_slot",
+    "old_table",
+    "new_table",
+    "old_interpreter",
+    "new_interpreter",
+    "locked",
+    "why",
+)
 
 
 def write_schedule_files(
@@ -41,3 +57,20 @@ def write_schedule_files(
     write_bytes(summary, text.encode("utf-8"))
     written.append(summary)
     return written
+
+
+def write_changes(rows: Sequence[Mapping[str, Any]], out: Path) -> list[Path]:
+    """A reschedule's change report as ``changes.csv`` and ``changes.json`` (one row per
+    published or new meeting: kept, reseated, moved, cancelled or added, with why)."""
+    out.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CHANGE_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in CHANGE_COLUMNS})
+    table = out / "changes.csv"
+    write_bytes(table, buffer.getvalue().encode("utf-8"))
+    data = out / "changes.json"
+    text = json.dumps([dict(r) for r in rows], indent=1, ensure_ascii=False) + "\n"
+    write_bytes(data, text.encode("utf-8"))
+    return [table, data]

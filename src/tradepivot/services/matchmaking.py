@@ -17,7 +17,7 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -30,7 +30,8 @@ from tradepivot.events.store import EventStore, LoadedEvent, ScoreSet
 from tradepivot.i18n import negotiate, require_language
 from tradepivot.matchmaking import agenda as agendas
 from tradepivot.matchmaking.evidence import MarketEvidence
-from tradepivot.matchmaking.model import Event, Meeting, Schedule, Table
+from tradepivot.matchmaking.model import Event, Meeting, Schedule
+from tradepivot.matchmaking.reschedule import Changes, reschedule
 from tradepivot.matchmaking.schedule import ScheduleOptions, solve
 from tradepivot.matchmaking.scoring import Score, explain, score_pairs
 from tradepivot.services.report import Provenance, Report
@@ -350,17 +351,6 @@ def match_schedule(
 
 
 # ---------------------------------------------------------------------------- reschedule
-@dataclass(frozen=True)
-class Changes:
-    """What happened after the schedule was published."""
-
-    cancelled: tuple[str, ...] = ()  # participants who withdrew (all their meetings go)
-    no_shows: tuple[str, ...] = ()  # absent from ``from_slot`` on
-    tables_lost: tuple[str, ...] = ()  # tables unusable from ``from_slot`` on
-    from_slot: str | None = None  # the first slot the changes apply to (default: the first)
-    move_published: bool = False  # let published (not locked) meetings move
-
-
 def match_reschedule(
     wh: Warehouse,
     store: EventStore,
@@ -372,9 +362,14 @@ def match_reschedule(
     market: bool = True,
     publish: bool = False,
 ) -> ScheduleRun:
-    """Re-optimise a published schedule after cancellations, no-shows, late registrations
-    or lost tables; report exactly what moved. ``publish`` makes the new schedule the
-    event's next published version (as :func:`match_schedule` does), else it is the draft."""
+    """Change a published schedule after cancellations, no-shows, late registrations or
+    lost tables, never rewriting the past (:mod:`tradepivot.matchmaking.reschedule`): held
+    meetings stay exactly, locked ones stay unless ``changes.force`` names them. The report's
+    ``changes`` table has one row per published or new meeting (kept, reseated, moved,
+    cancelled, added) with why. ``publish`` makes the new schedule the event's next
+    published version (as :func:`match_schedule` does), else it is the draft."""
+    if time_limit <= 0:
+        raise InputError("The time limit must be positive (seconds).")
     loaded = store.load(event_id)
     event = loaded.event
     if not event.meetings:
@@ -384,65 +379,29 @@ def match_reschedule(
         )
     provenance = Provenance()
     provenance.note(*loaded.notes)
-    slot_ids = [s.id for s in event.slots]
-    start = changes.from_slot or slot_ids[0]
-    if start not in slot_ids:
-        raise InputError(f"Unknown slot {start!r}.", hint=f"Slots: {', '.join(slot_ids)}.")
-    later = set(slot_ids[slot_ids.index(start) :])
     for pid in (*changes.cancelled, *changes.no_shows):
         if pid not in event.participants:
             _participant(event, pid)  # raises with suggestions
-    known_tables = {t.id for t in event.tables}
-    for table in changes.tables_lost:
-        if table not in known_tables:
-            raise InputError(
-                f"Unknown table {table!r}.", hint=f"Tables: {', '.join(sorted(known_tables))}."
-            )
-
-    # The event as it is now: who left, which tables are gone.
-    people = dict(event.participants)
-    for pid in changes.cancelled:
-        people.pop(pid)
-    for pid in changes.no_shows:
-        p = people[pid]
-        available = set(p.available if p.available is not None else slot_ids) - later
-        people[pid] = replace(p, available=frozenset(available))
-    tables = tuple(
-        replace(t, unavailable=t.unavailable | frozenset(later))
-        if t.id in changes.tables_lost
-        else t
-        for t in event.tables
-    )
-    current = replace(event, participants=people, tables=tables)
-
-    gone = set(changes.cancelled)
-    absent = set(changes.no_shows)
-    kept: list[Meeting] = []
-    dropped: list[tuple[Meeting, str]] = []
-    for m in event.meetings:
-        if gone & set(m.pair):
-            dropped.append((m, "a participant cancelled"))
-        elif absent & set(m.pair) and m.slot in later:
-            dropped.append((m, "a participant is absent"))
-        elif m.slot not in later:
-            kept.append(replace(m, locked=True))  # already held: history, never moves
-        elif m.locked or (m.published and not changes.move_published):
-            kept.append(m)
-    # Lost tables: meetings at them keep their slot when another table is free.
-    kept = _reseat(current, kept, dropped)
-    scores = event_scores(
-        wh, store, replace(loaded, event=current), market=market, provenance=provenance
-    )
+    # Scores do not depend on who is available when: the event's stored scores serve.
+    scores = event_scores(wh, store, loaded, market=market, provenance=provenance)
     weights = {k: s.total for k, s in scores.items() if not s.veto}
-    for m in kept:  # a fixed meeting needs a weight even if its pair no longer scores
-        weights.setdefault(m.pair, 0.0)
-    solved = solve(current, weights, ScheduleOptions(time_limit=time_limit, seed=seed), fixed=kept)
-    diff = _diff(event.meetings, solved.meetings, dropped)
-    statistics = agendas.statistics(current, solved.meetings)
+    done = reschedule(
+        event, event.meetings, weights, changes, ScheduleOptions(time_limit=time_limit, seed=seed)
+    )
+    solved = done.schedule
+    counts = done.counts
+    statistics = agendas.statistics(done.event, solved.meetings)
+    if done.trade_off:
+        provenance.note(done.trade_off)
+    if done.history:
+        provenance.note(
+            f"{len(done.history)} slot(s) before {done.start} are history: their meetings are "
+            "kept exactly and none is added to them."
+        )
     report = _statistics_report(
-        f"Rescheduled {event.name}: {diff['counts']['kept']} kept, {diff['counts']['moved']} moved, "
-        f"{diff['counts']['cancelled']} cancelled, {diff['counts']['added']} added",
-        current,
+        f"Rescheduled {event.name}: {counts['kept']} kept, {counts['reseated']} reseated, "
+        f"{counts['moved']} moved, {counts['cancelled']} cancelled, {counts['added']} added",
+        done.event,
         solved,
         statistics,
         {
@@ -450,25 +409,18 @@ def match_reschedule(
             "cancelled": list(changes.cancelled),
             "no_shows": list(changes.no_shows),
             "tables_lost": list(changes.tables_lost),
-            "from_slot": start,
+            "from_slot": done.start,
             "move_published": changes.move_published,
+            "force_locked": list(changes.force),
+            "change_cost": changes.change_cost,
             "publish": publish,
         },
         provenance,
-        extra=diff["counts"],
+        extra=counts,
     )
+    rows = [c.as_row() for c in done.changes]
     report.tables["changes"] = (
-        pa.Table.from_pylist(diff["rows"])
-        if diff["rows"]
-        else pa.table({"change": pa.array([], pa.string())})
-    )
-    version = _keep(
-        store,
-        loaded,
-        solved.meetings,
-        publish=publish,
-        note="match reschedule: " + _describe(changes, start),
-        report=report,
+        pa.Table.from_pylist(rows) if rows else pa.table({"change": pa.array([], pa.string())})
     )
     report.table_display["changes"] = (
         "change",
@@ -480,7 +432,15 @@ def match_reschedule(
         "new_table",
         "why",
     )
-    return ScheduleRun(current, solved, scores, statistics, report, version)
+    version = _keep(
+        store,
+        loaded,
+        solved.meetings,
+        publish=publish,
+        note="match reschedule: " + _describe(changes, done.start),
+        report=report,
+    )
+    return ScheduleRun(done.event, solved, scores, statistics, report, version)
 
 
 def _describe(changes: Changes, start: str) -> str:
@@ -488,75 +448,10 @@ def _describe(changes: Changes, start: str) -> str:
     parts += [f"cancel {p}" for p in changes.cancelled]
     parts += [f"no-show {p}" for p in changes.no_shows]
     parts += [f"lose table {t}" for t in changes.tables_lost]
+    parts += [f"force {f}" for f in changes.force]
     if changes.move_published:
-        parts.append("move published")
+        parts.append(f"move published (change cost {changes.change_cost:g})")
     return ", ".join(parts)
-
-
-def _reseat(event: Event, kept: list[Meeting], dropped: list[tuple[Meeting, str]]) -> list[Meeting]:
-    """Fixed meetings whose table was lost: another free table of the same slot, else they
-    lose their fixed place (locked ones included: a lost table cannot host them)."""
-    usable: dict[str, list[Table]] = {}
-    for slot in event.slots:
-        usable[slot.id] = [
-            t for t in event.tables if t.venue == slot.venue and slot.id not in t.unavailable
-        ]
-    taken: dict[str, set[str]] = {}
-    out = []
-    for m in kept:
-        free_ids = [t.id for t in usable[m.slot]]
-        if m.table in free_ids and m.table not in taken.setdefault(m.slot, set()):
-            taken[m.slot].add(m.table)
-            out.append(m)
-    for m in kept:
-        if m in out:
-            continue
-        spare = [t.id for t in usable[m.slot] if t.id not in taken.setdefault(m.slot, set())]
-        if spare:
-            taken[m.slot].add(spare[0])
-            out.append(replace(m, table=spare[0]))
-        else:
-            dropped.append((m, "its table was lost and the slot has no other"))
-    return out
-
-
-def _diff(
-    before: Iterable[Meeting], after: Iterable[Meeting], dropped: Sequence[tuple[Meeting, str]]
-) -> dict[str, Any]:
-    old = {m.pair: m for m in before}
-    new = {m.pair: m for m in after}
-    reasons = {m.pair: why for m, why in dropped}
-    rows = []
-    counts = {"kept": 0, "moved": 0, "cancelled": 0, "added": 0}
-    for pair in sorted(set(old) | set(new)):
-        o, n = old.get(pair), new.get(pair)
-        if o and n:
-            if (o.slot, o.table, o.interpreter) == (n.slot, n.table, n.interpreter):
-                counts["kept"] += 1
-                continue
-            change = "moved" if o.slot != n.slot else "reseated"
-            counts["moved"] += 1
-        elif o:
-            change = "cancelled"
-            counts["cancelled"] += 1
-        else:
-            change = "added"
-            counts["added"] += 1
-        rows.append(
-            {
-                "change": change,
-                "a": pair[0],
-                "b": pair[1],
-                "old_slot": o.slot if o else None,
-                "new_slot": n.slot if n else None,
-                "old_table": o.table if o else None,
-                "new_table": n.table if n else None,
-                "old_interpreter": o.interpreter if o else None,
-                "new_interpreter": n.interpreter if n else None,
-                "why": reasons.get(pair, "re-optimised" if change != "added" else "freed capacity"),
-            }
-        )
-    return {"rows": rows, "counts": counts}
 
 
 # ---------------------------------------------------------------------------- agenda

@@ -92,10 +92,12 @@ def _store(
 
 
 def _write_outputs(ctx: typer.Context, run: ScheduleRun, event: Path, out: Path | None) -> None:
-    from tradepivot.reports.schedule import write_schedule_files
+    from tradepivot.reports.schedule import write_changes, write_schedule_files
 
     folder = out or event / "schedule"
     written = write_schedule_files(run.event, run.schedule.meetings, run.statistics, folder)
+    if "changes" in run.report.tables:
+        written += write_changes(run.report.tables["changes"].to_pylist(), folder)
     run.report.provenance.note(f"Wrote {', '.join(p.name for p in written)} to {folder}.")
 
 
@@ -229,8 +231,30 @@ def reschedule(
         ),
     ] = None,
     move_published: Annotated[
-        bool, typer.Option("--move-published", help="Let published (not locked) meetings move.")
+        bool,
+        typer.Option(
+            "--move-published",
+            help="Let published (not locked) meetings move when that gains more than "
+            "--change-cost points each.",
+        ),
     ] = False,
+    change_cost: Annotated[
+        float,
+        typer.Option(
+            "--change-cost",
+            min=0.0,
+            help="Points a published meeting is worth keeping in place (with --move-published).",
+        ),
+    ] = 20.0,
+    force_locked: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--force-locked",
+            help="Let the changes drop or move this locked meeting: a pair A-B, or a "
+            "participant id for all its locked meetings (repeat).",
+            show_default=False,
+        ),
+    ] = None,
     schedule_file: Annotated[
         Path | None,
         typer.Option(
@@ -258,10 +282,16 @@ def reschedule(
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Re-optimise after cancellations, no-shows, late registrations or a lost table.
+    """Change the published schedule after cancellations, no-shows, late registrations or a
+    lost table, never rewriting the past.
 
-    Locked and published meetings stay unless a change forces them (or --move-published);
-    the output lists exactly what moved. Late registrations: add them to participants.csv.
+    Meetings before --from-slot are history: kept exactly, and nothing is added to them.
+    Locked meetings stay unless --force-locked names them (at a lost table they are reseated
+    first); published ones stay unless --move-published. Writes changes.csv and changes.json
+    (kept, reseated, moved, cancelled, added, each with why) beside the schedule files.
+    Late registrations: add them to participants.csv. Example:
+    tradepivot match reschedule examples/india-russia-forum --cancel IN0002 --no-show RU0005
+    --lose-table T01 --from-slot s05
     """
     from tradepivot.services.matchmaking import Changes, match_reschedule
 
@@ -277,6 +307,8 @@ def reschedule(
             tables_lost=tuple(lose_table or ()),
             from_slot=from_slot,
             move_published=move_published,
+            force=tuple(force_locked or ()),
+            change_cost=change_cost,
         ),
         time_limit=time_limit,
         seed=seed,

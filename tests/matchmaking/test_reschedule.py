@@ -1,0 +1,150 @@
+"""Reschedules never rewrite the past: property tests against the independent checker.
+
+Hypothesis draws a small random event (the strategy of test_schedule), solves and publishes
+it (some meetings locked), then draws what happened: a start slot, cancellations and
+no-shows (disjoint), lost tables, whether published meetings may move, which locked
+meetings a change may drop. After every reschedule: history is untouched (same meetings,
+nothing added), no unforced locked meeting is dropped or moved, nobody gone meets later,
+the change report accounts for every meeting, and the checker finds nothing wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.matchmaking.checker import check_schedule
+from tests.matchmaking.test_schedule import Case, cases
+from tradepivot.errors import InfeasibleScheduleError, InputError
+from tradepivot.matchmaking.model import Meeting, Table
+from tradepivot.matchmaking.reschedule import Changes, history_slots, reschedule
+from tradepivot.matchmaking.schedule import ScheduleOptions, solve
+
+OPTIONS = ScheduleOptions(time_limit=1.0, seed=3)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(case=cases(), data=st.data())
+def test_no_reschedule_touches_history_or_a_locked_meeting(case: Case, data: st.DataObject) -> None:
+    event = case.event
+    try:
+        first = solve(event, case.scores, OPTIONS, case.fixed)
+    except InfeasibleScheduleError:
+        return
+    published = [
+        dataclasses.replace(m, published=True, locked=m.locked or data.draw(st.booleans()))
+        for m in first.meetings
+    ]
+    if not published:
+        return
+    event = dataclasses.replace(event, meetings=tuple(published))
+    slot_ids = [s.id for s in event.slots]
+    start = data.draw(st.sampled_from(slot_ids), label="from")
+    people = sorted(event.participants)
+    gone = data.draw(st.lists(st.sampled_from(people), unique=True, max_size=3), label="gone")
+    split = data.draw(st.integers(0, len(gone)))
+    tables = data.draw(
+        st.lists(st.sampled_from([t.id for t in event.tables]), unique=True, max_size=2)
+    )
+    force = data.draw(st.lists(st.sampled_from(people), unique=True, max_size=2), label="force")
+    changes = Changes(
+        cancelled=tuple(gone[:split]),
+        no_shows=tuple(gone[split:]),
+        tables_lost=tuple(tables),
+        from_slot=start,
+        move_published=data.draw(st.booleans(), label="move published"),
+        force=tuple(force),
+    )
+    history = history_slots(event, start)
+    later = set(slot_ids) - history
+
+    def protected(m: Meeting) -> bool:
+        return m.locked and m.slot in later and not set(m.pair) & set(force)
+
+    try:
+        done = reschedule(event, published, case.scores, changes, OPTIONS)
+    except InputError as error:
+        assert not isinstance(error, InfeasibleScheduleError), error
+        # Only a change that would drop an unforced locked meeting is refused.
+        assert "would drop locked meetings" in error.message
+        assert any(protected(m) and set(m.pair) & set(gone) for m in published) or any(
+            protected(m) and m.table in tables for m in published
+        )
+        return
+    after = list(done.schedule.meetings)
+    held = [m for m in published if m.slot in history]
+    # History: exactly as published, nothing added, whoever cancelled.
+    assert {m for m in after if m.slot in history} == set(held)
+    # Locked meetings: same slot and interpreter; the table only changes when it was lost.
+    new = {m.pair: m for m in after}
+    for m in published:
+        if protected(m):
+            kept = new.get(m.pair)
+            assert kept is not None, f"locked {m} dropped"
+            assert kept.slot == m.slot and kept.locked
+            if m.table not in tables:
+                assert kept.table == m.table
+    # Who left meets nobody from the start slot on; lost tables seat nobody then.
+    assert not any(set(m.pair) & set(gone) and m.slot in later for m in after)
+    assert not any(m.table in tables and m.slot in later for m in after)
+    fixed = held + [new[m.pair] for m in published if protected(m)]
+    assert check_schedule(done.event, after, scores=case.scores, fixed=fixed) == []
+    # The report accounts for every published meeting once and every new one once.
+    rows = {(c.a, c.b): c for c in done.changes}
+    assert len(rows) == len(done.changes)
+    assert set(rows) == {m.pair for m in published} | set(new)
+    for pair, row in rows.items():
+        assert row.why
+        if row.change == "added":
+            assert pair not in {m.pair for m in published} and new[pair].slot in later
+        if row.change == "reseated":
+            assert row.old_slot == row.new_slot and "re-optimised" not in row.why
+    if not changes.move_published:
+        assert done.counts["moved"] == 0
+
+
+def _forum() -> tuple[list[Meeting], Case]:
+    from tests.matchmaking.test_schedule import _medium
+
+    event, scores = _medium(11)
+    first = solve(event, scores, OPTIONS)
+    published = [dataclasses.replace(m, published=True) for m in first.meetings]
+    return published, Case(dataclasses.replace(event, meetings=tuple(published)), scores, ())
+
+
+def test_locked_meetings_are_reseated_before_published_ones() -> None:
+    published, case = _forum()
+    event = case.event
+    slot = max(event.slots, key=lambda s: sum(1 for m in published if m.slot == s.id))
+    here = sorted((m for m in published if m.slot == slot.id), key=lambda m: m.table)
+    assert len(here) >= 2
+    # Both lose their table; one table of the slot is left free: the locked meeting gets it.
+    published = [dataclasses.replace(m, locked=m == here[1]) for m in published]
+    event = dataclasses.replace(event, tables=(*event.tables, Table("T9", slot.venue)))
+    free = [t.id for t in event.usable_tables(slot) if t.id not in {m.table for m in here}]
+    lose = (here[0].table, here[1].table, *free[1:])
+    event = dataclasses.replace(event, meetings=tuple(published))
+    done = reschedule(
+        event, published, case.scores, Changes(tables_lost=lose, from_slot=slot.id), OPTIONS
+    )
+    rows = {(c.a, c.b): c for c in done.changes}
+    locked = rows[here[1].pair]
+    assert locked.change == "reseated" and locked.new_table == free[0]
+    assert "locked meetings are reseated first" in locked.why
+    bumped = rows[here[0].pair]
+    assert bumped.change == "cancelled" and "no free table" in bumped.why
+
+
+def test_naming_a_participant_twice_is_a_usage_error() -> None:
+    published, case = _forum()
+    pid = published[0].a
+    for changes in (Changes(cancelled=(pid, pid)), Changes(cancelled=(pid,), no_shows=(pid,))):
+        with pytest.raises(InputError, match=f"{pid} is named twice"):
+            reschedule(case.event, published, case.scores, changes, OPTIONS)
