@@ -144,3 +144,9 @@ def test_the_html_brief_gains_the_exposure_and_redirect_sections(wh: Warehouse) 
     exposure = brief.sections[1]
     sold = next(f for f in exposure.figures if f.label.startswith("Of which to"))
     assert float(sold.value or 0) * 84.5555 == pytest.approx(1_000e7, rel=1e-3)
+
+
+def test_no_source_or_note_cites_a_file_users_do_not_have() -> None:
+    # DESIGN.md is the developers' brief, not shipped to users: sources state it inline.
+    assert not any("DESIGN.md" in s for s in KANPUR.sources)
+    assert not any("DESIGN.md" in a for a in KANPUR.assumptions)

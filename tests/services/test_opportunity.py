@@ -145,3 +145,55 @@ def test_romania_gets_its_distance_for_indian_leather(leather: object) -> None:
     romania = next(r for r in rows if r["importer"] == "ROU")
     assert romania["distance_factor"] == pytest.approx(0.29, abs=0.01)
     assert romania["rank"] == 39
+
+
+def test_balance_names_the_missing_importers_its_potential_touches(wh: Warehouse) -> None:
+    # World market shares sum over every market: rank and potential name the gap, and so
+    # must balance (its meta listed only heading 2710).
+    report = bilateral_balance(wh, "IND", "RUS", top=3)
+    assert "missing-importers" in {g["id"] for g in report.provenance.gaps}
+
+
+def test_balance_with_the_us_computes_no_potential_from_census_alone(wh: Warehouse) -> None:
+    # The Census data holds US imports only: "world exports" equalled current exports on
+    # every row. potential -e IND -m USA refuses; balance now says why it has none.
+    report = bilateral_balance(wh, "IND", "USA", top=5)
+    assert report.rows.num_rows == 0
+    assert any("export potential needs world bilateral data" in n for n in report.provenance.notes)
+    with pytest.raises(DataGapError):
+        potential_rows(wh, exporter="IND", market="USA", sector="leather")
+
+
+@pytest.fixture(scope="module")
+def pharma_page(wh: Warehouse) -> object:
+    return potential_rows(wh, exporter="IND", market="RUS", sector="pharma", top=5)
+
+
+def test_potential_totals_cover_the_whole_scope_not_the_page(
+    pharma_page: object, wh: Warehouse
+) -> None:
+    whole = potential_rows(wh, exporter="IND", market="RUS", sector="pharma")
+    everything = whole.rows.to_pylist()
+    totals = pharma_page.totals  # type: ignore[attr-defined]
+    assert totals["rows"] == len(everything) > 5
+    assert totals["untapped_usd"] == pytest.approx(sum(r["untapped_usd"] for r in everything))
+    assert totals["current_usd"] == pytest.approx(sum(r["current_usd"] for r in everything))
+    shown = pharma_page.rows.to_pylist()  # type: ignore[attr-defined]
+    assert totals["rows_shown"] == 5
+    assert totals["shown_rows_untapped_usd"] == pytest.approx(sum(r["untapped_usd"] for r in shown))
+    assert totals["shown_rows_untapped_usd"] < totals["untapped_usd"]
+
+
+def test_potential_shows_the_largest_current_flow_even_with_nothing_untapped(
+    pharma_page: object, wh: Warehouse
+) -> None:
+    # India's largest pharma export to Russia, 300490 (USD 336 m), exceeds its potential:
+    # nothing untapped, so it sorted last and a page of 30 hid it.
+    largest = pharma_page.tables["largest_current"].to_pylist()  # type: ignore[attr-defined]
+    assert largest[0]["code"] == "300490"
+    assert largest[0]["current_usd"] / 1e6 == pytest.approx(336, abs=1)
+    assert largest[0]["untapped_usd"] == 0
+    (raw,) = wh.con.execute(
+        "SELECT sum(value_usd) FROM world_2024 WHERE exporter='IND' AND importer='RUS' AND hs6='300490'"
+    ).fetchone()  # type: ignore[misc]
+    assert largest[0]["current_usd"] == pytest.approx(raw)

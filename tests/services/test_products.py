@@ -243,3 +243,15 @@ def test_cli_json_cuts_both_tables_to_top_and_exits_2_on_bad_input(
     assert "Unknown country 'Narnia'" in capsys.readouterr().err
     assert main(["products", "IND", "--hs", "2710"]) == 2
     assert "no trade in HS 2710" in capsys.readouterr().err
+
+
+def test_notes_say_rca_runs_on_a_truncated_world_and_cog_is_the_atlas_book_s(
+    india: Report,
+) -> None:
+    notes = " ".join(india.provenance.notes)
+    assert "RCA is computed on a truncated world" in notes
+    assert "DEU, ESP, FRA, GBR, NLD, USA" in notes and "HS 2710" in notes
+    total = india.totals["exports_usd"] / 1e9
+    assert f"USD {total:,.1f} bn" in notes
+    assert "Growth Lab's ecomplexity package computes a different quantity" in notes
+    assert "DESIGN.md" not in notes

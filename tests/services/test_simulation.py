@@ -188,3 +188,20 @@ def test_bad_elasticity_tables_name_line_and_field(
     with pytest.raises(SourceFileError) as info:
         load_elasticities(table)
     assert info.value.line == line and info.value.field == field
+
+
+def test_competitors_are_named_even_with_baci_codes(wh: Warehouse) -> None:
+    # BACI codes Taiwan S19 and the Census the EU bloc EU27: both were printed as codes.
+    report = simulate_scenario(
+        wh, load(EXAMPLES / "us-india-50.yaml"), exporter="IND", sector="leather", top=None
+    )
+    names = dict(
+        zip(
+            report.tables["competitors"].column("exporter").to_pylist(),
+            report.tables["competitors"].column("name").to_pylist(),
+            strict=True,
+        )
+    )
+    assert names["S19"].startswith("Taiwan")
+    assert names["EU27"].startswith("European Union")
+    assert all(name != code for code, name in names.items())

@@ -164,3 +164,14 @@ def test_an_explicit_dataset_is_never_rerouted_or_silently_empty(wh: Warehouse) 
     assert (
         bilateral_flows(wh, "IND", "RUS", dataset="india-eidb", hs=["42"]).totals["value_usd"] > 0
     )
+
+
+def test_market_of_a_missing_importer_names_the_matrix_gap_not_india(wh: Warehouse) -> None:
+    # India's EIDB stands in for India's sales to Germany, but the market view needs the
+    # world matrix, which has no German imports: the message says so (it blamed EIDB).
+    with pytest.raises(DataGapError) as caught:
+        market_overview(wh, "DEU", sector="leather")
+    message = str(caught.value)
+    assert "world-2024 has no imports of Germany" in message
+    assert "india-eidb" not in message
+    assert "flows -e IND -i DEU" in (caught.value.hint or "")

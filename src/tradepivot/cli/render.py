@@ -144,7 +144,7 @@ def emit(
         render_table(
             console,
             table,
-            name.capitalize(),
+            name.replace("_", " ").capitalize(),
             report.currency,
             highlight,
             report.table_display.get(name),

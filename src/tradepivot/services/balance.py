@@ -145,7 +145,21 @@ def _opportunities(
             f"No export-potential ranking for {market}: the dataset has no complete view of its imports."
         )
         return empty
+    if source.manifest.kind != "bilateral":
+        # Export potential needs every exporter's world market share: a single market's
+        # imports (the US Census data) would make world exports equal the sales to it.
+        provenance.note(
+            f"No export-potential ranking for {market}: export potential needs world "
+            f"bilateral data, and {source.manifest.id} holds {market}'s imports only "
+            f"(the world matrix lacks them)."
+        )
+        return empty
     ctx = PotentialContext(wh, source, scope, importers=[market])
+    # World market shares sum over every market: the matrix's missing importers touch them,
+    # as rank and potential say.
+    provenance.use(
+        source.manifest, importers=[market], exporters=[exporter], scope=scope, all_importers=True
+    )
     provenance.note(METHOD_NOTE, *ctx.notes.notes)
     rows = ctx.rows(exporters=[exporter], importers=[market])
     rows = rows.filter(rows.potential_usd > 0)

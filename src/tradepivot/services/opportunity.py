@@ -466,34 +466,66 @@ def potential_rows(
             f"{ctx.source.manifest.id} has no imports of {imp.iso3}: no potential can be computed there."
         )
     rows = ctx.rows(exporters=[exp.iso3] if exp else None, importers=[imp.iso3] if imp else None)
-    rows = rows.filter(rows.potential_usd > 0).order_by(
-        [rows.untapped_usd.desc(), "exporter", "importer", "hs6"]
+    # A flow the exporter already makes stays even when its potential is zero: hiding it
+    # would hide the exporter's largest sales (India's 300490 to Russia, USD 336 m).
+    rows = wh.materialise(rows.filter((rows.potential_usd > 0) | (rows.value_usd > 0)))
+    whole = (
+        rows.aggregate(
+            n=rows.count(),
+            current=rows.value_usd.sum(),
+            potential=rows.potential_usd.sum(),
+            untapped=rows.untapped_usd.sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
     )
-    if top or offset:
-        rows = rows.limit(top, offset=offset)
-    table = rows.to_pyarrow().rename_columns(
-        [
-            "code" if c == "hs6" else "current_usd" if c == "value_usd" else c
-            for c in POTENTIAL_OUTPUT
-        ]
-    )
-    table = add_descriptions(table, ref, ctx.source.edition)
+    ordered = rows.order_by([rows.untapped_usd.desc(), "exporter", "importer", "hs6"])
+    page = ordered.limit(top, offset=offset) if top or offset else ordered
+    table = _potential_table(page, ref, ctx.source.edition)
     no_distance = ref.no_distance_note(
         [*table.column("importer").to_pylist(), *table.column("exporter").to_pylist()]
     )
     if no_distance:
         provenance.note(no_distance)
-    totals = {
-        "rows": table.num_rows,
-        "potential_usd": pc.sum(table.column("potential_usd")).as_py(),
-        "untapped_usd": pc.sum(table.column("untapped_usd")).as_py(),
-        "period": ctx.source.period,
+    # Totals cover the whole scope; the rows shown are a page of it, their sums labelled so.
+    totals: dict[str, Any] = {
+        "rows": whole["n"],
+        "current_usd": whole["current"] or 0.0,
+        "potential_usd": whole["potential"] or 0.0,
+        "untapped_usd": whole["untapped"] or 0.0,
     }
+    tables: dict[str, pa.Table] = {}
+    if table.num_rows < whole["n"]:
+        totals.update(
+            {
+                "rows_shown": table.num_rows,
+                "shown_rows_current_usd": pc.sum(table.column("current_usd")).as_py() or 0.0,
+                "shown_rows_potential_usd": pc.sum(table.column("potential_usd")).as_py() or 0.0,
+                "shown_rows_untapped_usd": pc.sum(table.column("untapped_usd")).as_py() or 0.0,
+            }
+        )
+        provenance.note(
+            f"Showing {table.num_rows} of {whole['n']} rows (largest untapped potential first); "
+            "totals cover all of them, the shown rows' sums are labelled as such."
+        )
+        if exp is not None:
+            largest = ordered.filter(ordered.value_usd > 0).order_by(
+                [ordered.value_usd.desc(), "importer", "hs6"]
+            )
+            tables["largest_current"] = _potential_table(
+                largest.limit(top or 10), ref, ctx.source.edition
+            )
+            provenance.note(
+                f"{exp.name}'s largest current flows are in the table 'largest_current': a "
+                "flow that already exceeds its potential has nothing untapped and sorts last."
+            )
+    totals["period"] = ctx.source.period
     who = exp.name if exp else "every exporter"
     where = imp.name if imp else "every market"
     return Report(
         title=f"Export potential of {who} in {where}: {ctx.scope.label} ({ctx.source.period})",
         rows=table,
+        tables=tables,
         query={
             "exporter": exp.iso3 if exp else None,
             "market": imp.iso3 if imp else None,
@@ -510,6 +542,21 @@ def potential_rows(
 
 
 POTENTIAL_OUTPUT = potential.POTENTIAL_COLUMNS
+
+
+def _potential_table(rows: ir.Table, ref: Reference, edition: str) -> pa.Table:
+    """Potential rows as a report shows them: ``code``, ``current_usd``, descriptions."""
+    table = (
+        rows.select(*POTENTIAL_OUTPUT)
+        .to_pyarrow()
+        .rename_columns(
+            [
+                "code" if c == "hs6" else "current_usd" if c == "value_usd" else c
+                for c in POTENTIAL_OUTPUT
+            ]
+        )
+    )
+    return add_descriptions(table, ref, edition)
 
 
 def write_world_potential(

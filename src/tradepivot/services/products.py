@@ -31,7 +31,15 @@ METHOD = (
     "({period}), each exporter's exports summed over every market; a product counts as "
     "exported when RCA >= {threshold:g}. Density (0-1, distance = 1 - density) is the "
     "proximity-weighted share of related products already exported (Hidalgo et al. 2007); "
-    "ECI/PCI and complexity outlook gain (COG) follow the Atlas of Economic Complexity."
+    "ECI/PCI follow the Atlas of Economic Complexity."
+)
+COG_NOTE = (
+    "COG (complexity outlook gain) is the Atlas book's definition (Hausmann et al. 2014, "
+    "Technical Box 5.4): the rise in the exporter's complexity outlook if it starts exporting "
+    "the product, weighted by PCI, the product's own term left out. The Growth Lab's "
+    "ecomplexity package computes a different quantity (raw eigenvector weights, own term "
+    "kept) and can rank products almost the other way round: compare COG only with COG "
+    "computed the same way. See docs/methods.md."
 )
 
 
@@ -110,6 +118,10 @@ def products(
         *space.notes,
         *scope.notes,
     )
+    truncated = _truncated_world(manifest, exp.name, float(space.exports[i].sum()))
+    if truncated:
+        provenance.note(truncated)
+    provenance.note(COG_NOTE)
 
     near, coi, cog = space.outlook([i])
     held, nearby = _held(space, i, inside), _nearby(space, i, inside, near[0], cog[0])
@@ -180,6 +192,24 @@ def _flows(wh: Warehouse, manifest: DatasetManifest, year: int | None) -> tuple[
         table = table.filter(table.year == chosen)
     flows = table.select("exporter", "importer", "hs6", "value_usd", "cagr_8y")
     return flows, str(chosen) if chosen is not None else "all years"
+
+
+def _truncated_world(manifest: DatasetManifest, name: str, exports_usd: float) -> str | None:
+    """What RCA's world lacks: the dataset's missing importers and headings, with the total."""
+    importers = sorted({c for gap in manifest.gaps for c in gap.importers})
+    headings = sorted({p for gap in manifest.gaps for p in gap.hs_prefixes if gap.when is None})
+    lacks = []
+    if importers:
+        lacks.append(f"the imports of {len(importers)} markets ({', '.join(importers)})")
+    if headings:
+        lacks.append(f"HS {', '.join(headings)}")
+    if not lacks:
+        return None
+    return (
+        f"RCA is computed on a truncated world: {manifest.id} lacks {' and '.join(lacks)}, so "
+        f"{name}'s exports here total USD {exports_usd / 1e9:,.1f} bn, less than its published "
+        "total; world shares and RCA are relative to the world this dataset holds."
+    )
 
 
 def _number(value: float, digits: int) -> float | None:

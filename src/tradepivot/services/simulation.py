@@ -495,10 +495,9 @@ def _competitors(ref: Reference, others: pa.Table, focus: str | None) -> pa.Tabl
         return pa.table({"exporter": pa.array([], pa.string())})
     sums = _sum_by(others, ["exporter"], ("value_usd", "diversion_usd", "change_usd"))
     sums = sums.sort_by([("change_usd", "descending")]).slice(0, 15)
-    names = [
-        ref.name(e) if len(e) == 3 and e.isalpha() else e
-        for e in sums.column("exporter").to_pylist()
-    ]
+    # Every code the data uses has a name (S19 is Taiwan as BACI codes it, EU27 the Census'
+    # EU bloc); an unknown code stays as it is.
+    names = [ref.name(e) for e in sums.column("exporter").to_pylist()]
     return sums.append_column("name", pa.array(names))
 
 

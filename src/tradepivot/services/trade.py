@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tradepivot.analytics import markets
-from tradepivot.data.flows import FlowSource, flow_source
+from tradepivot.data.flows import FlowSource, flow_source, missing_importers
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
-from tradepivot.errors import InputError
+from tradepivot.errors import DataGapError, InputError
 from tradepivot.services._enrich import add_chpl, add_descriptions, add_names
 from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
@@ -167,6 +167,24 @@ def market_overview(
     foc = ref.country(focus) if focus else None
     lvl = _check_level(level)
     source = flow_source(wh, importer=imp.iso3, exporter=foc.iso3 if foc else None, dataset=dataset)
+    if not source.complete_market and dataset is None:
+        # The default matrix lacks this market's imports; India's own statistics stood in
+        # for it, but they hold India's sales only, not the market's imports from everyone.
+        world = wh.dataset()
+        missing = sorted(missing_importers(world))
+        raise DataGapError(
+            f"{world.id} has no imports of {imp.name} ({imp.iso3} is one of its missing "
+            f"importers: {', '.join(missing)}): {imp.name}'s imports from all suppliers cannot "
+            "be shown.",
+            hint=(
+                f"For {foc.name}'s sales to {imp.name} from its own statistics try "
+                f"`tradepivot flows -e {foc.iso3} -i {imp.iso3}`; "
+                if foc is not None and foc.iso3 == "IND"
+                else ""
+            )
+            + "to cover the market, ingest the full CEPII BACI file (tradepivot data ingest "
+            "baci FILE) and choose it as the dataset.",
+        )
     if not source.complete_market:
         raise InputError(
             f"{source.manifest.id} holds only one exporter's statistics: it cannot show "
