@@ -438,7 +438,7 @@ class Reference:
     @cached_property
     def distance_codes(self) -> frozenset[str]:
         """Countries the distance table (CEPII GeoDist, current ISO3 codes) has distances for."""
-        table = pq.read_table(self._dir / "geo_dist.parquet", columns=["origin"])
+        table = read_parquet_file(self._dir / "geo_dist.parquet")
         return frozenset(table.column("origin").unique().to_pylist())
 
     def no_distance_note(self, markets: Iterable[str]) -> str | None:
