@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
+import secrets
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +16,11 @@ import pytest
 from fastapi import FastAPI
 
 from tradepivot.config import Settings
+from tradepivot.errors import InputError
 from tradepivot.events import FolderStore
 from tradepivot.web import create_app
 from tradepivot.web.portal import install
-from tradepivot.web.portal.backend import Account
+from tradepivot.web.portal.backend import Account, MeetingRequest
 
 KEY = b"test-session-key-0123456789abcdef"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -73,6 +77,58 @@ class MemoryBackend:
             2: (Account(2, "other@forum.example", "Other"), "battery staple", {"other"}),
         }
         self._store = FolderStore(root)
+        self.outbox: list[tuple[str, str]] = []  # (recipient, body)
+        self.tokens: dict[str, tuple[str, str]] = {}
+        self.requests: list[MeetingRequest] = []
+
+    def send_sign_in_link(self, event_id: str, participant_id: str, base_url: str) -> None:
+        token = secrets.token_urlsafe(32)
+        self.tokens[token] = (event_id, participant_id)
+        email = self._store.load(event_id).event.participants[participant_id].email
+        self.outbox.append((email, f"Sign in: {base_url}/portal/signin/{token}"))
+
+    def request_sign_in_link(self, email: str, base_url: str) -> None:
+        for event_id in self._store.event_ids():
+            for p in self._store.load(event_id).event.participants.values():
+                if p.email.lower() == email.lower():
+                    self.send_sign_in_link(event_id, p.id, base_url)
+
+    def redeem_sign_in(self, token: str) -> tuple[str, str] | None:
+        return self.tokens.pop(token, None)
+
+    def requests_of(self, event_id: str, participant_id: str) -> list[MeetingRequest]:
+        return [
+            r
+            for r in reversed(self.requests)
+            if r.event_id == event_id and participant_id in (r.requester, r.recipient)
+        ]
+
+    def event_requests(self, event_id: str) -> list[MeetingRequest]:
+        return [r for r in reversed(self.requests) if r.event_id == event_id]
+
+    def create_request(
+        self, event_id: str, requester: str, recipient: str, message: str
+    ) -> MeetingRequest:
+        if requester == recipient:
+            raise InputError("You cannot ask yourself for a meeting.")
+        now = dt.datetime.now(dt.UTC)
+        made = MeetingRequest(
+            len(self.requests) + 1, event_id, requester, recipient, "pending", message, now,
+            now + dt.timedelta(days=3),
+        )  # fmt: skip
+        self.requests.append(made)
+        return made
+
+    def decide_request(
+        self, event_id: str, participant_id: str, request_id: int, accept: bool
+    ) -> MeetingRequest:
+        for i, r in enumerate(self.requests):
+            if r.id == request_id and r.event_id == event_id:
+                if r.recipient != participant_id or r.status != "pending":
+                    raise InputError("This request is not yours to answer.")
+                self.requests[i] = replace(r, status="accepted" if accept else "declined")
+                return self.requests[i]
+        raise InputError(f"No request {request_id}.")
 
     @property
     def store(self) -> FolderStore:
@@ -125,3 +181,39 @@ def example_files() -> list[tuple[str, tuple[str, bytes]]]:
         for p in sorted(EXAMPLE.iterdir())
         if p.suffix in (".csv", ".yaml")
     ]
+
+
+@pytest.fixture
+def irf(browser: Browser) -> Browser:
+    """An organiser signed in, with the example imported as event ``irf``."""
+    browser.sign_in()
+    response = browser.post(
+        "/portal/events/import",
+        data={"csrf_token": browser.token("/portal/events"), "event_id": "irf"},
+        files=example_files(),
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == "/portal/events/irf"
+    return browser
+
+
+def backend_of(browser: Browser) -> MemoryBackend:
+    backend: MemoryBackend = browser.app.state.portal.backend
+    return backend
+
+
+def participant(organiser: Browser, event_id: str, participant_id: str) -> Browser:
+    """A participant of ``event_id`` signed in from the link the organiser sent them."""
+    token = organiser.token(f"/portal/events/{event_id}/participants")
+    sent = organiser.post(
+        f"/portal/events/{event_id}/participants/{participant_id}/link",
+        data={"csrf_token": token},
+    )
+    assert sent.status_code == 303, sent.text
+    _, body = backend_of(organiser).outbox[-1]
+    link = body.split("http://testserver", 1)[1].split()[0]
+    person = Browser(organiser.app)
+    assert person.get(link).status_code == 200
+    signed = person.post(link, data={"csrf_token": person.token(link)})
+    assert signed.status_code == 303, signed.text
+    return person

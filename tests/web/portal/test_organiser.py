@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 
 from tests.web.portal.conftest import EXAMPLE, Browser, example_files
 
@@ -94,20 +93,6 @@ def test_unknown_file_names_are_refused(browser: Browser) -> None:
     )
     assert response.status_code == 422
     assert "Not an event table: people.csv" in response.text
-
-
-@pytest.fixture
-def irf(browser: Browser) -> Browser:
-    """An organiser signed in, with the example imported as event ``irf``."""
-    browser.sign_in()
-    response = browser.post(
-        "/portal/events/import",
-        data={"csrf_token": browser.token("/portal/events"), "event_id": "irf"},
-        files=example_files(),
-    )
-    assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/portal/events/irf"
-    return browser
 
 
 def test_participants_search_and_filters(irf: Browser) -> None:

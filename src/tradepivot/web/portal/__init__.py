@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from tradepivot.web.errors import handle
-from tradepivot.web.portal import account, organiser
+from tradepivot.web.portal import account, organiser, participant
 from tradepivot.web.portal.auth import SignInRequired
 from tradepivot.web.portal.backend import Account, PortalBackend
 from tradepivot.web.portal.csrf import require_csrf
@@ -24,7 +24,7 @@ from tradepivot.web.templating import N_, NavItem
 
 __all__ = ["Account", "Portal", "PortalBackend", "install"]
 
-AREAS = (account, organiser)
+AREAS = (account, organiser, participant)
 
 
 async def _sign_in_first(request: Request, exc: Exception) -> Response:
@@ -49,7 +49,7 @@ def install(
     state: WebState = app.state.tradepivot
     state.pages.add_templates("tradepivot.web.portal")
     state.pages.add_nav(NavItem("portal", "/portal", N_("Event portal")))
-    portal = Portal(backend, state.pages, limiter=limiter)
+    portal = Portal(backend, state, key=session_key, limiter=limiter)
     app.state.portal = portal
     for area in AREAS:
         app.include_router(

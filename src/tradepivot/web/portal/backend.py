@@ -9,12 +9,15 @@ without the database, and keeps every use of it in one adapter.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from tradepivot.events.store import EventStore
 
-__all__ = ["Account", "PortalBackend"]
+__all__ = ["Account", "MeetingRequest", "PortalBackend", "RequestStatus"]
+
+RequestStatus = Literal["pending", "accepted", "declined", "expired", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,20 @@ class Account:
     id: int
     email: str
     name: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """``requester`` asked ``recipient`` for a meeting at ``event_id``."""
+
+    id: int
+    event_id: str
+    requester: str
+    recipient: str
+    status: RequestStatus
+    message: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
 
 
 class PortalBackend(Protocol):
@@ -52,4 +69,40 @@ class PortalBackend(Protocol):
 
     def organises(self, user_id: int, event_id: str) -> bool:
         """Whether the account may run ``event_id``."""
+        ...
+
+    def send_sign_in_link(self, event_id: str, participant_id: str, base_url: str) -> None:
+        """Put a personal sign-in link (``base_url/portal/signin/TOKEN``: single use,
+        expiring) to the participant's e-mail address in the outbox."""
+        ...
+
+    def request_sign_in_link(self, email: str, base_url: str) -> None:
+        """As :meth:`send_sign_in_link` for the participant registered with ``email``
+        (nothing, and no sign of it, when there is none)."""
+        ...
+
+    def redeem_sign_in(self, token: str) -> tuple[str, str] | None:
+        """(event id, participant id) of a valid, unused sign-in token, now used; else None."""
+        ...
+
+    def requests_of(self, event_id: str, participant_id: str) -> list[MeetingRequest]:
+        """The requests the participant sent or received, newest first."""
+        ...
+
+    def event_requests(self, event_id: str) -> list[MeetingRequest]:
+        """Every request of the event (the organiser's overview), newest first."""
+        ...
+
+    def create_request(
+        self, event_id: str, requester: str, recipient: str, message: str
+    ) -> MeetingRequest:
+        """Ask for a meeting (refused with InputError: oneself, a pending duplicate, too
+        many pending requests); the recipient is notified."""
+        ...
+
+    def decide_request(
+        self, event_id: str, participant_id: str, request_id: int, accept: bool
+    ) -> MeetingRequest:
+        """The recipient accepts or declines a pending request (InputError for anyone else
+        or a request no longer pending); the requester is notified."""
         ...

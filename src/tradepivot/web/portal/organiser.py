@@ -31,6 +31,7 @@ __all__ = [
     "import_tables",
     "new_event",
     "participants",
+    "requests_overview",
     "router",
     "template",
 ]
@@ -216,4 +217,21 @@ def participants(
             "facets": event_facets(event),
             "where": where,
         },
+    )
+
+
+@router.get("/portal/events/{event_id}/requests")
+def requests_overview(
+    request: Request, app: App, access: OrganiserOf, event_id: EventId
+) -> Response:
+    """Every meeting request of the event, with counts by status."""
+    rows = app.backend.event_requests(event_id)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    names = {pid: p.organisation for pid, p in app.event(event_id).participants.items()}
+    return app.render(
+        request,
+        "portal/event_requests.html",
+        {"event": app.summary(event_id), "rows": rows, "counts": counts, "names": names},
     )

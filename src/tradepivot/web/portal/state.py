@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import itsdangerous
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -13,7 +14,7 @@ from tradepivot.services.registrations import EventSummary, event_summary
 from tradepivot.web.portal.backend import PortalBackend
 from tradepivot.web.portal.csrf import csrf_token
 from tradepivot.web.portal.ratelimit import LoginLimiter
-from tradepivot.web.templating import Pages
+from tradepivot.web.state import WebState
 
 __all__ = ["Portal", "portal"]
 
@@ -22,11 +23,33 @@ class Portal:
     """What every portal route reaches through ``request.app.state.portal``."""
 
     def __init__(
-        self, backend: PortalBackend, pages: Pages, *, limiter: LoginLimiter | None = None
+        self,
+        backend: PortalBackend,
+        web: WebState,
+        *,
+        key: bytes,
+        limiter: LoginLimiter | None = None,
     ) -> None:
         self.backend = backend
-        self.pages = pages
+        self.web = web
+        self.pages = web.pages
         self.limiter = limiter or LoginLimiter()
+        self._calendar = itsdangerous.URLSafeSerializer(key, salt="tradepivot.portal.calendar")
+
+    def calendar_token(self, event_id: str, participant_id: str) -> str:
+        """The participant's calendar feed token: signed, the same every time (the feed URL
+        a calendar subscribes to stays put), valid until the session key changes."""
+        return str(self._calendar.dumps([event_id, participant_id]))
+
+    def calendar_owner(self, token: str) -> tuple[str, str] | None:
+        """(event id, participant id) of a calendar token, or None when it is not ours."""
+        try:
+            value = self._calendar.loads(token)
+        except itsdangerous.BadData:
+            return None
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            return value[0], value[1]
+        return None
 
     def event(self, event_id: str) -> Event:
         """The event's registrations with its published schedule."""
