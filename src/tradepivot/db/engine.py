@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,7 @@ __all__ = [
     "BUSY_TIMEOUT_SECONDS",
     "database_errors",
     "default_database_url",
+    "is_lock_timeout",
     "is_sqlite",
     "make_engine",
     "read_session",
@@ -49,6 +50,7 @@ __all__ = [
 
 BUSY_TIMEOUT_SECONDS = 30.0  # how long a SQLite writer waits for another before failing
 _WRITE = "tradepivot_write"
+_WAIT = "tradepivot_wait"
 
 
 def default_database_url() -> str:
@@ -81,8 +83,10 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> No
 
 
 def _sqlite_begin(connection: Any) -> None:
-    immediate = connection.get_execution_options().get(_WRITE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    wait = options.get(_WAIT, BUSY_TIMEOUT_SECONDS)
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE) else "BEGIN")
 
 
 def make_engine(source: Settings | str | None = None, **options: Any) -> Engine:
@@ -122,26 +126,46 @@ def make_engine(source: Settings | str | None = None, **options: Any) -> Engine:
 
 @contextlib.contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A session for reading (rolled back at the end: a read never writes by accident)."""
+    """A session for reading: its transaction is rolled back when the block ends (a read
+    never writes by accident); objects read stay usable, detached."""
     with database_errors(engine), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
         finally:
-            session.rollback()
+            session.close()  # ends the transaction without expiring what was read
 
 
 @contextlib.contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
+def write_session(engine: Engine, *, lock_timeout: float | None = None) -> Iterator[Session]:
     """A session in one write transaction: committed when the block ends, rolled back on an
-    exception. On SQLite the transaction begins IMMEDIATE (waits for the write lock)."""
+    exception. On SQLite the transaction begins IMMEDIATE (waits for the write lock).
+
+    ``lock_timeout``: seconds to wait for a lock another writer holds (default
+    :data:`BUSY_TIMEOUT_SECONDS`); past it the database raises, which
+    :func:`database_errors` reports and :func:`is_lock_timeout` recognises.
+    """
+    wait = BUSY_TIMEOUT_SECONDS if lock_timeout is None else lock_timeout
     with database_errors(engine), Session(engine, expire_on_commit=False) as session:
-        session.connection(execution_options={_WRITE: True})
+        session.connection(execution_options={_WRITE: True, _WAIT: wait})
+        if engine.dialect.name == "postgresql":
+            session.execute(text(f"SET LOCAL lock_timeout = {int(wait * 1000)}"))
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+def is_lock_timeout(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a lock wait that ran out: SQLite's
+    "database is locked", PostgreSQL's lock_timeout."""
+    while exc is not None:
+        words = str(exc).lower()
+        if "database is locked" in words or "lock timeout" in words:
+            return True
+        exc = exc.__cause__ or getattr(exc, "orig", None)
+    return False
 
 
 @contextlib.contextmanager
@@ -154,7 +178,7 @@ def database_errors(engine: Engine) -> Iterator[None]:
         where = redacted(engine.url.render_as_string(hide_password=False))
         text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         hint = None
-        if "locked" in text or "lock timeout" in text:
+        if is_lock_timeout(exc):
             hint = "Another process holds the database for writing; try again."
         elif engine.dialect.name == "postgresql":
             hint = "Is the PostgreSQL server running and the URL's user allowed in?"

@@ -16,10 +16,12 @@ from tradepivot.cli.commands import data
 from tradepivot.cli.commands import lookup
 from tradepivot.cli.commands import serve
 from tradepivot.cli.commands import db
+from tradepivot.cli.commands import event
 
 __all__ = [
     "data",
     "db",
+    "event",
     "lookup",
     "match",
     "opportunity",

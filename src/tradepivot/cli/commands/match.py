@@ -19,7 +19,7 @@ from tradepivot.cli.options import (
 from tradepivot.cli.render import emit
 
 if TYPE_CHECKING:
-    from tradepivot.events.folder import FolderStore
+    from tradepivot.events.store import EventStore
     from tradepivot.services.matchmaking import ScheduleRun
 
 match_app = typer.Typer(
@@ -29,7 +29,11 @@ match_app = typer.Typer(
 app.add_typer(match_app, name="match", rich_help_panel="Matchmaking")
 
 EventArg = Annotated[
-    Path, typer.Argument(help="Event folder (docs/events.md), e.g. examples/india-russia-forum.")
+    Path,
+    typer.Argument(
+        help="Event folder (docs/events.md), e.g. examples/india-russia-forum, or db:ID for "
+        "an event in the portal database (tradepivot event import)."
+    ),
 ]
 ParticipantOpt = Annotated[
     str, typer.Option("--participant", "-p", help="Participant id (or exact organisation name).")
@@ -46,7 +50,7 @@ OutDirOpt = Annotated[
     typer.Option(
         "--output-dir",
         help="Folder for meetings.csv, meetings-readable.csv, grid.html, grid.xlsx, "
-        "statistics.json (default EVENT/schedule).",
+        "statistics.json (default EVENT/schedule; ID-schedule for db:ID).",
         show_default=False,
     ),
 ]
@@ -75,9 +79,15 @@ def _store(
     column_map: Path | None = None,
     ignore_extra: bool = False,
     **options: object,
-) -> tuple[FolderStore, str]:
-    """The folder store holding ``event`` and the event's id (the folder's name)."""
+) -> tuple[EventStore, str]:
+    """The store holding ``event`` and the event's id: ``db:ID`` in the portal database,
+    else the event folder (the id is its name)."""
     from tradepivot.events.folder import FolderStore
+
+    if str(event).startswith("db:"):  # services.portal.events.DB_PREFIX (SQLAlchemy not loaded)
+        from tradepivot.services.portal.events import event_store
+
+        return event_store(state(ctx).settings, str(event), state(ctx).warehouse.reference)
     from tradepivot.events.schemas import TABLES
     from tradepivot.events.tabular import read_column_map
 
@@ -94,7 +104,9 @@ def _store(
 def _write_outputs(ctx: typer.Context, run: ScheduleRun, event: Path, out: Path | None) -> None:
     from tradepivot.reports.schedule import write_changes, write_schedule_files
 
-    folder = out or event / "schedule"
+    folder = out or (
+        Path(f"{str(event)[3:]}-schedule") if str(event).startswith("db:") else event / "schedule"
+    )
     written = write_schedule_files(run.event, run.schedule.meetings, run.statistics, folder)
     if "changes" in run.report.tables:
         written += write_changes(run.report.tables["changes"].to_pylist(), folder)

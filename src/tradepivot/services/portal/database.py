@@ -9,6 +9,7 @@ instead of "no such table".
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from sqlalchemy.pool import NullPool
 
 from tradepivot.config import Settings
 from tradepivot.db.engine import make_engine
@@ -36,15 +37,18 @@ def database_status(settings: Settings) -> DatabaseStatus:
         engine.dispose()
 
 
-def open_database(settings: Settings, *, upgrade_schema: bool = False) -> Engine:
+def open_database(
+    settings: Settings, *, upgrade_schema: bool = False, pooled: bool = True
+) -> Engine:
     """An engine on the portal database, its schema current.
 
     ``upgrade_schema``: migrate when behind (a local, single-user start such as
     ``tradepivot serve`` with the default SQLite file); otherwise a database that is behind
     raises :class:`~tradepivot.errors.DataSourceError` telling to run ``tradepivot db
-    upgrade``.
+    upgrade``. ``pooled=False``: every connection closes when its session ends (a one-shot
+    command that never disposes the engine leaves nothing open).
     """
-    engine = make_engine(settings)
+    engine = make_engine(settings) if pooled else make_engine(settings, poolclass=NullPool)
     state = status(engine)
     if state.up_to_date:
         return engine
