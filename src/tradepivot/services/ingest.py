@@ -105,7 +105,8 @@ def ingest_file(
     dataset_id = reader.dataset_id
     if dataset_id in EMBEDDED_VIEWS:
         raise InputError(
-            f"{dataset_id!r} is the name of an embedded dataset: pick another with --name."
+            f"{dataset_id!r} is the name of an embedded dataset: pick another with $name.",
+            param="name",
         )
     # The load is identified by the file's bytes and by the options that shape what is read
     # from it (edition, year, code files): the same file with another --hs-edition reloads.
