@@ -145,9 +145,9 @@ def _api_known(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
         app.state.tradepivot.close()
 
 
-# The matchmaking and ingest parameters belong to commands the web API does not offer (the
-# event portal has its own forms); they are checked on the CLI only.
-CLI_ONLY = {"time_limit", "publish", "draft", "name", "sectors", "hs_edition"}
+# The matchmaking, ingest and event-import parameters belong to commands the web API does
+# not offer (the event portal has its own forms); they are checked on the CLI only.
+CLI_ONLY = {"time_limit", "publish", "draft", "name", "sectors", "hs_edition", "id"}
 
 
 @pytest.mark.parametrize("param", NAMED)

@@ -16,7 +16,7 @@ from typing import Any
 __all__ = ["ALIASES", "cli_names", "command_chain", "param_namer"]
 
 #: Service parameter -> the Typer parameter that carries it, where the two names differ.
-ALIASES: dict[str, str] = {}
+ALIASES: dict[str, str] = {"id": "event_id"}  # `event import --id`
 
 # Typer's commands and parameters (its own copy of click's classes) are read by duck typing:
 # ``params``, ``commands``, ``opts``, ``param_type_name``.
