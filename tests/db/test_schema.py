@@ -116,7 +116,8 @@ def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
 def test_an_empty_database_has_every_migration_pending(tmp_path: object) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/new.sqlite3")
     found = status(engine)
-    assert found.current is None and found.pending == (found.head,)
+    assert found.current is None and found.pending == ("0001_initial", "0002_organisers")
+    assert found.head == found.pending[-1]
     assert upgrade(engine).up_to_date
     engine.dispose()
 
@@ -391,3 +392,27 @@ def test_timestamps_come_back_aware_in_utc(engine: Engine) -> None:
         assert row.expires_at == dt.datetime(2025, 12, 4, 10, 0, tzinfo=dt.UTC)
         assert row.expires_at.utcoffset() == dt.timedelta(0)
         assert row.created_at.tzinfo is not None
+
+
+def test_a_migration_that_copies_a_table_keeps_the_rows_pointing_at_it(tmp_path: object) -> None:
+    """0002 rebuilds users on SQLite; the tokens (ON DELETE CASCADE) must survive it."""
+    engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
+    upgrade(engine, "0001_initial")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (email, role, created_at) "
+                "VALUES ('o@forum.example', 'organiser', '2025-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO tokens (user_id, token_hash, purpose, created_at, expires_at) "
+                "VALUES (1, 'h', 'sign_in', '2025-01-01', '2025-01-02')"
+            )
+        )
+    assert upgrade(engine).up_to_date
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM tokens")).scalar() == 1
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()

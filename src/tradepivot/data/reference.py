@@ -398,9 +398,7 @@ class Reference:
             if outside:
                 raise InputError(
                     f"HS {', '.join(outside)} is outside sector {found.name!r} ({', '.join(found.hs)}).",
-                    hint="Drop $sector to query these codes, or pick codes inside the sector.",
-                    param="hs",
-                    mentions=("sector",),
+                    hint="Drop --sector to query these codes, or pick codes inside the sector.",
                 )
             narrowed = [c for c in codes if c.startswith(found.hs)] + [
                 p for p in found.hs if any(p.startswith(c) for c in codes) and p not in codes

@@ -255,8 +255,7 @@ class Warehouse:
         if kind is not None and manifest.kind != kind:
             raise InputError(
                 f"Dataset {name!r} holds {manifest.kind.replace('_', ' ')} data, not {kind.replace('_', ' ')}.",
-                hint="Pick another with $dataset; `tradepivot data status` lists them by kind.",
-                param="dataset",
+                hint="Pick another with --dataset; `tradepivot data status` lists them by kind.",
             )
         return manifest
 

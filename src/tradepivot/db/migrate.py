@@ -20,8 +20,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from tradepivot.db.engine import database_errors, make_engine, redacted
+from tradepivot.errors import DataSourceError
 
-__all__ = ["DatabaseStatus", "alembic_config", "status", "upgrade"]
+__all__ = ["DatabaseStatus", "alembic_config", "status", "status_url", "upgrade"]
 
 _SCRIPTS = str(Path(__file__).with_name("migrations"))
 
@@ -52,10 +53,34 @@ def upgrade(engine: Engine, revision: str = "head") -> DatabaseStatus:
     """Apply every migration up to ``revision`` (default the newest) in one transaction per
     migration; returns the status after. Safe to run again (does nothing when current)."""
     config = alembic_config()
-    with database_errors(engine), engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with database_errors(engine), engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection if sqlite else None
+        if raw is not None:
+            # SQLite alters a table by copying it and dropping the old one: with foreign keys
+            # on, the drop would cascade into the rows that point at it. Off for the
+            # migration (only outside a transaction), checked, then on again.
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DataSourceError(
+                            f"Migrating {status_url(engine)} left rows whose references are "
+                            f"missing (table {broken[0][0]}): nothing was changed."
+                        )
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
     return status(engine)
+
+
+def status_url(engine: Engine) -> str:
+    """The database's URL with any password hidden."""
+    return redacted(engine.url.render_as_string(hide_password=False))
 
 
 def status(engine: Engine) -> DatabaseStatus:
@@ -68,7 +93,7 @@ def status(engine: Engine) -> DatabaseStatus:
         connection.rollback()
     pending = [s.revision for s in scripts.iterate_revisions(head, current)]
     return DatabaseStatus(
-        url=redacted(engine.url.render_as_string(hide_password=False)),
+        url=status_url(engine),
         dialect=engine.dialect.name,
         current=current,
         head=head,

@@ -322,9 +322,7 @@ def match_schedule(
     published after this event was read.
     """
     if time_limit <= 0:
-        raise InputError(
-            "The time limit ($time_limit) must be positive (seconds).", param="time_limit"
-        )
+        raise InputError("The time limit must be positive (seconds).")
     loaded = store.load(event_id)
     event = loaded.event
     provenance = Provenance()
@@ -377,8 +375,7 @@ def match_reschedule(
     if not event.meetings:
         raise InputError(
             f"Event {event_id!r} has no published schedule to change.",
-            hint="Publish one first (`tradepivot match schedule` with $publish).",
-            mentions=("publish",),
+            hint="Run `tradepivot match schedule --publish` first.",
         )
     provenance = Provenance()
     provenance.note(*loaded.notes)
@@ -498,8 +495,7 @@ def match_agenda(
         if kept is None:
             raise InputError(
                 f"Event {event_id!r} has no draft schedule.",
-                hint="Run `tradepivot match schedule EVENT` (without $publish) first.",
-                mentions=("publish",),
+                hint="Run `tradepivot match schedule EVENT` (without --publish) first.",
             )
         meetings, version = kept.meetings, None
     else:
@@ -507,9 +503,8 @@ def match_agenda(
         if published is None:
             raise InputError(
                 f"Event {event_id!r} has no published schedule.",
-                hint="Publish one with `tradepivot match schedule EVENT` and $publish, or read "
-                "the draft with $draft.",
-                mentions=("publish", "draft"),
+                hint="Publish one with `tradepivot match schedule EVENT --publish`, or read "
+                "the draft with --draft.",
             )
         meetings, version = published.meetings, published.number
     scores = event_scores(wh, store, loaded, market=market, participant=pid)

@@ -17,6 +17,7 @@ from tradepivot.cli.commands import lookup
 from tradepivot.cli.commands import serve
 from tradepivot.cli.commands import db
 from tradepivot.cli.commands import event
+from tradepivot.cli.commands import users
 
 __all__ = [
     "data",
@@ -30,4 +31,5 @@ __all__ = [
     "serve",
     "tariff",
     "trade",
+    "users",
 ]

@@ -8,8 +8,10 @@ Integrity the database keeps, not only Python:
 - a booking (an accepted request placed in a slot) seats each participant once per slot
   (primary key of :class:`BookingSeatRow`) and each table once per slot (unique), so two
   accepts racing for one slot cannot both win;
-- a user's e-mail is unique and stored lower-case; a participant user points at an existing
-  participant; an organiser has no participant link;
+- a user's e-mail is stored lower-case, unique among organisers (a participant's address
+  may serve several seats or events); a participant user points at an existing
+  participant, once; an organiser has no participant link and runs the events
+  :class:`OrganiserRow` grants;
 - a token is stored only as its SHA-256 hash, unique, for one purpose.
 """
 
@@ -46,6 +48,7 @@ __all__ = [
     "AttendanceRow",
     "BookingRow",
     "BookingSeatRow",
+    "OrganiserRow",
     "OutboxRow",
     "RequestRow",
     "TokenRow",
@@ -183,10 +186,19 @@ class UserRow(Base):
             name="role_link",
         ),
         UniqueConstraint("event_id", "participant_id"),
+        Index(
+            "uq_users_organiser_email",
+            "email",
+            unique=True,
+            sqlite_where=text("role = 'organiser'"),
+            postgresql_where=text("role = 'organiser'"),
+        ),
+        Index("ix_users_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(Text, default="", server_default="")
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(Text, default=None)
     event_id: Mapped[str | None] = mapped_column(ID, default=None)
@@ -194,6 +206,19 @@ class UserRow(Base):
     language: Mapped[str | None] = mapped_column(String(8), default=None)  # en, ru, hi
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class OrganiserRow(Base):
+    """``user_id`` (an organiser) runs ``event_id``."""
+
+    __tablename__ = "organisers"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class TokenRow(Base):

@@ -3,11 +3,20 @@
 - :mod:`~tradepivot.services.portal.database`: open, migrate and describe the portal
   database from settings;
 - :mod:`~tradepivot.services.portal.events`: import an event folder, export it back, the
-  store an event argument (``db:ID`` or a folder) names.
+  store an event argument (``db:ID`` or a folder) names;
+- :mod:`~tradepivot.services.portal.accounts`: organisers (argon2) and participants;
+- :mod:`~tradepivot.services.portal.tokens`: single-use, expiring, hashed tokens;
+- :mod:`~tradepivot.services.portal.requests`: meeting requests and bookings;
+- :mod:`~tradepivot.services.portal.attendance`: check-in and no-shows;
+- :mod:`~tradepivot.services.portal.outbox`, :mod:`~tradepivot.services.portal.messages`,
+  :mod:`~tradepivot.services.portal.sender`: e-mail queued with each change, then sent;
+- :mod:`~tradepivot.services.portal.backend`: :class:`PortalDatabase`, all of it as the
+  web pages call it.
 """
 
 from __future__ import annotations
 
+from tradepivot.services.portal.backend import PortalDatabase
 from tradepivot.services.portal.database import database_status, open_database, upgrade_database
 from tradepivot.services.portal.events import (
     Transfer,
@@ -18,6 +27,7 @@ from tradepivot.services.portal.events import (
 )
 
 __all__ = [
+    "PortalDatabase",
     "Transfer",
     "database_status",
     "event_store",
