@@ -89,6 +89,8 @@ def test_each_arrow_class_becomes_a_tradepivot_error(name: str) -> None:
         ),
         ('IO Error: Could not write file "w.duckdb.wal": No space left on device', 2, StorageError),
         ('IO Error: Cannot open file "x": Permission denied', 1, StorageError),
+        # ulimit -f reached (EFBIG): named as a file-size limit, not an internal error
+        ('IO Error: Could not write file "w.duckdb.wal": File too large', 2, StorageError),
         ('IO Error: Cannot open file "in.csv": No such file', 0, SourceFileError),
     ],
 )
@@ -119,6 +121,7 @@ def test_interrupts_and_memory() -> None:
         (errno.EISDIR, "output", OutputPathError),
         (errno.EMFILE, "query", ResourceLimitError),
         (errno.EIO, "query", StorageError),
+        (errno.EFBIG, "warehouse", StorageError),
     ],
 )
 def test_os_errors_by_errno(code: int, kind: str, expected: type) -> None:

@@ -184,6 +184,11 @@ def _storage_text(text: str) -> tuple[str, str] | None:
     low = text.lower()
     if "no space left" in low or "disk full" in low or "disk is full" in low:
         return "the disk is full (no space left on the device)", DISK_HINT
+    if "file too large" in low:
+        return (
+            "the file would grow past the size this process may write (ulimit -f)",
+            "Raise the file-size limit (ulimit -f unlimited) or write somewhere else.",
+        )
     if "read-only file system" in low:
         return "the file system is read-only", "Write somewhere else."
     if "permission denied" in low:
@@ -333,6 +338,10 @@ _OS_PROBLEMS: dict[int, tuple[str, str]] = {
     errno.ENOSPC: ("the disk is full (no space left on the device)", DISK_HINT),
     errno.EDQUOT: ("the disk quota is exhausted", DISK_HINT),
     errno.EROFS: ("the file system is read-only", "Write somewhere else."),
+    errno.EFBIG: (
+        "the file would grow past the size this process may write (ulimit -f)",
+        "Raise the file-size limit (ulimit -f unlimited) or write somewhere else.",
+    ),
     errno.EACCES: ("permission denied", "Check the file's and its folder's permissions."),
     errno.EPERM: (
         "the operation is not permitted",

@@ -32,7 +32,8 @@ translated into this tree at one boundary, :mod:`tradepivot.boundary`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 __all__ = [
     "DataGapError",
@@ -58,16 +59,47 @@ __all__ = [
 ]
 
 
+#: A parameter named in a message or hint: ``$level``, ``$hs``; see :meth:`TradepivotError.render`.
+PARAM_MARK = re.compile(r"\$([a-z][a-z0-9_]*)")
+
+
 class TradepivotError(Exception):
-    """Root of every error a user can meet; ``exit_code`` is what the CLI returns."""
+    """Root of every error a user can meet; ``exit_code`` is what the CLI returns.
+
+    A message or hint may name the caller's parameters as ``$name`` (the parameter as the
+    services call it, listed in ``mentions``): each interface names them its own way through
+    :meth:`render`, the CLI as options (``--level``), the web API as query fields (``level``).
+    ``message`` and ``str(error)`` read with the plain names.
+    """
 
     exit_code: int = 1
     http_status: int = 500
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(message if hint is None else f"{message}\n{hint}")
+    def __init__(
+        self, message: str, *, hint: str | None = None, mentions: Sequence[str] = ()
+    ) -> None:
+        self.template = message
+        self.hint_template = hint
+        self.mentions: tuple[str, ...] = tuple(dict.fromkeys(mentions))
+        self.hint: str | None = None
+        self.message, self.hint = self.render(str)
+        super().__init__(self.message if self.hint is None else f"{self.message}\n{self.hint}")
+
+    def render(self, name: Callable[[str], str]) -> tuple[str, str | None]:
+        """The message and hint with each mentioned parameter spelled by ``name``.
+
+        Only the declared ``mentions`` are replaced, so a ``$`` in a value the user gave is
+        kept as it is.
+        """
+
+        def fill(text: str) -> str:
+            if not self.mentions:
+                return text
+            return PARAM_MARK.sub(lambda m: name(m[1]) if m[1] in self.mentions else m[0], text)
+
+        # A hint set after construction (``exc.hint = ...``) is shown as it is.
+        hint = self.hint_template if self.hint_template is not None else self.hint
+        return fill(self.template), None if hint is None else fill(hint)
 
 
 class InputError(TradepivotError):
@@ -75,15 +107,26 @@ class InputError(TradepivotError):
 
     ``param`` names the parameter at fault as the services call it (``level``, ``exporter``);
     each interface shows it its own way: the CLI as its option (``--level``), the web API as
-    the field of its 422 answer.
+    the field of its 422 answer (``invalid-params``). Write it as ``$level`` in the message
+    (and any other parameter the hint suggests, listed in ``mentions``)::
+
+        raise InputError("$level must be 2, 4 or 6, not 3.", param="level")
     """
 
     exit_code = 2
     http_status = 422
 
-    def __init__(self, message: str, *, hint: str | None = None, param: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        param: str | None = None,
+        mentions: Sequence[str] = (),
+    ) -> None:
         self.param = param
-        super().__init__(message, hint=hint)
+        named = (param, *mentions) if param else tuple(mentions)
+        super().__init__(message, hint=hint, mentions=named)
 
 
 def _suggest(candidates: Sequence[str]) -> str | None:
@@ -154,7 +197,9 @@ class UnknownSectorError(InputError):
         hint = _suggest(self.suggestions) or ""
         super().__init__(
             f"Unknown sector {query!r}. Known sectors: {', '.join(known)}.",
-            hint=(hint + " Add your own with --sectors FILE (see docs/sectors.md).").strip(),
+            hint=(hint + " Add your own in a $sectors file (see docs/sectors.md).").strip(),
+            param="sector",
+            mentions=("sectors",),
         )
 
 

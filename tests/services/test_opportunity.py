@@ -33,6 +33,7 @@ def test_rank_orders_markets_by_untapped_potential(leather: object, wh: Warehous
     assert {"USA", "DEU"}.isdisjoint({r["importer"] for r in rows})  # not in the world matrix
 
 
+@pytest.mark.slow  # ~22 s: the pair terms of three markets against the whole world
 def test_shipped_pair_terms_match_a_fresh_computation(wh: Warehouse) -> None:
     source = flow_source(wh)
     distances = wh.reference_table("geo_dist")

@@ -124,8 +124,9 @@ def test_bad_input_names_the_problem(wh: Warehouse) -> None:
         market_overview(wh, "Narnia")
     with pytest.raises(InputError, match="both India"):
         bilateral_flows(wh, "IND", "India")
-    with pytest.raises(InputError, match="--level"):
+    with pytest.raises(InputError, match=r"^level must be 2") as raised:
         bilateral_flows(wh, "IND", "RUS", level=3)
+    assert raised.value.param == "level"
 
 
 def test_chpl_products_are_flagged_only_for_russia_and_belarus(wh: Warehouse) -> None:
@@ -156,7 +157,9 @@ def test_inr_uses_the_dated_rate(wh: Warehouse) -> None:
 def test_an_explicit_dataset_is_never_rerouted_or_silently_empty(wh: Warehouse) -> None:
     with pytest.raises(DataGapError) as info:
         bilateral_flows(wh, "IND", "USA", dataset="world-2024")
-    assert "--dataset us-census-2024" in (info.value.hint or "")
+    assert "dataset=us-census-2024" in (info.value.hint or "")
+    _, hint = info.value.render(lambda name: "--" + name)  # as the CLI shows it
+    assert "Try --dataset=us-census-2024 or --dataset=india-eidb" in (hint or "")
     with pytest.raises(InputError, match="US imports only"):
         bilateral_flows(wh, "IND", "RUS", dataset="us-census-2024")
     with pytest.raises(InputError, match="exports of IND only"):

@@ -94,3 +94,25 @@ def test_a_bug_is_a_bare_500_without_a_traceback(web_settings: object) -> None:
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM
     assert "secret" not in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "where", "text"),
+    [
+        ("/api/v1/products/IND?year=1999", "year", "query", "Pick one of those with year."),
+        ("/api/v1/flows?exporter=IND&importer=IND", "importer", "query", "pick two different"),
+        ("/api/v1/market/RUS?hs=4202&sector=pharma", "hs", "query", "Drop sector to query"),
+    ],
+)
+def test_a_service_error_names_the_request_field_not_a_cli_flag(
+    client: Client, url: str, name: str, where: str, text: str
+) -> None:
+    """The service's ``param`` becomes RFC 9457's ``invalid-params`` entry for this route's
+    field, and ``$name`` in the message reads as the field (the CLI says ``--year``)."""
+    response = client.get(url)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["invalid-params"] == [{"name": name, "in": where, "reason": body["detail"]}]
+    assert body["errors"][0]["field"] == name
+    assert text in body["detail"] + " " + body.get("hint", "")
+    assert "--" not in response.text and "$" not in response.text

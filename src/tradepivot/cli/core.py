@@ -16,6 +16,8 @@ from tradepivot import __version__
 from tradepivot.errors import TradepivotError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tradepivot.config import Settings
     from tradepivot.data.warehouse import Warehouse
 
@@ -149,12 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     err = Console(stderr=True, highlight=False)
     app_state = AppState()
+    args = sys.argv[1:] if argv is None else list(argv)
     with Interrupts() as signals, journal() as changes:
         try:
             try:
                 # make_context + invoke rather than command.main(): Typer's main turns Ctrl-C
                 # into a bare exit code and loses what the command had already completed.
-                args = sys.argv[1:] if argv is None else list(argv)
                 with command.make_context("tradepivot", args, obj=app_state) as ctx:
                     command.invoke(ctx)
             finally:
@@ -166,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             if isinstance(exc, KeyboardInterrupt | Interrupted) or signals.received:
                 mapped = Interrupted(changes.kept, signal_name=signals.received or "SIGINT")
             if mapped is not None:
-                _report(mapped, err)
+                _report(mapped, err, command, args)
                 return mapped.exit_code
             return _other(exc, err)
         signals.acknowledge()
@@ -176,15 +178,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _report(error: TradepivotError, err: Console) -> None:
+def _report(
+    error: TradepivotError,
+    err: Console,
+    command: Any = None,
+    args: Sequence[str] = (),
+) -> None:
+    """``Error: <message>`` and the hint, the parameters they name spelled as this
+    command's options (``$level`` -> ``--level``)."""
     from rich.markup import escape
 
     from tradepivot.errors import Interrupted
 
+    message, hint = error.message, error.hint
+    if error.mentions and command is not None:
+        from tradepivot.cli.params import param_namer
+
+        message, hint = error.render(param_namer(command, args))
     label = "" if isinstance(error, Interrupted) else "[bold red]Error:[/bold red] "
-    err.print(label + escape(error.message), soft_wrap=True)
-    if error.hint:
-        err.print(escape(error.hint), soft_wrap=True)
+    err.print(label + escape(message), soft_wrap=True)
+    if hint:
+        err.print(escape(hint), soft_wrap=True)
 
 
 def _other(exc: BaseException, err: Console) -> int:

@@ -85,15 +85,16 @@ def flow_source(
         return _eidb(wh, eidb, exporter=exporter, notes=(note,))
     alternatives = []
     if importer == "USA":
-        alternatives.append(f"--dataset {US_SOURCE}")
+        alternatives.append(f"$dataset={US_SOURCE}")
     if exporter == "IND":
-        alternatives.append(f"--dataset {EIDB_SOURCE}")
+        alternatives.append(f"$dataset={EIDB_SOURCE}")
     raise DataGapError(
         f"{manifest.id} has no imports of {importer} (one of its missing importers: "
         f"{', '.join(sorted(missing))}).",
         hint=(f"Try {' or '.join(alternatives)}, or " if alternatives else "Use ")
         + f"{importer}'s exports (as exporter) from this dataset, or ingest a dataset that covers "
-        "it (tradepivot data ingest baci|comtrade FILE) and pass --dataset.",
+        "it (tradepivot data ingest baci|comtrade FILE) and pass it as $dataset=ID.",
+        mentions=("dataset",),
     )
 
 
@@ -103,7 +104,8 @@ def _census(
     if importer not in (None, "USA"):
         raise InputError(
             f"{manifest.id} holds US imports only: it has nothing on imports of {importer}.",
-            hint="Drop --dataset to use the world matrix.",
+            hint="Drop $dataset to use the world matrix.",
+            param="dataset",
         )
     table, manifest = wh.table(manifest.id, "us_imports")
     flows = table.select(
@@ -137,7 +139,8 @@ def _eidb(
     if exporter is not None and exporter not in reporters:
         raise InputError(
             f"{manifest.id} holds the exports of {', '.join(sorted(reporters))} only, not of {exporter}.",
-            hint="Drop --dataset to use the world matrix.",
+            hint="Drop $dataset to use the world matrix.",
+            param="dataset",
         )
     latest = str(manifest.years[-1])
     fy = table.filter(table.fy == latest)

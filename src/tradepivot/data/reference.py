@@ -398,7 +398,9 @@ class Reference:
             if outside:
                 raise InputError(
                     f"HS {', '.join(outside)} is outside sector {found.name!r} ({', '.join(found.hs)}).",
-                    hint="Drop --sector to query these codes, or pick codes inside the sector.",
+                    hint="Drop $sector to query these codes, or pick codes inside the sector.",
+                    param="hs",
+                    mentions=("sector",),
                 )
             narrowed = [c for c in codes if c.startswith(found.hs)] + [
                 p for p in found.hs if any(p.startswith(c) for c in codes) and p not in codes

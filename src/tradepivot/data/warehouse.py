@@ -255,7 +255,8 @@ class Warehouse:
         if kind is not None and manifest.kind != kind:
             raise InputError(
                 f"Dataset {name!r} holds {manifest.kind.replace('_', ' ')} data, not {kind.replace('_', ' ')}.",
-                hint="Pick another with --dataset; `tradepivot data status` lists them by kind.",
+                hint="Pick another with $dataset; `tradepivot data status` lists them by kind.",
+                param="dataset",
             )
         return manifest
 

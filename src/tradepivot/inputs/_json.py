@@ -22,6 +22,17 @@ def _finite(text: str) -> float:
     return value
 
 
+def _integer(text: str) -> int:
+    """An integer; one too large to become a float (400 digits) is not finite either."""
+    value = int(text)
+    if len(text) > 300:
+        try:
+            float(value)
+        except OverflowError:
+            raise _NotFinite(text) from None
+    return value
+
+
 def _constant(text: str) -> Any:
     raise _NotFinite(text)
 
@@ -29,7 +40,7 @@ def _constant(text: str) -> Any:
 def finite_decoder() -> json.JSONDecoder:
     """A decoder for piecewise reading (``raw_decode``) with the same number rules:
     ``NaN``, ``Infinity`` and overflowing numbers raise ``ValueError``."""
-    return json.JSONDecoder(parse_float=_finite, parse_constant=_constant)
+    return json.JSONDecoder(parse_float=_finite, parse_int=_integer, parse_constant=_constant)
 
 
 class _NotFinite(ValueError):
@@ -47,7 +58,7 @@ def load_json(text: str, path: str) -> Any:
     {'a': [1, 2.5]}
     """
     try:
-        return json.loads(text, parse_float=_finite, parse_constant=_constant)
+        return json.loads(text, parse_float=_finite, parse_int=_integer, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         cut = " (truncated?)" if not text.rstrip().endswith(("}", "]")) else ""
         raise SourceFileError(

@@ -53,7 +53,9 @@ def bilateral_balance(
     ref = wh.reference
     a, b = ref.country(country), ref.country(partner)
     if a.iso3 == b.iso3:
-        raise InputError(f"Both sides are {a.label()}: pick two different countries.")
+        raise InputError(
+            f"Both sides are {a.label()}: pick two different countries.", param="partner"
+        )
     out_source = flow_source(wh, importer=b.iso3, exporter=a.iso3, dataset=dataset)
     back_source = flow_source(wh, importer=a.iso3, exporter=b.iso3, dataset=dataset)
     scope = ref.product_scope(hs=hs, sector=sector, edition=out_source.edition)

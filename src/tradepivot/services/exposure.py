@@ -211,8 +211,10 @@ def assess_exposure(
     else:
         if exporter is None:
             raise InputError(
-                "Give --portfolio FILE, or an exporter with --sector/--hs.",
-                hint="Example: tradepivot exposure --exporter IND --sector leather --scenario S.yaml",
+                "Give a $portfolio, or an $exporter with $sector/$hs.",
+                hint="For example $exporter IND, $sector leather and a tariff $scenario.",
+                param="portfolio",
+                mentions=("exporter", "sector", "hs", "scenario"),
             )
         exporter_iso = ref.iso3(exporter)
         scope = ref.product_scope(hs=hs, sector=sector)

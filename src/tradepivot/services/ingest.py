@@ -19,6 +19,7 @@ from tradepivot.data.sources.base import SourceReader
 from tradepivot.data.store import Store
 from tradepivot.data.warehouse import EMBEDDED_VIEWS
 from tradepivot.errors import InputError, SourceFileError
+from tradepivot.inputs import check_input_file
 
 __all__ = [
     "READERS",
@@ -73,6 +74,7 @@ def file_checksum(path: Path, *extra: Path) -> str:
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for file in [*files, *extra]:
+        check_input_file(file, "file")  # never hash /dev/zero or a FIFO forever
         digest.update(file.name.encode())
         with edge("read the file", file, "input"), file.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
@@ -105,7 +107,8 @@ def ingest_file(
     dataset_id = reader.dataset_id
     if dataset_id in EMBEDDED_VIEWS:
         raise InputError(
-            f"{dataset_id!r} is the name of an embedded dataset: pick another with --name."
+            f"{dataset_id!r} is the name of an embedded dataset: pick another with $name.",
+            param="name",
         )
     # The load is identified by the file's bytes and by the options that shape what is read
     # from it (edition, year, code files): the same file with another --hs-edition reloads.

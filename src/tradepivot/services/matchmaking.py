@@ -322,7 +322,9 @@ def match_schedule(
     published after this event was read.
     """
     if time_limit <= 0:
-        raise InputError("The time limit must be positive (seconds).")
+        raise InputError(
+            "The time limit ($time_limit) must be positive (seconds).", param="time_limit"
+        )
     loaded = store.load(event_id)
     event = loaded.event
     provenance = Provenance()
@@ -375,7 +377,8 @@ def match_reschedule(
     if not event.meetings:
         raise InputError(
             f"Event {event_id!r} has no published schedule to change.",
-            hint="Run `tradepivot match schedule --publish` first.",
+            hint="Publish one first (`tradepivot match schedule` with $publish).",
+            mentions=("publish",),
         )
     provenance = Provenance()
     provenance.note(*loaded.notes)
@@ -495,7 +498,8 @@ def match_agenda(
         if kept is None:
             raise InputError(
                 f"Event {event_id!r} has no draft schedule.",
-                hint="Run `tradepivot match schedule EVENT` (without --publish) first.",
+                hint="Run `tradepivot match schedule EVENT` (without $publish) first.",
+                mentions=("publish",),
             )
         meetings, version = kept.meetings, None
     else:
@@ -503,8 +507,9 @@ def match_agenda(
         if published is None:
             raise InputError(
                 f"Event {event_id!r} has no published schedule.",
-                hint="Publish one with `tradepivot match schedule EVENT --publish`, or read "
-                "the draft with --draft.",
+                hint="Publish one with `tradepivot match schedule EVENT` and $publish, or read "
+                "the draft with $draft.",
+                mentions=("publish", "draft"),
             )
         meetings, version = published.meetings, published.number
     scores = event_scores(wh, store, loaded, market=market, participant=pid)

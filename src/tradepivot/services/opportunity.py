@@ -133,6 +133,7 @@ def potential_context(
             f"{source.manifest.id} holds one country's exports only: export potential needs a "
             "bilateral world dataset.",
             hint="Use the default world-2024 or an ingested BACI/Comtrade dataset.",
+            param="dataset",
         )
     scope = wh.reference.product_scope(hs=scope_hs, sector=sector, edition=source.edition)
     return PotentialContext(wh, source, scope)
@@ -144,7 +145,8 @@ def _check_exports(ctx: PotentialContext, exporter: Country) -> float:
     if not total:
         raise DataGapError(
             f"{exporter.name} has no exports of {ctx.scope.describe()} in {ctx.source.manifest.id}.",
-            hint="Widen the product scope (--sector or --hs), or check the code with `tradepivot hs`.",
+            hint="Widen the product scope ($sector or $hs), or check the code with `tradepivot hs`.",
+            mentions=("sector", "hs"),
         )
     return float(total)
 

@@ -65,7 +65,7 @@ def products(
     ref = wh.reference
     exp = ref.country(exporter)
     if top is not None and top < 1:
-        raise InputError(f"--top must be at least 1, not {top}.")
+        raise InputError(f"$top must be at least 1, not {top}.", param="top")
     if not threshold > 0:
         raise InputError(f"The RCA threshold must be positive, not {threshold}.")
     manifest = wh.dataset(dataset)
@@ -75,6 +75,7 @@ def products(
             "exporter's exports of every product.",
             hint="Use a bilateral dataset: the default world-2024, or a BACI/Comtrade file "
             "you ingested (tradepivot data status lists them).",
+            param="dataset",
         )
     flows, period = _flows(wh, manifest, year)
     scope = ref.product_scope(hs=hs, sector=sector, edition=manifest.hs_edition)
@@ -99,7 +100,8 @@ def products(
     if not any(scope.contains(code) for code in traded):
         raise DataGapError(
             f"{manifest.id} has no trade in {scope.describe()} in {period}.",
-            hint="Widen --hs or --sector; `tradepivot market` shows what a scope holds.",
+            hint="Widen $hs or $sector; `tradepivot market` shows what a scope holds.",
+            mentions=("hs", "sector"),
         )
     space = complexity.ProductSpace.from_rca(
         arrow, threshold=threshold, eci_min_exports_usd=ECI_MIN_EXPORTS_USD
@@ -185,7 +187,8 @@ def _flows(wh: Warehouse, manifest: DatasetManifest, year: int | None) -> tuple[
     if year is not None and year not in years:
         raise InputError(
             f"{manifest.id} has no year {year}; it holds {', '.join(map(str, years)) or 'none'}.",
-            hint="Pick one of those with --year.",
+            hint="Pick one of those with $year.",
+            param="year",
         )
     chosen = year if year is not None else (years[-1] if years else None)
     if len(years) > 1:

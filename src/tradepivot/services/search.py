@@ -64,7 +64,10 @@ def search_products(
             hint="Type the product's name in a few words.",
         )
     if not 1 <= limit <= 200:
-        raise InputError(f"The number of results must be between 1 and 200, not {limit}.")
+        raise InputError(
+            f"The number of results ($limit) must be between 1 and 200, not {limit}.",
+            param="limit",
+        )
     if edition not in ref.editions():
         raise InputError(
             f"No nomenclature for HS edition {edition!r}.",

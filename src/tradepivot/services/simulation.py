@@ -254,7 +254,8 @@ def run_simulation(
     if base.num_rows == 0:
         raise InputError(
             f"{ref.name(scenario.market)} imported nothing in {scope.describe()} in the data.",
-            hint="Widen --hs/--sector or check the scenario's market.",
+            hint="Widen $hs/$sector or check the scenario's market.",
+            mentions=("hs", "sector"),
         )
     measures = list(scenario.in_force())
     exempt_lists = None
@@ -389,7 +390,9 @@ def simulate_scenario(
             raise InputError(
                 f"{ref.name(focus)} sold nothing to {ref.name(scenario.market)} in "
                 f"{scope.describe()} in the data.",
-                hint="Check --exporter, --sector and --hs.",
+                hint="Check $exporter, $sector and $hs.",
+                param="exporter",
+                mentions=("sector", "hs"),
             )
         others = rows.filter(pc.not_equal(rows.column("exporter"), focus))
     else:

@@ -35,7 +35,8 @@ def _scope(
 def _check_level(level: int) -> Level:
     if level not in (2, 4, 6):
         raise InputError(
-            f"--level must be 2 (chapters), 4 (headings) or 6 (subheadings), not {level}."
+            f"$level must be 2 (chapters), 4 (headings) or 6 (subheadings), not {level}.",
+            param="level",
         )
     return level  # type: ignore[return-value]
 
@@ -67,7 +68,8 @@ def bilateral_flows(
     exp, imp = ref.country(exporter), ref.country(importer)
     if exp.iso3 == imp.iso3:
         raise InputError(
-            f"Exporter and importer are both {exp.label()}: pick two different countries."
+            f"Exporter and importer are both {exp.label()}: pick two different countries.",
+            param="importer",
         )
     lvl = _check_level(level)
     source = flow_source(wh, importer=imp.iso3, exporter=exp.iso3, dataset=dataset)
@@ -190,6 +192,7 @@ def market_overview(
             f"{source.manifest.id} holds only one exporter's statistics: it cannot show "
             f"{imp.name}'s imports from all suppliers.",
             hint="Use a bilateral dataset (the default world-2024, or one you ingested).",
+            param="dataset",
         )
     scope = _scope(wh, source, hs, sector)
     provenance = Provenance()

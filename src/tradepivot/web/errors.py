@@ -2,7 +2,8 @@
 
 ``application/problem+json`` for the API (and any client that does not ask for HTML), an HTML
 page with the same content for a browser. The status comes from the error class
-(``TradepivotError.http_status``): 422 for bad input, naming the field; 404 for an unknown
+(``TradepivotError.http_status``): 422 for bad input, naming the field (``invalid-params``,
+RFC 9457 section 3: the service's parameter as this route's query, path or body field); 404 for an unknown
 country, HS code, sector or dataset, with close matches; 503 when the data cannot answer.
 Anything else is a bug: logged with its traceback on the server, a bare 500 for the client.
 
@@ -11,7 +12,11 @@ A problem looks like::
     {"type": "urn:tradepivot:problem:unknown-country", "title": "Unknown country",
      "status": 404, "detail": "Unknown country 'Rusia'. Use an ISO3 code ...",
      "instance": "/api/v1/rank/Rusia", "hint": "Did you mean: RUS?", "suggestions": ["RUS"],
+     "invalid-params": [{"name": "exporter", "in": "path", "reason": "..."}],
      "errors": [{"field": "exporter", "in": "path", "message": "..."}]}
+
+``errors`` (``field``/``message``) is the same list under the names clients of the first
+release read.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import http
 import logging
 import re
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from fastapi.exceptions import RequestValidationError
@@ -27,13 +33,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tradepivot.errors import SourceFileError, TradepivotError
+from tradepivot.errors import InputError, SourceFileError, TradepivotError
 from tradepivot.web.state import WebState
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["PROBLEM_TYPE", "Problem", "handle", "install_error_handler", "problem_from"]
+__all__ = [
+    "API_ALIASES",
+    "PROBLEM_TYPE",
+    "Problem",
+    "handle",
+    "install_error_handler",
+    "problem_from",
+    "route_fields",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,33 +78,91 @@ def _title(name: str) -> str:
     return TITLES.get(name) or _slug(name).replace("-", " ").capitalize()
 
 
-def _field(exc: TradepivotError) -> str | None:
-    param = getattr(exc, "param", None)
-    if isinstance(param, str):
+#: Service parameter -> the route parameters that may carry it, where the names differ
+#: (``/potential`` pages with ``limit`` what the service calls ``top``).
+API_ALIASES: dict[str, tuple[str, ...]] = {
+    "top": ("limit",),
+    "limit": ("top",),
+    "portfolio": ("file",),
+    "scenario": ("file",),
+}
+
+#: A route's fields: Python parameter name -> (field name in the request, location).
+Fields = dict[str, tuple[str, str]]
+
+
+def _dependants(dependant: Any) -> Iterator[Any]:
+    yield dependant
+    for sub in getattr(dependant, "dependencies", ()):
+        yield from _dependants(sub)
+
+
+def route_fields(route: Any) -> Fields:
+    """The query, path and body fields of a FastAPI route (with its dependencies')."""
+    fields: Fields = {}
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return fields
+    for dep in _dependants(dependant):
+        for where in ("path", "query", "header", "cookie", "body"):
+            for field in getattr(dep, f"{where}_params", ()):
+                fields.setdefault(field.name, (field.alias, where))
+    return fields
+
+
+def _namer(fields: Fields) -> Callable[[str], str]:
+    def name(param: str) -> str:
+        for key in (param, *API_ALIASES.get(param, ())):
+            if key in fields:
+                return fields[key][0]
         return param
-    if isinstance(exc, SourceFileError):
-        return exc.field
+
+    return name
+
+
+def _where(param: str, fields: Fields) -> str | None:
+    for key in (param, *API_ALIASES.get(param, ())):
+        if key in fields:
+            return fields[key][1]
     return None
 
 
-def problem_from(exc: Exception, instance: str) -> Problem:
-    """The problem document of ``exc`` (a user error, a validation error, an HTTP error, a bug)."""
+def _field(exc: TradepivotError) -> str | None:
+    """The field of an uploaded file that is at fault (a column of a portfolio ...)."""
+    return exc.field if isinstance(exc, SourceFileError) else None
+
+
+def problem_from(exc: Exception, instance: str, fields: Fields | None = None) -> Problem:
+    """The problem document of ``exc`` (a user error, a validation error, an HTTP error, a bug).
+
+    ``fields`` are the route's (:func:`route_fields`): a parameter the error names is shown
+    as the field the client sent (``$top`` of the service reads ``limit`` on ``/potential``).
+    """
     if isinstance(exc, TradepivotError):
+        fields = fields or {}
+        message, hint = exc.render(_namer(fields))
         body: Problem = {
             "type": PREFIX + _slug(type(exc).__name__),
             "title": _title(type(exc).__name__),
             "status": exc.http_status,
-            "detail": exc.message,
+            "detail": message,
             "instance": instance,
         }
-        if exc.hint:
-            body["hint"] = exc.hint
+        if hint:
+            body["hint"] = hint
         suggestions = getattr(exc, "suggestions", None)
         if suggestions:
             body["suggestions"] = list(suggestions)
-        field = _field(exc)
-        if field:
-            body["errors"] = [{"field": field, "message": exc.message}]
+        param = exc.param if isinstance(exc, InputError) else None
+        name = _namer(fields)(param) if param else _field(exc)
+        where = _where(param, fields) if param else None
+        if name:
+            item: dict[str, Any] = {"name": name, "reason": message}
+            legacy: dict[str, Any] = {"field": name, "message": message}
+            if where:
+                item["in"] = legacy["in"] = where
+            body["invalid-params"] = [item]
+            body["errors"] = [legacy]
         if isinstance(exc, SourceFileError):
             body["file"] = {"name": exc.path, "line": exc.line, "field": exc.field}
         return body
@@ -103,6 +175,11 @@ def problem_from(exc: Exception, instance: str) -> Problem:
             "detail": "; ".join(f"{e['field']}: {e['message']}" for e in errors)
             or "The request is invalid.",
             "instance": instance,
+            "invalid-params": [
+                {"name": e["field"], "reason": e["message"]}
+                | ({"in": e["in"]} if "in" in e else {})
+                for e in errors
+            ],
             "errors": errors,
         }
     if isinstance(exc, StarletteHTTPException):
@@ -145,7 +222,7 @@ def _wants_html(request: Request) -> bool:
 
 async def handle(request: Request, exc: Exception) -> Response:
     """The app's only exception handler (registered for every exception class)."""
-    body = problem_from(exc, request.url.path)
+    body = problem_from(exc, request.url.path, route_fields(request.scope.get("route")))
     if body["status"] >= 500 and not isinstance(exc, TradepivotError | StarletteHTTPException):
         log.error("Unhandled error on %s", request.url.path, exc_info=exc)
     headers = getattr(exc, "headers", None) if isinstance(exc, StarletteHTTPException) else None

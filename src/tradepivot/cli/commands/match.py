@@ -44,7 +44,13 @@ NoMarketOpt = Annotated[
         "--no-market", help="Score without trade-data evidence (faster, no warehouse queries)."
     ),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same schedule.")]
+# CP-SAT takes a 32-bit seed; a larger one was an internal error.
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", help="Random seed: same seed, same schedule.", min=0, max=2**31 - 1),
+]
+# A day of solver time: a larger budget (1e308, inf) would never end.
+MAX_TIME_LIMIT = 86_400.0
 OutDirOpt = Annotated[
     Path | None,
     typer.Option(
@@ -173,7 +179,10 @@ def schedule(
     time_limit: Annotated[
         float,
         typer.Option(
-            "--time-limit", help="Solver budget in seconds (deterministic time).", min=0.1
+            "--time-limit",
+            help="Solver budget in seconds (deterministic time).",
+            min=0.1,
+            max=MAX_TIME_LIMIT,
         ),
     ] = 60.0,
     seed: SeedOpt = 1,
@@ -276,7 +285,8 @@ def reschedule(
         ),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Solver budget in seconds.", min=0.1)
+        float,
+        typer.Option("--time-limit", help="Solver budget in seconds.", min=0.1, max=MAX_TIME_LIMIT),
     ] = 30.0,
     seed: SeedOpt = 1,
     output_dir: OutDirOpt = None,

@@ -171,7 +171,8 @@ class SourceReader(ABC):
             shown = ", ".join(f"{e} {s:.1%}" for e, s in sorted(scores.items()))
             raise InputError(
                 f"Cannot tell the HS edition of {self.path.name} from its codes ({shown} known).",
-                hint="Declare it with --hs-edition (e.g. --hs-edition HS2017).",
+                hint="Declare it with $hs_edition (e.g. $hs_edition HS2017).",
+                param="hs_edition",
             )
         return winners[0]
 

@@ -82,7 +82,7 @@ def import_event(
     if not is_identifier(target_id):
         raise InputError(
             f"{target_id!r} is not an event id.",
-            hint="Use letters, digits and _ . - (e.g. --id india-russia-forum).",
+            hint="Use letters, digits and _ . - (e.g. $id india-russia-forum).",
             param="id",
         )
     store = SqlStore(open_database(settings), reference=source.reference)
@@ -90,7 +90,7 @@ def import_event(
         if target_id in store.event_ids():
             raise InputError(
                 f"The database already holds an event {target_id!r}.",
-                hint="Import under another id (--id NEW) or export it first.",
+                hint="Import under another id ($id NEW) or export it first.",
                 param="id",
             )
         history = source.history(folder_id)
