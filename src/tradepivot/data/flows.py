@@ -17,7 +17,14 @@ from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
 
-__all__ = ["FlowSource", "flow_source", "missing_importers"]
+__all__ = [
+    "FlowSource",
+    "SalesInputs",
+    "Source",
+    "flow_source",
+    "missing_importers",
+    "sales_inputs",
+]
 
 US_SOURCE = "us-census-2024"
 EIDB_SOURCE = "india-eidb"
@@ -160,4 +167,63 @@ def _eidb(
         f"FY{latest}",
         complete_market=False,
         notes=(*notes, f"Fiscal year {latest} (April-March), India's own statistics."),
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One flows table (``exporter, importer, hs6, value_usd``), its dataset id and HS edition."""
+
+    id: str
+    table: ir.Table
+    edition: str
+
+
+@dataclass(frozen=True)
+class SalesInputs:
+    """The sources of "what an exporter sells where" (see :mod:`tradepivot.analytics.sales`):
+    the markets' imports (mirror data) and the exporter's own statistics, all in the world
+    matrix's HS edition, with the datasets they come from and what the user must be told."""
+
+    mirrors: list[Source]
+    own: Source | None
+    concordance: ir.Table
+    manifests: list[DatasetManifest]
+    edition: str
+    period: str
+    notes: tuple[str, ...] = field(default=())
+
+
+def sales_inputs(wh: Warehouse, exporter: str) -> SalesInputs:
+    """Mirror data (the world matrix; the US Census for the US, which the matrix lacks) and,
+    for India, its own statistics (EIDB, latest fiscal year, in its own HS edition: the
+    assembly converts it with ``concordance``)."""
+    table, world = wh.table(wh.dataset().id, "bilateral")
+    columns = ("exporter", "importer", "hs6", "value_usd")
+    mirrors = [Source(world.id, table.select(*columns), world.hs_edition)]
+    manifests = [world]
+    notes: list[str] = []
+    if "USA" in missing_importers(world):
+        census = _census(wh, wh.dataset(US_SOURCE), importer="USA")
+        mirrors.append(Source(census.manifest.id, census.table.select(*columns), census.edition))
+        manifests.append(census.manifest)
+    own = None
+    if exporter == "IND":
+        eidb = _eidb(wh, wh.dataset(EIDB_SOURCE), exporter=exporter)
+        own = Source(eidb.manifest.id, eidb.table.select(*columns), eidb.edition)
+        manifests.append(eidb.manifest)
+        notes.append(
+            f"India's own statistics are for {eidb.period} (April-March, {eidb.edition} codes "
+            f"converted to {world.hs_edition} with the trade-weighted concordance); mirror "
+            f"data for {', '.join(str(y) for y in world.years)}."
+        )
+    period = ", ".join(str(y) for y in world.years)
+    return SalesInputs(
+        mirrors,
+        own,
+        wh.reference_table("hs_concordance"),
+        manifests,
+        world.hs_edition,
+        period,
+        tuple(notes),
     )

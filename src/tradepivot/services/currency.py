@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradepivot.data.reference import Reference
 
-__all__ = ["currency_info"]
+if TYPE_CHECKING:
+    from tradepivot.tariffs.portfolio import Portfolio
+
+__all__ = ["currency_info", "output_currency"]
 
 
 def currency_info(ref: Reference, currency: str | None, period: str) -> dict[str, Any] | None:
@@ -27,3 +30,23 @@ def currency_info(ref: Reference, currency: str | None, period: str) -> dict[str
         "source": rate.source,
         "reference": rate.reference,
     }
+
+
+def output_currency(
+    ref: Reference, currency: str | None, period: str, portfolio: Portfolio | None = None
+) -> dict[str, Any] | None:
+    """The one rate an output shows ``currency`` at, stated once with it.
+
+    A portfolio given in a currency was converted to USD at its own period's rate: an output
+    in that currency uses the same rate, so the portfolio's figures come back as entered
+    (INR 1,000 crore stays 1,000, not 989.5 at another year's rate). Otherwise the dated rate
+    of the data's ``period``.
+    """
+    if (
+        portfolio is not None
+        and portfolio.currency != "USD"
+        and portfolio.period
+        and (currency is None or currency.upper() == portfolio.currency)
+    ):
+        return currency_info(ref, portfolio.currency, portfolio.period)
+    return currency_info(ref, currency, period)

@@ -14,17 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tradepivot.analytics.markets import in_scope
-from tradepivot.data.flows import EIDB_SOURCE, flow_source, missing_importers
+from tradepivot.analytics.sales import exporter_sales
+from tradepivot.data.flows import sales_inputs
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
 from tradepivot.services._enrich import add_descriptions, add_names
-from tradepivot.services.currency import currency_info
+from tradepivot.services.currency import output_currency
 from tradepivot.services.opportunity import potential_rows
 from tradepivot.services.report import Provenance, Report
 from tradepivot.services.simulation import SimulationResult, run_simulation
@@ -46,81 +47,45 @@ CASES = ("central", "low", "high")
 def national_pattern(
     wh: Warehouse, exporter: str, scope: ProductScope
 ) -> tuple[pa.Table, Provenance]:
-    """``exporter``'s exports in ``scope`` by HS6 and market, each market from its best source.
+    """``exporter``'s exports in ``scope`` by HS6 and market, each from one source.
 
-    Columns ``hs6, market, value_usd, source``. The world matrix lacks six importers: the US
-    comes from the Census data, India's sales to the other five from the EIDB.
+    Columns ``hs6, market, value_usd, source``, assembled by
+    :func:`tradepivot.analytics.sales.exporter_sales` under its printed source rule: India's
+    own statistics (EIDB) for the products they cover, mirror data (the world matrix, the US
+    Census for the US) elsewhere.
     """
+    inputs = sales_inputs(wh, exporter)
+    sales = exporter_sales(
+        exporter, scope, inputs.edition, inputs.mirrors, inputs.own, inputs.concordance
+    )
+    pattern = sales.rows.select("hs6", "market", "value_usd", "source").to_pyarrow()
+    pattern = pattern.cast(
+        pa.schema(
+            [
+                ("hs6", pa.string()),
+                ("market", pa.string()),
+                ("value_usd", pa.float64()),
+                ("source", pa.string()),
+            ]
+        )
+    ).sort_by([("market", "ascending"), ("hs6", "ascending")])
     provenance = Provenance()
-    world = flow_source(wh, exporter=exporter)
-    flows = world.table.filter(
-        (world.table.exporter == exporter) & in_scope(world.table.hs6, scope)
-    )
-    parts = [
-        flows.group_by(["hs6", "importer"])
-        .aggregate(value_usd=flows.value_usd.sum())
-        .to_pyarrow()
-        .rename_columns(["hs6", "market", "value_usd"])
-    ]
-    parts[0] = parts[0].append_column("source", pa.array([world.manifest.id] * parts[0].num_rows))
-    provenance.use(world.manifest, exporters=[exporter], scope=scope, all_importers=True)
-    missing = missing_importers(world.manifest)
-    if "USA" in missing:
-        us = flow_source(wh, importer="USA", exporter=exporter)
-        part = us.table.filter((us.table.exporter == exporter) & in_scope(us.table.hs6, scope))
-        table = part.group_by("hs6").aggregate(value_usd=part.value_usd.sum()).to_pyarrow()
-        parts.append(
-            pa.table(
-                {
-                    "hs6": table.column("hs6"),
-                    "market": pa.array(["USA"] * table.num_rows),
-                    "value_usd": table.column("value_usd"),
-                    "source": pa.array([us.manifest.id] * table.num_rows),
-                }
+    used = set(pattern.column("source").unique().to_pylist())
+    for manifest in inputs.manifests:
+        if manifest.id in used:
+            provenance.use(manifest, exporters=[exporter], scope=scope, all_importers=True)
+    provenance.note(sales.rule, *inputs.notes)
+    if inputs.own is not None:
+        uncovered = sales.uncovered.order_by([ibis.desc("value_usd"), "hs6"]).to_pyarrow()
+        if uncovered.num_rows:
+            listed = ", ".join(
+                f"{r['hs6']} (USD {r['value_usd'] / 1e6:,.1f} m)"
+                for r in uncovered.slice(0, 8).to_pylist()
             )
-        )
-        provenance.use(us.manifest, importers=["USA"], exporters=[exporter], scope=scope)
-    others = sorted(missing - {"USA"})
-    if exporter == "IND" and others:
-        eidb = flow_source(wh, importer=others[0], exporter=exporter)
-        part = eidb.table.filter(eidb.table.importer.isin(others) & in_scope(eidb.table.hs6, scope))
-        table = (
-            part.group_by(["hs6", "importer"])
-            .aggregate(value_usd=part.value_usd.sum())
-            .to_pyarrow()
-        )
-        parts.append(
-            pa.table(
-                {
-                    "hs6": table.column("hs6"),
-                    "market": table.column("importer"),
-                    "value_usd": table.column("value_usd").cast(pa.float64()),
-                    "source": pa.array([EIDB_SOURCE] * table.num_rows),
-                }
+            more = f" and {uncovered.num_rows - 8} more" if uncovered.num_rows > 8 else ""
+            provenance.note(
+                f"Products {inputs.own.id} does not cover, taken from mirror data: {listed}{more}."
             )
-        )
-        provenance.use(eidb.manifest, importers=others, exporters=[exporter], scope=scope)
-        provenance.note(
-            f"Sales to {', '.join(others)} come from India's own statistics ({eidb.period}); "
-            "the other markets from calendar 2024 data, so the pattern mixes periods."
-        )
-    elif others:
-        provenance.note(f"Sales to {', '.join(others)} are unknown: the world matrix lacks them.")
-    pattern = pa.concat_tables(
-        [
-            p.cast(
-                pa.schema(
-                    [
-                        ("hs6", pa.string()),
-                        ("market", pa.string()),
-                        ("value_usd", pa.float64()),
-                        ("source", pa.string()),
-                    ]
-                )
-            )
-            for p in parts
-        ]
-    )
     return pattern, provenance
 
 
@@ -324,7 +289,6 @@ def exposure_report(
     period = (
         exposure.portfolio.period if exposure.portfolio and exposure.portfolio.period else "2024"
     )
-    display_currency = currency or (exposure.portfolio.currency if exposure.portfolio else None)
     return Report(
         title=title,
         rows=by_market.slice(0, top) if top else by_market,
@@ -337,7 +301,7 @@ def exposure_report(
         provenance=exposure.provenance,
         totals=totals,
         tables=tables,
-        currency=currency_info(ref, display_currency, period),
+        currency=output_currency(ref, currency, period, exposure.portfolio),
         display=(
             "market",
             "value_usd",

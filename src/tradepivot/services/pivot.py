@@ -12,14 +12,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tradepivot.analytics.markets import in_scope
-from tradepivot.data.flows import EIDB_SOURCE, flow_source, missing_importers
-from tradepivot.data.reference import ProductScope
+from tradepivot.data.flows import flow_source
+from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError
-from tradepivot.services._enrich import add_names
+from tradepivot.services._enrich import add_descriptions, add_names
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
-from tradepivot.services.currency import currency_info
+from tradepivot.services.currency import output_currency
+from tradepivot.services.exposure import national_pattern
 from tradepivot.services.opportunity import (
     MARKET_DISPLAY,
     METHOD_NOTE,
@@ -27,7 +27,6 @@ from tradepivot.services.opportunity import (
     rank_markets,
 )
 from tradepivot.services.report import Provenance
-from tradepivot.services.trade import bilateral_flows
 from tradepivot.tariffs.portfolio import Portfolio
 from tradepivot.tariffs.scenarios import Scenario
 
@@ -58,22 +57,19 @@ def pivot_brief(
     exp, away = ref.country(exporter), ref.country(away_from)
     provenance = Provenance()
 
-    exposure = bilateral_flows(wh, exp.iso3, away.iso3, sector=sector, hs=hs, top=10)
-    provenance.merge(exposure.provenance)
     world = flow_source(wh, exporter=exp.iso3)
     scope = ref.product_scope(hs=hs, sector=sector, edition=world.edition)
-    destinations = _destinations(
-        wh,
-        exp.iso3,
-        away.iso3,
-        scope,
-        exposure.totals["value_usd"],
-        exposure.query["dataset"],
-        provenance,
-    )
+    # One assembly of what the exporter sells where (one source per market and product):
+    # the exposure figures, the destinations and the products exposed all come from it.
+    pattern, sold = national_pattern(wh, exp.iso3, scope)
+    provenance.merge(sold)
+    destinations = _destinations(pattern, wh.reference)
     total = pc.sum(destinations.column("value_usd")).as_py() or 0.0
-    away_value = float(exposure.totals["value_usd"] or 0.0)
+    at_away = destinations.filter(pc.equal(destinations.column("importer"), away.iso3))
+    away_value = float(pc.sum(at_away.column("value_usd")).as_py() or 0.0)
+    away_source = ", ".join(at_away.column("source").to_pylist()) or "no source"
     share = away_value / total * 100 if total else None
+    exposed = _exposed_products(pattern, away.iso3, ref, world.edition)
 
     ranked = rank_markets(
         wh,
@@ -91,7 +87,9 @@ def pivot_brief(
     products = ranked.rows.slice(0, 25)
 
     sections = [
-        _exposure_section(exp.name, away, scope, exposure, destinations, away_value, total, share),
+        _exposure_section(
+            exp.name, away, scope, exposed, away_source, destinations, away_value, total, share
+        ),
         _markets_section(exp.name, away.name, top_markets, markets, ranked.totals),
         _products_section(products),
         _competition_section(top_markets),
@@ -135,7 +133,7 @@ def pivot_brief(
             "scenario": scenario.path if scenario else None,
             "portfolio": portfolio.name if portfolio else None,
         },
-        currency=currency_info(ref, currency, world.period),
+        currency=output_currency(ref, currency, world.period, portfolio),
     )
 
 
@@ -143,60 +141,45 @@ def _section(sections: list[Section], title: str) -> Section:
     return next(s for s in sections if s.title == title)
 
 
-def _destinations(
-    wh: Warehouse,
-    exporter: str,
-    away: str,
-    scope: ProductScope,
-    away_value: float,
-    away_dataset: str,
-    provenance: Provenance,
-) -> pa.Table:
-    """Where the exporter's products in scope go: every market, each from its best source."""
-    world = flow_source(wh, exporter=exporter)
-    flows = world.table.filter(
-        (world.table.exporter == exporter) & in_scope(world.table.hs6, scope)
-    )
-    by_market = flows.group_by("importer").aggregate(value_usd=flows.value_usd.sum()).to_pyarrow()
-    by_market = by_market.append_column(
-        "source", pa.array([world.manifest.id] * by_market.num_rows)
-    )
-    rows = [by_market]
-    if (
-        away in missing_importers(world.manifest)
-        or away not in by_market.column("importer").to_pylist()
+def _destinations(pattern: pa.Table, ref: Reference) -> pa.Table:
+    """Where the exporter's products in scope go: every market, with its source(s)."""
+    by_market = pattern.group_by("market").aggregate([("value_usd", "sum")])
+    sources: dict[str, set[str]] = {}
+    for market, source in zip(
+        pattern.column("market").to_pylist(), pattern.column("source").to_pylist(), strict=True
     ):
-        rows.append(
-            pa.table({"importer": [away], "value_usd": [away_value], "source": [away_dataset]})
-        )
-    others = sorted(missing_importers(world.manifest) - {away})
-    if exporter == "IND" and others:
-        eidb = flow_source(wh, importer=others[0], exporter=exporter)
-        part = eidb.table.filter(eidb.table.importer.isin(others) & in_scope(eidb.table.hs6, scope))
-        extra = part.group_by("importer").aggregate(value_usd=part.value_usd.sum()).to_pyarrow()
-        rows.append(extra.append_column("source", pa.array([EIDB_SOURCE] * extra.num_rows)))
-        provenance.use(eidb.manifest, importers=others, exporters=[exporter], scope=scope)
-        provenance.note(
-            f"{world.manifest.id} has no imports of {', '.join(others)}: India's sales there come from "
-            f"its own statistics ({eidb.period}, HS8 rolled up), so the destination shares mix periods."
-        )
-    elif others:
-        provenance.note(
-            f"Sales to {', '.join(others)} are unknown: {world.manifest.id} lacks their imports."
-        )
-    table = pa.concat_tables(rows).sort_by([("value_usd", "descending"), ("importer", "ascending")])
+        sources.setdefault(market, set()).add(source)
+    markets = by_market.column("market").to_pylist()
+    table = pa.table(
+        {
+            "importer": by_market.column("market"),
+            "value_usd": by_market.column("value_usd_sum"),
+            "source": pa.array([", ".join(sorted(sources[m])) for m in markets], pa.string()),
+        }
+    ).sort_by([("value_usd", "descending"), ("importer", "ascending")])
     total = pc.sum(table.column("value_usd")).as_py() or 1.0
     table = table.append_column(
         "share_pct", pc.multiply(pc.divide(table.column("value_usd"), total), 100.0)
     )
-    return add_names(table, wh.reference, "importer", "market")
+    return add_names(table, ref, "importer", "market")
+
+
+def _exposed_products(pattern: pa.Table, away: str, ref: Reference, edition: str) -> pa.Table:
+    """The products sold to ``away``, largest first, from the same assembly."""
+    there = pattern.filter(pc.equal(pattern.column("market"), away))
+    sums = there.group_by("hs6").aggregate([("value_usd", "sum")])
+    table = pa.table(
+        {"code": sums.column("hs6"), "value_usd": sums.column("value_usd_sum")}
+    ).sort_by([("value_usd", "descending"), ("code", "ascending")])
+    return add_descriptions(table, ref, edition)
 
 
 def _exposure_section(
     exporter: str,
     away: Any,
     scope: ProductScope,
-    exposure: Any,
+    exposed: pa.Table,
+    away_source: str,
     destinations: pa.Table,
     away_value: float,
     total: float,
@@ -204,20 +187,15 @@ def _exposure_section(
 ) -> Section:
     section = Section(title=f"Exposure to {away.name}")
     section.figures = [
-        Figure(
-            f"Sales to {away.name}",
-            away_value,
-            "usd",
-            f"{exposure.query['dataset']}, {exposure.totals['period']}",
-        ),
-        Figure("Sales to every market", total, "usd", "best source per market"),
+        Figure(f"Sales to {away.name}", away_value, "usd", away_source),
+        Figure("Sales to every market", total, "usd", "one source per market and product"),
         Figure(f"Share going to {away.name}", share, "pct"),
-        Figure("Products sold there", exposure.totals["products"], "count"),
+        Figure("Products sold there", exposed.num_rows, "count"),
     ]
     section.paragraphs.append(
-        f"{exporter} sold {scope.label.lower()} ({scope.describe()}) worth these amounts. "
-        f"Sales to {away.name} are measured from {exposure.query['dataset']}; other markets from the "
-        "world matrix, each with its source in the table below."
+        f"{exporter} sold {scope.label.lower()} ({scope.describe()}) worth these amounts, "
+        "assembled under the source rule in the notes (each market and product from one "
+        "source, named in the table below)."
     )
     top_destinations = destinations.slice(0, 12)
     section.tables.append(
@@ -235,14 +213,7 @@ def _exposure_section(
             highlight=away.name,
         )
     )
-    exposed = exposure.rows.select(
-        [
-            c
-            for c in ("code", "description", "value_usd", "market_share_pct")
-            if c in exposure.rows.column_names
-        ]
-    )
-    section.tables.append((f"Products most exposed in {away.name}", exposed))
+    section.tables.append((f"Products most exposed in {away.name}", exposed.slice(0, 10)))
     return section
 
 

@@ -19,7 +19,7 @@ from tradepivot.data.warehouse import Warehouse
 from tradepivot.reports.numbers import money
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.briefing import Chart, Figure, Section
-from tradepivot.services.currency import currency_info
+from tradepivot.services.currency import output_currency
 from tradepivot.services.exposure import CASES, assess_exposure, redirect
 from tradepivot.services.report import Provenance
 from tradepivot.tariffs.portfolio import Portfolio
@@ -63,7 +63,8 @@ def shock_sections(
     provenance.merge(exposure.provenance)
     holdings = exposure.holdings
     total = float(pc.sum(holdings.column("value_usd")).as_py() or 0.0)
-    inr = currency_info(ref, "INR", "2024") if exposure.exporter == "IND" else None
+    # The brief's one rate: the portfolio's own when it was given in rupees.
+    inr = output_currency(ref, "INR", "2024", portfolio) if exposure.exporter == "IND" else None
     who = exposure.name
     section = Section(title="Exposure under the tariff scenario")
     if exposure.simulation is None:
