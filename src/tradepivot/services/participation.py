@@ -24,6 +24,7 @@ __all__ = [
     "LEVELS",
     "ProfileEdit",
     "PublicProfile",
+    "apply_accepted_requests",
     "public_profile",
     "set_preference",
     "update_profile",
@@ -172,3 +173,16 @@ def without_contacts(data: AgendaData) -> AgendaData:
         for row in data.rows
     )
     return replace(data, rows=rows)
+
+
+def apply_accepted_requests(
+    store: EventStore, event_id: str, pairs: Iterable[tuple[str, str]]
+) -> int:
+    """Save the accepted requests as must-meets (:func:`with_accepted_requests`) before a
+    schedule is made; returns how many were new."""
+    loaded = store.load(event_id)
+    updated = with_accepted_requests(loaded.event, pairs)
+    added = len(updated.preferences) - len(loaded.event.preferences)
+    if added:
+        store.save(event_id, updated, description=loaded.description)
+    return added

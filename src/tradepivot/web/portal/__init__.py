@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from tradepivot.web.errors import handle
-from tradepivot.web.portal import account, organiser, participant
+from tradepivot.web.portal import account, organiser, participant, schedule
 from tradepivot.web.portal.auth import SignInRequired
 from tradepivot.web.portal.backend import Account, PortalBackend
 from tradepivot.web.portal.csrf import require_csrf
@@ -24,7 +24,7 @@ from tradepivot.web.templating import N_, NavItem
 
 __all__ = ["Account", "Portal", "PortalBackend", "install"]
 
-AREAS = (account, organiser, participant)
+AREAS = (account, organiser, participant, schedule)
 
 
 async def _sign_in_first(request: Request, exc: Exception) -> Response:

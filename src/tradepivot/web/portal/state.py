@@ -13,6 +13,7 @@ from tradepivot.matchmaking.model import Event
 from tradepivot.services.registrations import EventSummary, event_summary
 from tradepivot.web.portal.backend import PortalBackend
 from tradepivot.web.portal.csrf import csrf_token
+from tradepivot.web.portal.jobs import Jobs
 from tradepivot.web.portal.ratelimit import LoginLimiter
 from tradepivot.web.state import WebState
 
@@ -34,6 +35,7 @@ class Portal:
         self.web = web
         self.pages = web.pages
         self.limiter = limiter or LoginLimiter()
+        self.jobs = Jobs()
         self._calendar = itsdangerous.URLSafeSerializer(key, salt="tradepivot.portal.calendar")
 
     def calendar_token(self, event_id: str, participant_id: str) -> str:
