@@ -218,3 +218,49 @@ def test_pivot_writes_an_offline_html_brief(
     assert code == 0 and "Exposure to United States" in out and target.exists()
     html = target.read_text()
     assert "Alternative markets" in html and "https://cdn" not in html
+
+
+def test_pivot_writes_its_output_in_the_formats_its_help_lists(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "brief.json"
+    code, _, _ = run(
+        capsys, "pivot", "IND", "--hs", "4202", "--top", "3", "-f", "json", "-o", str(target)
+    )
+    assert code == 0 and json.loads(target.read_text())["meta"]["title"].startswith("India")
+    page = tmp_path / "brief.html"
+    code, _, _ = run(
+        capsys, "pivot", "IND", "--hs", "4202", "--top", "3", "-f", "html", "-o", str(page)
+    )
+    assert code == 0 and "<html" in page.read_text().lower()
+    text = tmp_path / "brief.txt"
+    code, _, _ = run(capsys, "pivot", "IND", "--hs", "4202", "--top", "3", "-o", str(text))
+    assert code == 0 and "Exposure to United States" in text.read_text()
+    # The help listed csv, parquet and xlsx, which pivot rejected: now it lists what it takes.
+    code, out, _ = run(capsys, "pivot", "--help")
+    assert "table|json|html" in out and "xlsx" not in out
+    code, _, err = run(capsys, "pivot", "IND", "--hs", "4202", "-f", "xlsx")
+    assert code == 2
+    code, _, err = run(capsys, "pivot", "IND", "--hs", "4202", "-f", "html")
+    assert code == 2 and "--output" in err
+
+
+def test_xlsx_has_number_formats_and_no_float_noise(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "rank.xlsx"
+    code, _, _ = run(
+        capsys, "rank", "IND", "--hs", "4202", "--top", "5", "-f", "xlsx", "-o", str(target)
+    )
+    assert code == 0
+    sheet = openpyxl.load_workbook(target)["rows"]
+    names = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for name, cell in zip(names, row, strict=True):
+            if name.endswith("_usd") and cell.value not in ("", None):
+                assert cell.number_format == "#,##0"
+                assert round(cell.value, 2) == cell.value  # cents at most
+            if name.endswith("_pct") and cell.value not in ("", None):
+                assert cell.number_format == "0.0"
+            if isinstance(cell.value, float):
+                assert len(repr(cell.value).lstrip("-").replace(".", "").lstrip("0")) <= 13

@@ -166,13 +166,52 @@ def _write_xlsx(report: Report, table: pa.Table, meta_text: str, sink: IO[bytes]
         sheets = {"rows": table} | {
             name: with_currency(t, report.currency) for name, t in report.tables.items()
         }
+        header = book.add_format({"bold": True, "bottom": 1})
+        formats = {kind: book.add_format({"num_format": f}) for kind, f in XLSX_FORMATS.items()}
         for name, sheet_table in sheets.items():
             sheet = book.add_worksheet(name[:31])
-            sheet.write_row(0, 0, sheet_table.column_names)
+            sheet.write_row(0, 0, sheet_table.column_names, header)
+            sheet.freeze_panes(1, 0)
+            kinds = [_xlsx_kind(sheet_table.schema.field(c)) for c in sheet_table.column_names]
+            for c, kind in enumerate(kinds):
+                if kind is not None:
+                    sheet.set_column(c, c, 14, formats[kind])
             for r, row in enumerate(sheet_table.to_pylist(), start=1):
-                sheet.write_row(r, 0, ["" if v is None else v for v in row.values()])
+                sheet.write_row(
+                    r,
+                    0,
+                    [_xlsx_value(v, kind) for v, kind in zip(row.values(), kinds, strict=True)],
+                )
         meta_sheet = book.add_worksheet("meta")
         for r, line in enumerate(meta_text.splitlines()):
             meta_sheet.write_string(r, 0, line)
     finally:
         book.close()
+
+
+# Number formats of an XLSX sheet: money in whole units with thousands separators (the cell
+# keeps cents), percentages to one decimal, other measures to three.
+XLSX_FORMATS = {"money": "#,##0", "pct": "0.0", "number": "#,##0.000"}
+
+
+def _xlsx_kind(field: pa.Field) -> str | None:
+    if not (pa.types.is_floating(field.type) or pa.types.is_integer(field.type)):
+        return None
+    name = field.name
+    if name.endswith("_pct"):
+        return "pct"
+    if name.endswith(("_usd", "_inr", "_rub", "_eur")):
+        return "money"
+    return "number" if pa.types.is_floating(field.type) else None
+
+
+def _xlsx_value(value: Any, kind: str | None) -> Any:
+    """A cell value without float noise: money to the cent (9999999999.999996 is
+    10,000,000,000.00), other measures to 12 significant digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isfinite(value):
+        if kind == "money":
+            return round(value, 2)
+        return float(f"{value:.12g}")
+    return value

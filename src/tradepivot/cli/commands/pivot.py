@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,11 +15,22 @@ from tradepivot.cli.options import (
     CurrencyOpt,
     ForceOpt,
     HsOpt,
-    OutputFormat,
+    OutputOpt,
     SectorOpt,
     check_output,
 )
 from tradepivot.cli.render import emit_brief
+
+if TYPE_CHECKING:
+    from tradepivot.services.briefing import Brief
+
+
+class BriefFormat(StrEnum):
+    """The forms a brief comes in (it is sections of tables, not one table: no csv/xlsx)."""
+
+    table = "table"
+    json = "json"
+    html = "html"
 
 
 @app.command(rich_help_panel="Opportunities")
@@ -58,11 +71,16 @@ def pivot(
     ] = None,
     currency: CurrencyOpt = None,
     fmt: Annotated[
-        OutputFormat,
+        BriefFormat,
         typer.Option(
-            "--format", "-f", help="table (terminal summary) or json.", case_sensitive=False
+            "--format",
+            "-f",
+            help="table (terminal summary), json, or html (the self-contained brief; needs "
+            "--output).",
+            case_sensitive=False,
         ),
-    ] = OutputFormat.table,
+    ] = BriefFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Brief: exposure to the market being left, alternative markets, products, competitors.
 
@@ -79,10 +97,9 @@ def pivot(
 
     app_state = state(ctx)
     ref = app_state.warehouse.reference
-    if fmt not in (OutputFormat.table, OutputFormat.json):
+    if fmt is BriefFormat.html and output is None:
         raise typer.BadParameter(
-            "pivot prints as table or json; use --report FILE.html for the full brief.",
-            param_hint="--format",
+            "an HTML brief goes to a file: add --output FILE.html.", param_hint="--format"
         )
     brief = pivot_brief(
         app_state.warehouse,
@@ -95,9 +112,30 @@ def pivot(
         scenario=load_scenario(scenario, ref) if scenario else None,
         portfolio=load_portfolio(portfolio, ref) if portfolio else None,
     )
-    emit_brief(brief, app_state.console, as_json=fmt is OutputFormat.json)
+    if output is None:
+        emit_brief(brief, app_state.console, as_json=fmt is BriefFormat.json)
+    else:
+        write_text(output, _brief_text(brief, fmt), force=force)
+        app_state.err.print(f"Wrote the brief to {output}.")
     if report is not None:
         from tradepivot.reports.brief_html import render_html
 
         write_text(report, render_html(brief), force=force)
         app_state.err.print(f"Wrote the brief to {report}.")
+
+
+def _brief_text(brief: Brief, fmt: BriefFormat) -> str:
+    """The brief as a file holds it: JSON, the HTML page, or the terminal view as plain text."""
+    if fmt is BriefFormat.json:
+        import json
+
+        return json.dumps(brief.to_dict(), default=str, indent=2, ensure_ascii=False) + "\n"
+    if fmt is BriefFormat.html:
+        from tradepivot.reports.brief_html import render_html
+
+        return render_html(brief)
+    from rich.console import Console
+
+    console = Console(record=True, width=160, file=io.StringIO(), color_system=None)
+    emit_brief(brief, console)
+    return console.export_text()
