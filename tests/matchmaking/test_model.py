@@ -127,8 +127,12 @@ def test_the_scheduler_and_baselines_keep_sessions_free() -> None:
         assert check_schedule(event, meetings, scores=scores) == []
         assert not any(m.slot in ("s1", "s2") and {"E1", "E2"} & set(m.pair) for m in meetings)
     # E1/E2 are free in s3 (same hall, right after) and s5 (s4 is 15 min of travel away);
-    # B1 only until s3; one table in hall 1: B1-E1 in s3 and E1-G1 in s5 is the best.
-    assert solve(event, scores, options).objective == 140.0
+    # B1 only until s3; one table in hall 1. B1-E1 in s3 and E1-G1 in s5 would score 140
+    # but leave E2 without a meeting: a meeting for everyone comes first, so B1-E2 in s3
+    # and E1-G1 in s5 (130) is the best.
+    best = solve(event, scores, options)
+    assert (best.reached, best.objective) == (4, 130.0)
+    assert {(m.pair, m.slot) for m in best.meetings} == {(("B1", "E2"), "s3"), (("E1", "G1"), "s5")}
 
 
 def test_the_checker_sees_a_meeting_during_a_session() -> None:

@@ -47,7 +47,16 @@ from tradepivot.matchmaking.model import (
     Table,
     Venue,
 )
-from tradepivot.matchmaking.schedule import ScheduleOptions, build_instance, evaluate, solve
+from tradepivot.matchmaking.relaxation import time_indexed_lp
+from tradepivot.matchmaking.schedule import (
+    SCALE,
+    ScheduleOptions,
+    build_instance,
+    evaluate,
+    reached,
+    solve,
+    total,
+)
 from tradepivot.matchmaking.scoring import score_pairs
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "india-russia-forum"
@@ -84,6 +93,8 @@ def exhaustive(
     *,
     fixed: Sequence[Meeting] = (),
     options: ScheduleOptions = DEFAULTS,
+    first: float = 0.0,
+    reach: bool = False,
 ) -> Optimum | None:
     """The best schedule by branch and bound over every pair x (slot or nothing); None when
     no schedule keeps the fixed meetings.
@@ -91,7 +102,9 @@ def exhaustive(
     The model, from the scheduler's definition: candidate pairs are the scored pairs nobody
     vetoed scoring at least ``min_score``, every must-meet and every fixed pair; a pair is
     worth its score plus ``must_bonus`` when it is a must-meet; each delegation member adds
-    ``fairness_weight`` per meeting up to its floor. Hard constraints as in the checker
+    ``first`` for its first meeting and ``fairness_weight`` for each further one up to its
+    floor (``floors``: participants with a candidate). With ``reach``, the value is only the
+    number of participants with at least one meeting. Hard constraints as in the checker
     (per-slot tables and interpreters, interpreters matched to meetings per slot).
     ``floors`` is the only input taken from the scheduler (``build_instance(...).floors``).
     """
@@ -122,6 +135,10 @@ def exhaustive(
         return float(scores.get(pair, scores.get((pair[1], pair[0]), 0.0)))
 
     weight = {p: score_of(p) + (options.must_bonus if p in musts else 0.0) for p in pairs}
+    if reach:
+        weight = dict.fromkeys(pairs, 0.0)
+        floors = dict.fromkeys(people, 1)
+        first = 1.0
 
     # usable slots, and for interpreted ones the eligible interpreters per slot
     usable: dict[Pair, list[tuple[int, frozenset[str] | None]]] = {}
@@ -171,7 +188,11 @@ def exhaustive(
     interpreted: list[list[frozenset[str]]] = [[] for _ in range(n)]
     chosen: dict[Pair, int] = {}
     best: list[tuple[float, dict[Pair, int]]] = []
-    fair = options.fairness_weight
+    fair = 0.0 if reach else options.fairness_weight
+
+    def fairness(pid: str, k: int) -> float:
+        f = floors.get(pid, 0)
+        return 0.0 if f <= 0 or k <= 0 else first + fair * (min(f, k) - 1)
 
     def cap(pid: str) -> int:
         limit = people[pid].max_meetings
@@ -198,7 +219,7 @@ def exhaustive(
 
     def value_now() -> float:
         total = sum(weight[p] for p in chosen)
-        return total + fair * sum(min(f, count[pid]) for pid, f in floors.items())
+        return total + sum(fairness(pid, count[pid]) for pid in floors)
 
     def left(pid: str) -> int:
         """Meetings ``pid`` may still get: its cap, and the slots it could still use."""
@@ -226,10 +247,10 @@ def exhaustive(
             for pid in pair:
                 more[pid] += 1
         gain = sum(
-            min(f, count[pid] + min(more[pid], limit[pid])) - min(f, count[pid])
-            for pid, f in floors.items()
+            fairness(pid, count[pid] + min(more[pid], limit[pid])) - fairness(pid, count[pid])
+            for pid in floors
         )
-        return value_now() + extra + fair * gain
+        return value_now() + extra + gain
 
     def search(i: int) -> None:
         if i == len(order):
@@ -411,27 +432,37 @@ def _assert_optimal(case: Case, fixed: Sequence[Meeting]) -> list[Meeting] | Non
         assert best is None, f"the solver says infeasible ({error}), a schedule exists"
         label(f"infeasible: {error.constraint}")
         return None
-    best = exhaustive(event, scores, instance.floors, fixed=fixed, options=OPTIONS)
+    first = instance.first / SCALE
+    best = exhaustive(event, scores, instance.floors, fixed=fixed, options=OPTIONS, first=first)
     assert best is not None, "the solver found a schedule where none should exist"
     meetings = list(result.meetings)
     assert check_schedule(event, meetings, scores=scores, fixed=fixed) == []
     assert unneeded_interpreters(event, meetings) == []
-    assert evaluate(instance, best.meetings) == pytest.approx(best.value)
+    assert total(instance, best.meetings) == pytest.approx(best.value)
     assert result.status.startswith("OPTIMAL"), result.status
-    assert evaluate(instance, meetings) == pytest.approx(best.value), (
-        f"solver {evaluate(instance, meetings)}, optimum {best.value}"
+    assert total(instance, meetings) == pytest.approx(best.value), (
+        f"solver {total(instance, meetings)}, optimum {best.value}"
     )
-    assert result.objective == pytest.approx(best.value)
+    assert result.objective == pytest.approx(evaluate(instance, meetings))
+    # The first tier is the fewest participants without a meeting: an exhaustive search
+    # that only counts participants with a meeting finds the same number.
+    most = exhaustive(event, scores, {}, fixed=fixed, options=OPTIONS, reach=True)
+    assert most is not None
+    assert reached(instance, meetings) == round(most.value)
+    assert result.reached == round(most.value)
+    # The time-indexed LP relaxation bounds the optimum (both tiers).
+    relaxation = time_indexed_lp(instance)
+    assert relaxation is not None and relaxation.bound >= best.value - 1e-6
     assert result.bound is not None and result.bound >= result.objective - 1e-6
     # The baselines are valid schedules too, and never beat the optimum.
     greedy_meetings = greedy_schedule(event, scores, options=OPTIONS, fixed=fixed)
     assert check_schedule(event, greedy_meetings, scores=scores, fixed=fixed) == []
-    assert evaluate(instance, greedy_meetings) <= best.value + 1e-6
+    assert total(instance, greedy_meetings) <= best.value + 1e-6
     if not resource_clashes(event, fixed):  # else it cannot book them (module docstring)
         fcfs = first_come_first_served(event, scores, seed=1, fixed=fixed)
         assert check_schedule(event, fcfs, scores=scores, fixed=fixed) == []
         assert resource_clashes(event, fcfs) == []
-        assert evaluate(instance, fcfs) <= best.value + 1e-6
+        assert total(instance, fcfs) <= best.value + 1e-6
     label(f"{len(meetings)} meetings" if len(meetings) < 4 else "4+ meetings")
     return meetings
 
@@ -584,8 +615,9 @@ def test_example_event_solver_beats_greedy(example: tuple[Event, dict[Pair, floa
     assert unneeded_interpreters(event, result.meetings) == []
     objective = evaluate(instance, result.meetings)
     assert objective == pytest.approx(result.objective)
-    assert objective >= evaluate(instance, greedy_meetings)
-    assert objective >= evaluate(instance, fcfs)
+    assert total(instance, result.meetings) >= total(instance, greedy_meetings)
+    assert total(instance, result.meetings) >= total(instance, fcfs)
+    assert reached(instance, result.meetings) >= reached(instance, greedy_meetings)
     assert result.bound is not None and result.bound >= objective
 
 

@@ -14,6 +14,7 @@ from tradepivot.cli import main
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
 from tradepivot.events import FolderStore, load_event
+from tradepivot.matchmaking.unmet import CAUSES
 from tradepivot.reports import agenda as agendas
 from tradepivot.services.matchmaking import (
     Changes,
@@ -42,6 +43,15 @@ def at(folder: Path) -> tuple[FolderStore, str]:
 def published(forum: Path, wh_module: Warehouse) -> Path:
     run = match_schedule(wh_module, *at(forum), time_limit=5, seed=1, market=False, publish=True)
     assert run.version == 1
+    # Everyone without a meeting is listed once, with a cause from the documented list.
+    met = {p for m in run.schedule.meetings for p in m.pair}
+    left = run.report.tables["without_meeting"].to_pylist()
+    assert {r["id"] for r in left} == set(run.event.participants) - met
+    assert len(left) == run.report.totals["without_meetings"]
+    assert {r["cause"] for r in left} <= set(CAUSES)
+    assert run.schedule.reached == len(met & set(run.event.participants))
+    assert run.schedule.reach_bound is not None
+    assert run.schedule.reached <= run.schedule.reach_bound <= run.schedule.eligible
     return forum
 
 

@@ -393,6 +393,14 @@ class Schedule:
     seed: int
     notes: tuple[str, ...] = ()
     idle_slots: int = 0  # slots between a participant's first and last meeting left empty
+    # The first tier of the objective: participants with a feasible candidate (eligible),
+    # those with at least one meeting (reached), and the most any schedule can reach (the
+    # bound's, None when unknown). ``objective`` and ``bound`` are the second tier: among
+    # schedules reaching as many, none scores above ``bound``.
+    eligible: int = 0
+    reached: int = 0
+    reach_bound: int | None = None
+    lp_bound: float | None = None  # the time-indexed LP relaxation's bound (second tier)
 
     @property
     def gap(self) -> float | None:

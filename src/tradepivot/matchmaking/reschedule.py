@@ -30,7 +30,14 @@ from typing import Any, Literal
 
 from tradepivot.errors import InputError
 from tradepivot.matchmaking.model import Event, Meeting, Schedule
-from tradepivot.matchmaking.schedule import ScheduleOptions, build_instance, evaluate, greedy, solve
+from tradepivot.matchmaking.schedule import (
+    ScheduleOptions,
+    build_instance,
+    greedy,
+    reached,
+    solve,
+    total,
+)
 
 __all__ = [
     "Change",
@@ -296,12 +303,14 @@ def _trade_off(
     homes = {m.pair: m.slot for m in movable}
     instance = build_instance(event, weights, options, fixed, frozen=history, homes=movable)
     stay = greedy(instance)  # every movable meeting at home, free seats filled best first
-    baseline = evaluate(instance, [Meeting(a, b, s, "", i) for (a, b), (s, i) in stay.items()])
+    kept = [Meeting(a, b, s, "", i) for (a, b), (s, i) in stay.items()]
+    baseline = total(instance, kept)
     new = {m.pair: m.slot for m in schedule.meetings}
     moved = sum(1 for pair, slot in homes.items() if pair in new and new[pair] != slot)
     lost = sum(1 for pair in homes if pair not in new)
     cost = (moved + lost) * options.change_cost
-    gain = schedule.objective - baseline
+    gain = total(instance, schedule.meetings) - baseline
+    firsts = reached(instance, schedule.meetings) - reached(instance, kept)
     if moved + lost == 0:
         return (
             f"No published meeting moved: no move gained more than its change cost "
@@ -310,8 +319,9 @@ def _trade_off(
     return (
         f"Moving published meetings: {moved} moved and {lost} dropped, a change cost of "
         f"{cost:,.1f} points ({options.change_cost:g} each); the objective rose by "
-        f"{gain:,.1f} points over keeping them all in place ({baseline:,.1f} -> "
-        f"{schedule.objective:,.1f}), a net gain of {gain - cost:,.1f}."
+        f"{gain:,.1f} points over keeping them all in place and filling free seats"
+        + (f" ({firsts} more participants with a meeting)" if firsts > 0 else "")
+        + f", a net gain of {gain - cost:,.1f}."
     )
 
 

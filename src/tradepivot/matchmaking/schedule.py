@@ -12,10 +12,12 @@ The model, in the order it is built (read it like the constraint list of DESIGN.
   their venues; at most as many meetings in a slot as the venue has tables; an interpreter
   serves one meeting per slot (``y[p, s, i]`` chooses who); meeting caps; fixed meetings
   (locked, or published and kept) stay in their slot.
-- **Objective**, lexicographic. First: total score (must-meets carry a bonus) + a fairness
-  term (each delegation member earns ``fairness_weight`` per meeting up to a floor: the
-  most its candidates, availability and caps allow, at most ``fairness_floor``). Then,
-  keeping that value: the fewest idle slots between a participant's first and last meeting
+- **Objective**, lexicographic. First: the participants with at least one meeting, among
+  everyone with a feasible candidate (a first meeting earns :attr:`Instance.first`, more
+  than everything below together). Then total score (must-meets carry a bonus) +
+  ``fairness_weight`` per meeting after a participant's first, up to its floor (the most
+  its candidates, availability and caps allow, at most ``fairness_floor``). Then, keeping
+  that value: the fewest idle slots between a participant's first and last meeting
   of a day. Idle gaps come second because no useful bound exists for them and a meeting
   gained is worth more than a gap closed; they are reported beside the objective.
 - **Bound and gap.** CP-SAT's best objective bound (from its LP relaxation and search) is
@@ -51,6 +53,7 @@ from tradepivot.matchmaking.model import (
 )
 
 __all__ = [
+    "SCALE",
     "Candidate",
     "Instance",
     "ScheduleOptions",
@@ -58,7 +61,9 @@ __all__ = [
     "evaluate",
     "greedy",
     "idle_slots",
+    "reached",
     "solve",
+    "total",
 ]
 
 SCALE = 10  # scores are given to one decimal; CP-SAT needs integers
@@ -129,7 +134,7 @@ class Instance:
     fixed: Mapping[tuple[str, str], Meeting]  # pair -> the meeting that must stay
     capacity: Mapping[str, int]  # slot -> usable tables
     conflicts: Mapping[str, tuple[tuple[str, str], ...]]  # participant -> slot pairs it cannot join
-    floors: Mapping[str, int]  # delegation members -> fairness floor
+    floors: Mapping[str, int]  # participants with a candidate -> fairness floor (>= 1)
     options: ScheduleOptions
     notes: tuple[str, ...] = ()
     # slot -> slots overlapping it in time (parallel halls): an interpreter serves one of them
@@ -141,6 +146,26 @@ class Instance:
     def by_pair(self) -> dict[tuple[str, str], Candidate]:
         """Candidates by pair, built once (the re-solves look them up per window)."""
         return {c.pair: c for c in self.candidates}
+
+    @cached_property
+    def first(self) -> int:
+        """Model units of a participant's first meeting: more than everything else together
+        (every candidate's best value and every later fairness step), so the number of
+        participants with a meeting comes first, lexicographically."""
+        fair = round(self.options.fairness_weight * SCALE)
+        rest = sum(c.best for c in self.candidates) + fair * sum(
+            f - 1 for f in self.floors.values()
+        )
+        return rest + 1
+
+    def fairness(self, pid: str, count: int) -> int:
+        """Model units of fairness for ``pid`` with ``count`` meetings: :attr:`first` for the
+        first, ``fairness_weight`` for each further one up to the floor."""
+        floor = self.floors.get(pid, 0)
+        if floor <= 0 or count <= 0:
+            return 0
+        fair = round(self.options.fairness_weight * SCALE)
+        return self.first + fair * (min(floor, count) - 1)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -314,15 +339,14 @@ def _overlaps(event: Event) -> dict[str, frozenset[str]]:
 def _floors(
     event: Event, candidates: Sequence[Candidate], options: ScheduleOptions
 ) -> dict[str, int]:
-    """The fairness floor of each delegation member: what its candidates, slots and cap allow."""
+    """The fairness floor of every participant with a candidate: what its candidates,
+    slots and cap allow, at most ``options.fairness_floor``."""
     count: dict[str, int] = defaultdict(int)
     for c in candidates:
         count[c.a] += 1
         count[c.b] += 1
     floors = {}
     for p in event.participants.values():
-        if not p.delegation:
-            continue
         slots = sum(1 for s in event.slots if event.attends(p.id, s))
         limit = min(options.fairness_floor, count.get(p.id, 0), slots)
         if p.max_meetings is not None:
@@ -644,7 +668,7 @@ def solve(
             selected, bound, select_status = _select(instance, hint, options.time_limit * 0.3)
         placed = greedy(instance, only=selected)
         restricted = {p: v for p, v in hint.items() if p in selected}
-        if evaluate(instance, _as_meetings(placed)) < evaluate(instance, _as_meetings(restricted)):
+        if total(instance, _as_meetings(placed)) < total(instance, _as_meetings(restricted)):
             placed = restricted
         chosen = {pair: slot for pair, (slot, _) in placed.items()}
         groups = {
@@ -672,15 +696,36 @@ def solve(
     interpreters = _name_interpreters(instance, chosen, groups, classes)
     meetings = _seat(instance, chosen, interpreters)
     objective = evaluate(instance, meetings)
+    met = reached(instance, meetings)
+    unit = instance.first / SCALE
+    reach_bound: int | None = None
+    second: float | None = None
+    if bound is not None:
+        # Lexicographic: no schedule reaches more than bound / first participants, and
+        # among those reaching as many as this one, none scores above bound - first * met.
+        reach_bound = max(met, min(len(instance.floors), int(bound / unit + 1e-9)))
+        second = max(bound - unit * met, objective)
+        if reach_bound > met:
+            # That bound charges the participants not reached at a first meeting's worth.
+            # With a first meeting priced like any further one, the flow bounds score +
+            # fairness for every schedule; less fairness_weight x met, for those reaching
+            # as many as this one (the second tier never counts the first meeting).
+            fair = round(options.fairness_weight * SCALE)
+            alt = _select_flow(instance, first=fair)
+            if alt is not None:
+                second = max(min(second, alt[1] - fair / SCALE * met), objective)
     return Schedule(
         meetings=meetings,
         objective=objective,
-        bound=max(bound, objective) if bound is not None else None,
+        bound=second,
         idle_slots=idle_slots(event, meetings),
         status=status,
         seconds=time.perf_counter() - started,
         seed=options.seed,
         notes=tuple(notes),
+        eligible=len(instance.floors),
+        reached=met,
+        reach_bound=reach_bound,
     )
 
 
@@ -688,23 +733,41 @@ def _as_meetings(placed: Mapping[tuple[str, str], tuple[str, str | None]]) -> li
     return [Meeting(a, b, slot, "", i) for (a, b), (slot, i) in placed.items()]
 
 
-def evaluate(instance: Instance, meetings: Iterable[Meeting]) -> float:
-    """The objective of any schedule: score (with the must-meet bonus) + fairness.
-
-    Computed from the meetings alone, so the solver, the greedy and the baselines compare
-    alike against the same bound. Idle gaps are counted apart (:func:`idle_slots`).
-    """
-    options = instance.options
-    weights = {c.pair: c.score for c in instance.candidates}
-    total = 0.0
+def _counts(meetings: Iterable[Meeting]) -> dict[str, int]:
     count: dict[str, int] = defaultdict(int)
     for m in meetings:
-        total += weights.get(m.pair, 0.0)
         for pid in m.pair:
             count[pid] += 1
+    return count
+
+
+def evaluate(instance: Instance, meetings: Iterable[Meeting]) -> float:
+    """The objective of any schedule, after its first tier: score (with the must-meet bonus)
+    + ``fairness_weight`` per meeting after a participant's first, up to its floor.
+
+    Computed from the meetings alone, so the solver, the greedy and the baselines compare
+    alike against the same bound. The first tier is :func:`reached`; idle gaps are counted
+    apart (:func:`idle_slots`).
+    """
+    weights = {c.pair: c.score for c in instance.candidates}
+    meetings = list(meetings)
+    value = sum(weights.get(m.pair, 0.0) for m in meetings)
+    count = _counts(meetings)
     for pid, floor in instance.floors.items():
-        total += options.fairness_weight * min(floor, count.get(pid, 0))
-    return total
+        value += instance.options.fairness_weight * max(0, min(floor, count.get(pid, 0)) - 1)
+    return value
+
+
+def reached(instance: Instance, meetings: Iterable[Meeting]) -> int:
+    """Participants with a candidate who have at least one meeting (the first tier)."""
+    count = _counts(meetings)
+    return sum(1 for pid in instance.floors if count.get(pid, 0) > 0)
+
+
+def total(instance: Instance, meetings: Iterable[Meeting]) -> float:
+    """Both tiers as one number (what the solver maximises, in points)."""
+    meetings = list(meetings)
+    return instance.first / SCALE * reached(instance, meetings) + evaluate(instance, meetings)
 
 
 def idle_slots(event: Event, meetings: Iterable[Meeting]) -> int:
@@ -826,21 +889,14 @@ def _slot_model(
         if cap is not None:
             model.add(sum(vars_) <= cap)
 
-    # Fairness: reward each delegation member's meetings up to its floor.
-    fairness_weight = round(options.fairness_weight * SCALE)
+    # Fairness: a first meeting for everyone who can have one, then more up to the floor.
     hinted: dict[str, int] = defaultdict(int)
     in_model = {c.pair for c in candidates}
     for pair, _ in hint.items():
         if pair in in_model:
             hinted[pair[0]] += 1
             hinted[pair[1]] += 1
-    floor_vars = []
-    for pid, floor in instance.floors.items():
-        reached = model.new_int_var(0, floor, f"floor_{pid}")
-        model.add(reached <= sum(by_person.get(pid, [])))
-        objective.append(fairness_weight * reached)
-        model.add_hint(reached, min(floor, hinted[pid]))  # a complete hint starts the search
-        floor_vars.append(reached)
+    floor_vars = _fairness_terms(model, instance, by_person, {}, objective, hinted)
 
     primary = sum(objective)
     model.maximize(primary)
@@ -895,6 +951,42 @@ def _slot_model(
     )
 
 
+def _fairness_terms(
+    model: cp_model.CpModel,
+    instance: Instance,
+    meetings: Mapping[str, Sequence[cp_model.LinearExprT]],
+    already: Mapping[str, int],
+    objective: list[cp_model.LinearExprT],
+    hinted: Mapping[str, int],
+) -> list[cp_model.IntVar]:
+    """Fairness of each participant who already has ``already`` meetings and may get
+    ``meetings`` more: :attr:`Instance.first` for a first meeting, ``fairness_weight`` for
+    each further one up to the floor (the one definition of :meth:`Instance.fairness`)."""
+    fair = round(instance.options.fairness_weight * SCALE)
+    out = []
+    for pid, floor in instance.floors.items():
+        terms = meetings.get(pid)
+        had = already.get(pid, 0)
+        if not terms or had >= floor:
+            continue
+        steps = []
+        if had == 0:
+            first = model.new_bool_var(f"first_{pid}")
+            objective.append(instance.first * first)
+            model.add_hint(first, hinted.get(pid, 0) > 0)
+            steps.append(first)
+            out.append(first)
+        more = floor - max(had, 1)
+        if more > 0:
+            extra = model.new_int_var(0, more, f"more_{pid}")
+            objective.append(fair * extra)
+            model.add_hint(extra, max(0, min(floor, hinted.get(pid, 0)) - 1))
+            steps.append(extra)
+            out.append(extra)
+        model.add(sum(steps) <= sum(terms))
+    return out
+
+
 def _select(
     instance: Instance, hint: Mapping[tuple[str, str], tuple[str, str | None]], limit: float
 ) -> tuple[set[tuple[str, str]], float, str]:
@@ -926,17 +1018,12 @@ def _select(
     interpreter_slots = _interpreter_slots(event)
     if interpreted:
         model.add(sum(interpreted) <= interpreter_slots)
-    objective: list[cp_model.LinearExprT] = [c.weight * z[c.pair] for c in instance.candidates]
-    fairness_weight = round(options.fairness_weight * SCALE)
+    objective: list[cp_model.LinearExprT] = [c.best * z[c.pair] for c in instance.candidates]
     hinted: dict[str, int] = defaultdict(int)
     for pair in hint:
         hinted[pair[0]] += 1
         hinted[pair[1]] += 1
-    for pid, floor in instance.floors.items():
-        reached = model.new_int_var(0, floor, f"floor_{pid}")
-        model.add(reached <= sum(by_person.get(pid, [])))
-        objective.append(fairness_weight * reached)
-        model.add_hint(reached, min(floor, hinted[pid]))
+    _fairness_terms(model, instance, by_person, {}, objective, hinted)
     model.maximize(sum(objective))
     for pair, var in z.items():
         model.add_hint(var, 1 if pair in hint else 0)
@@ -950,7 +1037,9 @@ def _select(
     return selected, solver.best_objective_bound / SCALE, solver.status_name(status)
 
 
-def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | None:
+def _select_flow(
+    instance: Instance, first: int | None = None
+) -> tuple[set[tuple[str, str]], float] | None:
     """Pair selection as a min-cost flow, with a Lagrangian price on interpretation.
 
     When every candidate pair has exactly one exporter, the selection relaxation of
@@ -962,8 +1051,10 @@ def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | Non
     ``lam >= 0`` the flow optimum plus ``lam`` x the interpreter slots bounds the
     relaxation, so the smallest such value is the bound; the selection is the best one
     that respects the interpreter limit. Returns None when the candidates are not
-    bipartite (the CP-SAT selection is used then).
+    bipartite (the CP-SAT selection is used then). ``first``: the gain of a first meeting
+    (default :attr:`Instance.first`; ``fairness_weight`` bounds the second tier alone).
     """
+    first_gain = instance.first if first is None else first
     event = instance.event
     people = event.participants
     left = {pid for pid, p in people.items() if p.side == "exporter"}
@@ -995,8 +1086,10 @@ def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | Non
             floor = min(instance.floors.get(pid, 0), limit[pid])
             rest = limit[pid] - floor
             tail, head = (src, ids[pid]) if pid in left else (ids[pid], sink)
-            if floor:
-                flow.add_arc_with_capacity_and_unit_cost(tail, head, floor, -fair)
+            if floor:  # the first meeting, then the rest up to the floor: a concave gain
+                flow.add_arc_with_capacity_and_unit_cost(tail, head, 1, -first_gain)
+            if floor > 1:
+                flow.add_arc_with_capacity_and_unit_cost(tail, head, floor - 1, -fair)
             if rest > 0:
                 flow.add_arc_with_capacity_and_unit_cost(tail, head, rest, 0)
         arcs = []
@@ -1021,7 +1114,7 @@ def _select_flow(instance: Instance) -> tuple[set[tuple[str, str]], float] | Non
     best_bound, best_feasible = bound, None
     low, high = (
         0.0,
-        max((c.best / SCALE for c in instance.candidates), default=0.0) + options.fairness_weight,
+        max((c.best / SCALE for c in instance.candidates), default=0.0) + 2 * first_gain / SCALE,
     )
     for _ in range(30):  # bisection on the price of interpretation
         lam = (low + high) / 2
@@ -1082,7 +1175,6 @@ def _improve(
             usable_in[slot].append(rank)
     slot_ids = [s.id for s in event.slots]
     deadline = time.perf_counter() + wall if wall is not None else None
-    fair = round(options.fairness_weight * SCALE)
     spent = 0.0
     rounds = 0
     step = max(0.05, budget / max(1, len(slot_ids) * (len(slot_ids) - 1) / 2) / 3)
@@ -1191,16 +1283,13 @@ def _improve(
                             both = per_class.get((s, here), []) + per_class.get((t, there), [])
                             if len(both) > 1:
                                 model.add(sum(both) <= 1)
+                already: dict[str, int] = {}
                 for pid, terms in new_count.items():
                     cap = event.participants[pid].max_meetings
-                    pinned_here = sum(1 for p in pinned if pid in p)
+                    already[pid] = count[pid] + sum(1 for p in pinned if pid in p)
                     if cap is not None:
-                        model.add(sum(terms) <= cap - count[pid] - pinned_here)
-                    floor = instance.floors.get(pid, 0) - count[pid] - pinned_here
-                    if floor > 0:
-                        reached = model.new_int_var(0, floor, "")
-                        model.add(reached <= sum(terms))
-                        objective.append(fair * reached)
+                        model.add(sum(terms) <= cap - already[pid])
+                _fairness_terms(model, instance, new_count, already, objective, {})
                 model.maximize(sum(objective))
                 for pair in movable:
                     slot = chosen[pair]
@@ -1274,13 +1363,12 @@ def _window_value(
 ) -> int:
     """Score + fairness (in model units) of the movable meetings of a window."""
     by_pair = instance.by_pair
-    fair = round(instance.options.fairness_weight * SCALE)
-    total = 0
+    value = 0
     extra: dict[str, int] = defaultdict(int)
     for pair in pairs:
         slot = placed.get(pair)
         if slot is not None and slot in window:
-            total += by_pair[pair].value(slot)
+            value += by_pair[pair].value(slot)
             for pid in pair:
                 extra[pid] += 1
     pinned: dict[str, int] = defaultdict(int)
@@ -1289,9 +1377,9 @@ def _window_value(
             for pid in pair:
                 pinned[pid] += 1
     for pid, n in extra.items():
-        floor = instance.floors.get(pid, 0) - count.get(pid, 0) - pinned[pid]
-        total += fair * min(max(floor, 0), n)
-    return total
+        had = count.get(pid, 0) + pinned[pid]
+        value += instance.fairness(pid, had + n) - instance.fairness(pid, had)
+    return value
 
 
 def _fill(

@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,9 +32,11 @@ from tradepivot.i18n import negotiate, require_language
 from tradepivot.matchmaking import agenda as agendas
 from tradepivot.matchmaking.evidence import MarketEvidence
 from tradepivot.matchmaking.model import Event, Meeting, Schedule
+from tradepivot.matchmaking.relaxation import Relaxation, help_sentences, time_indexed_lp
 from tradepivot.matchmaking.reschedule import Changes, reschedule
-from tradepivot.matchmaking.schedule import ScheduleOptions, solve
+from tradepivot.matchmaking.schedule import Instance, ScheduleOptions, build_instance, solve
 from tradepivot.matchmaking.scoring import Score, explain, score_pairs
+from tradepivot.matchmaking.unmet import unmet
 from tradepivot.services.report import Provenance, Report
 
 __all__ = [
@@ -232,10 +235,17 @@ def _statistics_report(
         "interpreter_use_pct": 100 * sum(interp_used) / sum(interp_free)
         if sum(interp_free)
         else None,
+        "with_candidates": schedule.eligible,
+        "with_meetings": schedule.reached,
+        "most_with_meetings": schedule.reach_bound,
         "objective": round(schedule.objective, 1),
         "bound": round(schedule.bound, 1) if schedule.bound is not None else None,
         "of_bound_pct": 100 * schedule.objective / schedule.bound if schedule.bound else None,
         "gap_pct": 100 * schedule.gap if schedule.gap is not None else None,
+        "lp_bound": round(schedule.lp_bound, 1) if schedule.lp_bound is not None else None,
+        "of_lp_bound_pct": 100 * schedule.objective / schedule.lp_bound
+        if schedule.lp_bound
+        else None,
         "idle_slots": schedule.idle_slots,
         "status": schedule.status,
         "seconds": round(schedule.seconds, 1),
@@ -245,9 +255,16 @@ def _statistics_report(
         totals.update(extra)
     provenance.note(*schedule.notes)
     provenance.note(
-        "Objective = total score (must-meets +50) + 40 per meeting up to each delegation "
-        "member's floor; the bound is an upper bound on it (docs/matchmaking.md). Idle slots "
-        "are minimised after it, at the same objective."
+        "Objective, lexicographic: first the participants with a meeting "
+        f"({schedule.reached} of the {schedule.eligible} with a candidate"
+        + (
+            f"; no schedule reaches more than {schedule.reach_bound}"
+            if schedule.reach_bound is not None
+            else ""
+        )
+        + "), then total score (must-meets +50) + 40 per meeting after each participant's "
+        "first, up to its floor; the bound is an upper bound on that among schedules "
+        "reaching as many (docs/matchmaking.md). Idle slots are minimised after it."
     )
     if event.synthetic:
         provenance.note(SYNTHETIC_NOTE)
@@ -313,8 +330,14 @@ def match_schedule(
     seed: int = 1,
     market: bool = True,
     publish: bool = False,
+    lp_bound: bool = False,
 ) -> ScheduleRun:
     """Schedule the event; locked meetings of its published schedule stay where they are.
+
+    The report lists every participant left without a meeting with the cause
+    (:mod:`tradepivot.matchmaking.unmet`). ``lp_bound`` also solves the time-indexed LP
+    relaxation (GLOP; minutes on a 500-participant event): its bound is reported beside
+    the solver's, and its shadow prices say what one more interpreter or table is worth.
 
     The schedule is kept as the event's draft, or with ``publish`` becomes its next published
     version (every meeting marked published): from then on :func:`match_reschedule` keeps
@@ -331,12 +354,14 @@ def match_schedule(
     provenance.note(*loaded.notes)
     scores = event_scores(wh, store, loaded, market=market, provenance=provenance)
     fixed = [m for m in event.meetings if m.locked]
-    schedule = solve(
-        event,
-        {k: s.total for k, s in scores.items() if not s.veto},
-        ScheduleOptions(time_limit=time_limit, seed=seed),
-        fixed=fixed,
-    )
+    weights = {k: s.total for k, s in scores.items() if not s.veto}
+    options = ScheduleOptions(time_limit=time_limit, seed=seed)
+    schedule = solve(event, weights, options, fixed=fixed)
+    instance = build_instance(event, weights, options, fixed)
+    relaxation = time_indexed_lp(instance) if lp_bound else None
+    if relaxation is not None:
+        lp = max(relaxation.bound - relaxation.first * schedule.reached, schedule.objective)
+        schedule = replace(schedule, lp_bound=lp)
     statistics = agendas.statistics(event, schedule.meetings)
     report = _statistics_report(
         f"Schedule for {event.name}: {len(schedule.meetings)} meetings",
@@ -346,10 +371,47 @@ def match_schedule(
         {"event": event_id, "time_limit": time_limit, "seed": seed, "publish": publish},
         provenance,
     )
+    _unmet_report(report, instance, weights, schedule, relaxation)
     version = _keep(
         store, loaded, schedule.meetings, publish=publish, note="match schedule", report=report
     )
     return ScheduleRun(event, schedule, scores, statistics, report, version)
+
+
+def _unmet_report(
+    report: Report,
+    instance: Instance,
+    weights: Mapping[tuple[str, str], float],
+    schedule: Schedule,
+    relaxation: Relaxation | None,
+) -> None:
+    """Who has no meeting and why (a table and a summary note), and what would help."""
+    event = instance.event
+    left = unmet(instance, weights, schedule.meetings)
+    rows = [
+        {
+            "id": u.participant,
+            "organisation": event.participants[u.participant].organisation,
+            "side": event.participants[u.participant].side,
+            "languages": ";".join(event.participants[u.participant].languages),
+            "cause": u.cause,
+            "detail": u.detail,
+        }
+        for u in left
+    ]
+    report.tables["without_meeting"] = (
+        pa.Table.from_pylist(rows) if rows else pa.table({"id": pa.array([], pa.string())})
+    )
+    report.table_display["without_meeting"] = ("id", "organisation", "side", "cause")
+    if left:
+        causes = Counter(u.cause for u in left)
+        report.provenance.note(
+            f"{len(left)} participants have no meeting: "
+            + ", ".join(f"{n} {cause}" for cause, n in causes.most_common())
+            + " (the without_meeting table names each with why)."
+        )
+    if relaxation is not None:
+        report.provenance.note(*help_sentences(relaxation, instance))
 
 
 # ---------------------------------------------------------------------------- reschedule

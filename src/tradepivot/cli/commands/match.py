@@ -196,6 +196,14 @@ def schedule(
             "the event's draft.",
         ),
     ] = False,
+    lp_bound: Annotated[
+        bool,
+        typer.Option(
+            "--lp-bound",
+            help="Also solve the time-indexed LP relaxation (GLOP): a second bound, and what "
+            "one more interpreter or table would be worth (minutes on large events).",
+        ),
+    ] = False,
     no_market: NoMarketOpt = False,
     column_map: MapOpt = None,
     ignore_extra: IgnoreExtraOpt = False,
@@ -203,7 +211,8 @@ def schedule(
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Optimise the meeting schedule (CP-SAT) and print its statistics, bound and gap.
+    """Optimise the meeting schedule (CP-SAT) and print its statistics, bound and gap, and
+    who is left without a meeting and why.
 
     Locked meetings in the event's meetings file stay in place. Example:
     tradepivot match schedule examples/india-russia-forum --time-limit 60 --seed 1
@@ -220,6 +229,7 @@ def schedule(
         seed=seed,
         market=not no_market,
         publish=publish,
+        lp_bound=lp_bound,
     )
     _write_outputs(ctx, run, event, output_dir)
     emit(run.report, fmt.value, output, app_state.console, force=force)

@@ -1,0 +1,77 @@
+"""Participants left without a meeting get the cause an organiser can act on, and the LP
+relaxation's shadow prices say what one more interpreter would be worth."""
+
+from __future__ import annotations
+
+from tests.matchmaking.test_schedule import EN_RU, _event, _person, _slot
+from tradepivot.matchmaking.model import Interpreter, Table
+from tradepivot.matchmaking.relaxation import help_sentences, time_indexed_lp
+from tradepivot.matchmaking.schedule import ScheduleOptions, build_instance, solve
+from tradepivot.matchmaking.unmet import unmet
+
+OPTIONS = ScheduleOptions(time_limit=2.0, seed=1)
+
+
+def test_each_participant_without_a_meeting_gets_its_cause() -> None:
+    slots = [_slot("s1", 0), _slot("s2", 20)]
+    people = [
+        _person("E1"),  # meets B1
+        _person("E2"),  # nobody scores with it
+        _person("E3", available=frozenset({"s2"})),  # its only candidate B2 is there in s1
+        _person("E4", ("hi",)),  # its candidates speak en or ru: nobody interprets hi
+        _person("B1"),
+        _person("B2", ("ru",), available=frozenset({"s1"})),
+        _person("B3", ("ru",)),
+        _person("E5", ("en",)),  # B3 needs the one en-ru interpreter, E6 took it
+        _person("E6", ("en",)),
+    ]
+    event = _event(
+        people,
+        slots,
+        [Table("T1", "V1"), Table("T2", "V1"), Table("T3", "V1")],
+        interpreters=[Interpreter("I1", "One", EN_RU, available=frozenset({"s1"}))],
+    )
+    scores = {
+        ("B1", "E1"): 50.0,
+        ("B2", "E3"): 50.0,
+        ("B1", "E4"): 40.0,
+        ("B3", "E4"): 40.0,
+        ("B3", "E5"): 30.0,
+        ("B3", "E6"): 90.0,
+    }
+    result = solve(event, scores, OPTIONS)
+    instance = build_instance(event, scores, OPTIONS)
+    causes = {u.participant: u.cause for u in unmet(instance, scores, result.meetings)}
+    met = {p for m in result.meetings for p in m.pair}
+    assert causes.keys() == set(event.participants) - met
+    assert causes["E2"] == "no candidate"
+    assert causes["E3"] == "no common slot"
+    assert causes["B2"] == "no common slot"
+    assert causes["E5"] == "interpreter shortage"
+    # E4 (hi) could meet B1 (en)? No common language and no hi interpreter: B1's seat only.
+    assert "E4" in causes and causes["E4"] in ("interpreter shortage", "counterparts busy")
+
+
+def test_one_more_interpreter_is_worth_a_first_meeting() -> None:
+    slots = [_slot("s1", 0)]
+    people = [_person("E1", ("en",)), _person("E2", ("en",)), _person("B1", ("ru",))]
+    people += [_person("B2", ("ru",))]
+    event = _event(
+        people,
+        slots,
+        [Table("T1", "V1"), Table("T2", "V1")],
+        interpreters=[Interpreter("I1", "One", EN_RU)],
+    )
+    scores = {("B1", "E1"): 50.0, ("B2", "E2"): 50.0}
+    instance = build_instance(event, scores, OPTIONS)
+    relaxation = time_indexed_lp(instance)
+    assert relaxation is not None
+    # Two interpreted meetings want the one interpreter: one more gives two participants
+    # a first meeting (and 50 points).
+    value = relaxation.interpreters[("s1", "en–ru")]
+    assert value / relaxation.first >= 1.99
+    assert relaxation.tables["s1"] == 0.0  # a table is not what is missing
+    (sentence,) = help_sentences(relaxation, instance)
+    assert sentence.startswith(
+        "One more en–ru interpreter in s1: about 2 more participants with a meeting (+50 points)"
+    )
