@@ -470,6 +470,8 @@ def _assert_optimal(case: Case, fixed: Sequence[Meeting]) -> list[Meeting] | Non
 @settings(
     max_examples=30,
     deadline=None,
+    derandomize=True,  # the same examples on every run: CI cannot flake
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(case=cases(), data=st.data())

@@ -365,6 +365,9 @@ def _report(
                     )
                 if o.interpreter != n.interpreter:
                     why = "; ".join(w for w in (why, f"interpreter {n.interpreter or 'none'}") if w)
+            elif pair in dropped:  # it lost its place; the solver found it another slot
+                kind = "moved"
+                why = f"{dropped[pair]}; moved to {n.slot}"
             else:
                 kind = "moved"
                 why = (
