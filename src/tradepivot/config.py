@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tradepivot.errors import InputError
@@ -84,6 +84,23 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None,
         description="The event portal's database: sqlite:///FILE or postgresql+psycopg://USER@HOST:PORT/DB (unset: portal.sqlite3 in the user data folder).",
+    )
+    mail_mode: Literal["console", "smtp"] = Field(
+        default="console",
+        description="How the portal sends e-mail: console (print messages and their links, for local use) or smtp.",
+    )
+    mail_from: str = Field(
+        default="tradepivot@localhost", description="Sender address of the portal's e-mail."
+    )
+    smtp_host: str = Field(default="localhost", description="SMTP server of the portal's e-mail.")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP server port.")
+    smtp_user: str | None = Field(default=None, description="SMTP user name (none: no login).")
+    smtp_password: SecretStr | None = Field(
+        default=None,
+        description="SMTP password: set TRADEPIVOT_SMTP_PASSWORD in the environment, never in a file in a repository.",
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS before logging in."
     )
     result_cache_entries: int = Field(
         default=256,

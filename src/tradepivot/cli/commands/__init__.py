@@ -18,6 +18,7 @@ from tradepivot.cli.commands import serve
 from tradepivot.cli.commands import db
 from tradepivot.cli.commands import event
 from tradepivot.cli.commands import users
+from tradepivot.cli.commands import outbox
 
 __all__ = [
     "data",
@@ -26,6 +27,7 @@ __all__ = [
     "lookup",
     "match",
     "opportunity",
+    "outbox",
     "pivot",
     "products",
     "serve",

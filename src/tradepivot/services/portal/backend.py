@@ -23,7 +23,7 @@ from tradepivot.db.store import SqlStore
 from tradepivot.errors import InputError
 from tradepivot.services.portal import accounts, requests
 from tradepivot.services.portal.accounts import Account
-from tradepivot.services.portal.messages import compose
+from tradepivot.services.portal.messages import compose, mail_language
 from tradepivot.services.portal.outbox import enqueue
 from tradepivot.services.portal.requests import MeetingRequest, RequestPolicy
 from tradepivot.services.portal.tokens import consume_token, issue_token
@@ -73,10 +73,7 @@ class PortalDatabase:
             token = issue_token(session, user_id, "sign_in")
             event = session.get(EventRow, event_id)
             participant = session.get(ParticipantRow, (event_id, participant_id))
-            language = next(
-                (x for x in (participant.languages if participant else []) if x in ("ru", "hi")),
-                "en",
-            )
+            language = mail_language(participant.languages if participant else [])
             text = compose(
                 "sign_in",
                 language,

@@ -8,11 +8,12 @@ Kinds: ``sign_in`` (a personal link), ``request_received``, ``request_accepted``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tradepivot.i18n import translator
 
-__all__ = ["Text", "compose"]
+__all__ = ["Text", "compose", "mail_language"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,12 @@ class Text:
 
     subject: str
     body: str
+
+
+def mail_language(languages: Sequence[str]) -> str:
+    """The participant's first listed language the messages speak (en, ru, hi), as agendas
+    choose theirs; English when none."""
+    return next((code for code in languages if code in ("en", "ru", "hi")), "en")
 
 
 def compose(kind: str, language: str = "en", **values: str) -> Text:

@@ -37,7 +37,7 @@ from tradepivot.db.models import (
     TableRow,
 )
 from tradepivot.errors import InputError, ScheduleConflictError
-from tradepivot.services.portal.messages import compose
+from tradepivot.services.portal.messages import compose, mail_language
 from tradepivot.services.portal.outbox import enqueue
 
 __all__ = [
@@ -123,7 +123,7 @@ def _notify(
     if not to.email.strip():
         return
     event = session.get(EventRow, event_id)
-    language = next((x for x in to.languages if x in ("ru", "hi", "en")), "en")
+    language = mail_language(to.languages)
     text = compose(
         kind,
         language,
