@@ -84,6 +84,8 @@ class Probe:
     check: Callable[[Path, Run], str | None] | None = None  # a wrong result, described
     timeout: float = TIMEOUT
     mount: Literal["full", "ro"] | None = None  # the warehouse on a full or read-only disk
+    signal: tuple[int, float] | None = None  # (signal, seconds after start) sent to the child
+    twice: bool = False  # two copies of the command at once (concurrent writers)
 
     @property
     def store(self) -> str:
@@ -231,9 +233,10 @@ def _limits(fsize: int | None) -> Callable[[], None]:
     return apply
 
 
-def run(
-    argv: list[str], cwd: Path, env: dict[str, str], timeout: float, fsize: int | None = None
-) -> Run:
+def start(
+    argv: list[str], cwd: Path, env: dict[str, str], fsize: int | None = None
+) -> subprocess.Popen[bytes]:
+    """The command as a child process in its own session, with the probe's limits."""
     full = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TRADEPIVOT_")},
         "HOME": str(cwd / "home"),
@@ -244,8 +247,7 @@ def run(
         "COLUMNS": "200",
         **env,
     }
-    start = time.monotonic()
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "tradepivot", *argv],
         cwd=cwd,
         env=full,
@@ -254,6 +256,17 @@ def run(
         stdin=subprocess.DEVNULL,
         preexec_fn=_limits(fsize),
     )
+
+
+def finish(
+    proc: subprocess.Popen[bytes], began: float, timeout: float, sig: tuple[int, float] | None
+) -> Run:
+    """Wait for the child (sending ``sig`` = (signal, after seconds) first, if any)."""
+    if sig is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(sig[1])
+        if proc.poll() is None:
+            proc.send_signal(sig[0])
     try:
         out, err = proc.communicate(timeout=timeout)
         code: int | None = proc.returncode
@@ -262,8 +275,20 @@ def run(
         out, err = proc.communicate()
         code = None
     return Run(
-        code, out.decode(errors="replace"), err.decode(errors="replace"), time.monotonic() - start
+        code, out.decode(errors="replace"), err.decode(errors="replace"), time.monotonic() - began
     )
+
+
+def run(
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    timeout: float,
+    fsize: int | None = None,
+    sig: tuple[int, float] | None = None,
+) -> Run:
+    began = time.monotonic()
+    return finish(start(argv, cwd, env, fsize), began, timeout, sig)
 
 
 _SEED: dict[str, Path] = {}
@@ -289,6 +314,9 @@ def classify(probe: Probe, tmp: Path, result: Run, before: object) -> tuple[Outc
     text = result.err + result.out
     if result.code is None:
         return "internal", f"timed out after {probe.timeout:.0f} s"
+    if probe.signal and probe.signal[0] == signal.SIGKILL and result.code == -signal.SIGKILL:
+        wrong = probe.check(tmp, result) if probe.check else None
+        return ("damage", wrong) if wrong else ("clean", "killed; warehouse old or complete")
     if result.code < 0 or result.code not in (0, 1, 2, 130):
         return "internal", f"exit {result.code}"
     for mark in INTERNAL_MARKS:
@@ -304,6 +332,11 @@ def classify(probe: Probe, tmp: Path, result: Run, before: object) -> tuple[Outc
         wrong = probe.check(tmp, result)
         if wrong:
             return ("damage" if wrong.startswith("DAMAGE") else "accepted"), wrong
+    if probe.signal is not None:
+        if result.code == 130 and "Interrupted" in result.err:
+            return "clean", result.err.strip().splitlines()[0][:160]
+        if result.code == 0:
+            return "clean", "finished before the signal"
     if probe.expect == "error":
         if result.code == 0:
             return "accepted", "exit 0: " + (result.out.strip().splitlines() or [""])[0][:120]
@@ -362,8 +395,19 @@ def execute(probe: Probe, base: Path) -> tuple[Probe, Outcome, str, float]:
                 probe = dataclasses.replace(probe, expect="ok")  # small writes fit the cap
             before = content(tmp / probe.store)
             env = {"TRADEPIVOT_WAREHOUSE": str(tmp / probe.store), **probe.env}
-            result = run(probe.argv(tmp), tmp, env, probe.timeout, fsize)
-            outcome, note = classify(probe, tmp, result, before)
+            if probe.twice:
+                began = time.monotonic()
+                procs = [start(probe.argv(tmp), tmp, env, fsize) for _ in range(2)]
+                runs = [finish(p, began, probe.timeout, None) for p in procs]
+                graded = [classify(probe, tmp, r, before) for r in runs]
+                bad = [g for g in graded if g[0] != "clean"]
+                outcome, note = bad[0] if bad else graded[0]
+                if not bad and not any(r.code == 0 for r in runs):
+                    outcome, note = "accepted", "neither concurrent command succeeded"
+                result = runs[0]
+            else:
+                result = run(probe.argv(tmp), tmp, env, probe.timeout, fsize, probe.signal)
+                outcome, note = classify(probe, tmp, result, before)
         return probe, outcome, note, result.seconds
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -472,6 +516,36 @@ def cause_named(tmp: Path, run: Run) -> str | None:
         "rollback" in run.err or not any(w in run.err for w in ("full", "space", "ulimit"))
     ):
         return "cause hidden: " + run.err.strip()[:100]
+    return None
+
+
+def old_or_complete(tmp: Path, run: Run) -> str | None:
+    """After a signal: the seeded 20 rows, or the new file's 2,000 rows complete."""
+    try:
+        rows = dataset_rows(tmp, "baci-hs17-2024-v202501")
+        con = duckdb.connect(str(wh(tmp)), read_only=True)
+        try:
+            row = con.execute("SELECT count(*) FROM bilateral").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        return f"DAMAGE: warehouse unreadable after the signal ({type(exc).__name__})"
+    stored = int(row[0]) if row else -1
+    if (rows, stored) not in ((20, 20), (2000, 2000)):
+        return f"DAMAGE: manifest says {rows} rows, {stored} stored"
+    if run.code == 130 and rows == 2000 and "kept" not in run.err:
+        return "DAMAGE: the new data was committed but the message says nothing was changed"
+    return None
+
+
+def published_kept(tmp: Path, run: Run) -> str | None:
+    """Concurrent publishers: every success is a version in published/, nothing lost."""
+    versions = sorted((tmp / "event" / "published").glob("v*.csv"))
+    current = (tmp / "event" / "meetings.csv").read_text()
+    if not versions:
+        return "DAMAGE: no published version kept"
+    if versions[-1].read_text() != current:
+        return "DAMAGE: meetings.csv is not the last published version"
     return None
 
 
@@ -1026,6 +1100,48 @@ def probes() -> list[Probe]:
     event("event.yaml nested 1,000 deep", {"event.yaml": nested_yaml(1000)})
     event("event.yaml billion laughs", {"event.yaml": billion_laughs()}, timeout=60)
     event("slots.csv NUL", {"slots.csv": slots.replace("hall", "ha\x00ll", 1)})
+
+    # -- signals: Ctrl-C, SIGTERM and kill -9 at several moments of a replacing ingest
+    good = ("data", "ingest", "baci", "{tmp}/g/" + BACI_NAME, "--name", "baci-hs17-2024-v202501")
+    for sig, name in (
+        (signal.SIGINT, "SIGINT"),
+        (signal.SIGTERM, "SIGTERM"),
+        (signal.SIGKILL, "SIGKILL"),
+    ):
+        for after in (0.4, 0.9, 1.4, 2.0, 3.0):
+            add(
+                "signals",
+                f"{name} {after:.1f} s into an ingest",
+                cli(*good),
+                warehouse=True,
+                setup=lambda t: shutil.copytree(SRC / "baci" / "good", t / "g"),
+                signal=(sig, after),
+                expect="ok",
+                check=old_or_complete,
+            )
+    for after in (1.0, 3.0):
+        add(
+            "signals",
+            f"SIGINT {after:.0f} s into potential -o",
+            cli("potential", "-e", "IND", "-f", "csv", "-o", "{tmp}/out/p.csv"),
+            setup=lambda t: (t / "out").mkdir(),
+            signal=(signal.SIGINT, after),
+            check=lambda t, r: (
+                "DAMAGE: left " + str(list((t / "out").iterdir()))
+                if r.code != 0 and list((t / "out").iterdir())
+                else None
+            ),
+        )
+    add(
+        "publishing",
+        "two publishers at once",
+        cli("match", "schedule", "{tmp}/event", "--publish", "--no-market"),
+        setup=event_dir,
+        twice=True,
+        expect="ok",
+        check=published_kept,
+        timeout=180,
+    )
 
     # -- outputs
     def out(
