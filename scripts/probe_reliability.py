@@ -399,7 +399,16 @@ def execute(probe: Probe, base: Path) -> tuple[Probe, Outcome, str, float]:
                 began = time.monotonic()
                 procs = [start(probe.argv(tmp), tmp, env, fsize) for _ in range(2)]
                 runs = [finish(p, began, probe.timeout, None) for p in procs]
-                graded = [classify(probe, tmp, r, before) for r in runs]
+                # the loser of a race may be refused (a clean message), the winner must succeed
+                graded = [
+                    classify(
+                        dataclasses.replace(probe, expect="error") if r.code else probe,
+                        tmp,
+                        r,
+                        before,
+                    )
+                    for r in runs
+                ]
                 bad = [g for g in graded if g[0] != "clean"]
                 outcome, note = bad[0] if bad else graded[0]
                 if not bad and not any(r.code == 0 for r in runs):
