@@ -46,8 +46,10 @@ def _label(pairs: frozenset[frozenset[str]]) -> str:
     return ", ".join(sorted("–".join(sorted(p)) for p in pairs))
 
 
-def time_indexed_lp(instance: Instance) -> Relaxation | None:
-    """Solve the relaxation; None when GLOP does not reach an optimum."""
+def time_indexed_lp(instance: Instance, first: float | None = None) -> Relaxation | None:
+    """Solve the relaxation; None when GLOP does not reach an optimum. ``first``: the
+    points of a first meeting (default :attr:`Instance.first`; ``fairness_weight`` bounds
+    score + fairness_weight per meeting up to the floor, a yardstick for any schedule)."""
     started = time.perf_counter()
     event = instance.event
     options = instance.options
@@ -129,7 +131,7 @@ def time_indexed_lp(instance: Instance) -> Relaxation | None:
             row = solver.Constraint(-inf, float(cap))
             for x in xs:
                 row.SetCoefficient(x, 1.0)
-    first = instance.first / SCALE
+    first = instance.first / SCALE if first is None else first
     fair = options.fairness_weight
     for pid, floor in instance.floors.items():
         xs = by_person.get(pid, [])
