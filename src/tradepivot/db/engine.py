@@ -23,10 +23,12 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url, text
@@ -41,15 +43,18 @@ __all__ = [
     "database_errors",
     "default_database_url",
     "is_lock_timeout",
+    "is_retryable",
     "is_sqlite",
     "make_engine",
     "read_session",
     "redacted",
+    "retrying",
     "write_session",
 ]
 
 BUSY_TIMEOUT_SECONDS = 30.0  # how long a SQLite writer waits for another before failing
 _WRITE = "tradepivot_write"
+_T = TypeVar("_T")
 _WAIT = "tradepivot_wait"
 
 
@@ -168,6 +173,30 @@ def is_lock_timeout(exc: BaseException | None) -> bool:
     return False
 
 
+def is_retryable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or its cause) is a transaction the database rolled back to break a
+    deadlock or a serialisation conflict: running it again is the remedy."""
+    while exc is not None:
+        words = str(exc).lower()
+        if "deadlock detected" in words or "could not serialize" in words:
+            return True
+        exc = exc.__cause__ or getattr(exc, "orig", None)
+    return False
+
+
+def retrying(action: Callable[[], _T], *, attempts: int = 5) -> _T:
+    """``action()``, run again (up to ``attempts`` times, after a short random pause) when
+    the database rolled it back to break a deadlock; other failures pass through."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except DataSourceError as exc:
+            if not is_retryable(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 @contextlib.contextmanager
 def database_errors(engine: Engine) -> Iterator[None]:
     """Turn the failures a user can meet (no server, no file, lock timeout) into
@@ -178,7 +207,7 @@ def database_errors(engine: Engine) -> Iterator[None]:
         where = redacted(engine.url.render_as_string(hide_password=False))
         text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         hint = None
-        if is_lock_timeout(exc):
+        if is_lock_timeout(exc) or is_retryable(exc):
             hint = "Another process holds the database for writing; try again."
         elif engine.dialect.name == "postgresql":
             hint = "Is the PostgreSQL server running and the URL's user allowed in?"

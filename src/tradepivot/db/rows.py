@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tradepivot.db.models import (
@@ -36,7 +36,7 @@ from tradepivot.db.models import (
 from tradepivot.errors import InputError
 from tradepivot.events.assemble import Record
 from tradepivot.events.schemas import NO_SLOT, EventMetaIn
-from tradepivot.matchmaking.model import ComponentWeights, Event, Meeting
+from tradepivot.matchmaking.model import ComponentWeights, Event, Meeting, Participant
 
 __all__ = [
     "RowPlace",
@@ -44,7 +44,11 @@ __all__ = [
     "meeting_record",
     "meeting_rows",
     "meetings_of",
+    "participant_record",
+    "participant_row",
+    "product_rows",
     "write_event_rows",
+    "write_participant",
 ]
 
 
@@ -166,30 +170,7 @@ def write_event_rows(session: Session, event_id: str, event: Event, description:
         session, event_id, {p.organisation for p in event.participants.values()}
     )
     participants = [
-        ParticipantRow(
-            event_id=event_id,
-            id=p.id,
-            organisation_id=organisations[p.organisation],
-            side=p.side,
-            country=p.country,
-            city=p.city,
-            contact=p.contact,
-            email=p.email,
-            delegation=p.delegation,
-            cooperation_offered=list(p.cooperation_offered),
-            cooperation_sought=list(p.cooperation_sought),
-            languages=list(p.languages),
-            certifications=list(p.certifications),
-            description=p.description,
-            timezone=p.timezone,
-            available=_slots(p.available, order),
-            max_meetings=p.max_meetings,
-            services_offered=list(p.services_offered),
-            services_sought=list(p.services_sought),
-            skills_offered=list(p.skills_offered),
-            skills_sought=list(p.skills_sought),
-            position=i,
-        )
+        participant_row(event_id, p, organisations[p.organisation], order, i)
         for i, p in enumerate(event.participants.values())
     ]
     kept: list[tuple[type[Any], set[str]]] = []
@@ -202,12 +183,7 @@ def write_event_rows(session: Session, event_id: str, event: Event, description:
     ):
         _upsert(session, event_id, model, rows)
         kept.append((model, {r.id for r in rows}))
-    session.add_all(
-        ProductRow(event_id=event_id, participant_id=p.id, direction=d, position=i, hs=code)
-        for p in event.participants.values()
-        for d, codes in (("offers", p.offers), ("seeks", p.seeks))
-        for i, code in enumerate(codes)
-    )
+    session.add_all(row for p in event.participants.values() for row in product_rows(event_id, p))
     session.add_all(
         PreferenceRow(
             event_id=event_id, source=x.source, target=x.target, level=x.level, position=i
@@ -259,6 +235,84 @@ def write_event_rows(session: Session, event_id: str, event: Event, description:
             OrganisationRow.event_id == event_id, OrganisationRow.id.not_in(used)
         )
     )
+    session.flush()
+
+
+def participant_row(
+    event_id: str, p: Participant, organisation_id: int, order: Mapping[str, int], position: int
+) -> ParticipantRow:
+    """The row of participant ``p`` (its products are :func:`product_rows`)."""
+    return ParticipantRow(
+        event_id=event_id,
+        id=p.id,
+        organisation_id=organisation_id,
+        side=p.side,
+        country=p.country,
+        city=p.city,
+        contact=p.contact,
+        email=p.email,
+        delegation=p.delegation,
+        cooperation_offered=list(p.cooperation_offered),
+        cooperation_sought=list(p.cooperation_sought),
+        languages=list(p.languages),
+        certifications=list(p.certifications),
+        description=p.description,
+        timezone=p.timezone,
+        available=_slots(p.available, order),
+        max_meetings=p.max_meetings,
+        services_offered=list(p.services_offered),
+        services_sought=list(p.services_sought),
+        skills_offered=list(p.skills_offered),
+        skills_sought=list(p.skills_sought),
+        position=position,
+    )
+
+
+def product_rows(event_id: str, p: Participant) -> list[ProductRow]:
+    """One row per HS code the participant offers or seeks, in order."""
+    return [
+        ProductRow(event_id=event_id, participant_id=p.id, direction=d, position=i, hs=code)
+        for d, codes in (("offers", p.offers), ("seeks", p.seeks))
+        for i, code in enumerate(codes)
+    ]
+
+
+def write_participant(session: Session, event_id: str, p: Participant) -> None:
+    """Insert or update one participant and its products, touching no other row (a
+    participant's own edit never overwrites anyone else's)."""
+    order = {
+        s: i
+        for i, s in enumerate(
+            session.scalars(
+                select(SlotRow.id).where(SlotRow.event_id == event_id).order_by(SlotRow.position)
+            )
+        )
+    }
+    organisation = _organisations(session, event_id, [p.organisation])[p.organisation]
+    existing = session.get(ParticipantRow, (event_id, p.id), with_for_update=True)
+    position = (
+        existing.position
+        if existing is not None
+        else (
+            session.scalar(
+                select(func.max(ParticipantRow.position)).where(ParticipantRow.event_id == event_id)
+            )
+            or 0
+        )
+        + 1
+    )
+    row = participant_row(event_id, p, organisation, order, position)
+    if existing is None:
+        session.add(row)
+    else:
+        for column in ParticipantRow.__table__.columns:
+            if column.key not in ("event_id", "id"):
+                setattr(existing, column.key, getattr(row, column.key))
+    session.flush()
+    session.execute(
+        delete(ProductRow).where(ProductRow.event_id == event_id, ProductRow.participant_id == p.id)
+    )
+    session.add_all(product_rows(event_id, p))
     session.flush()
 
 
@@ -371,6 +425,23 @@ def _ordered(session: Session, model: type[Any], event_id: str) -> list[Any]:
     if hasattr(model, "position"):
         query = query.order_by(model.position)
     return list(session.scalars(query))
+
+
+def participant_record(event_id: str, p: Participant) -> Record:
+    """A participant as a record for ``assemble`` (to check it with the event's rules)."""
+    available = None if p.available is None else (sorted(p.available) or NO_SLOT)
+    cells: dict[str, object] = {
+        "id": p.id, "organisation": p.organisation, "side": p.side, "country": p.country,
+        "city": p.city, "contact": p.contact, "email": p.email, "delegation": p.delegation,
+        "offers": list(p.offers), "seeks": list(p.seeks),
+        "cooperation_offered": list(p.cooperation_offered),
+        "cooperation_sought": list(p.cooperation_sought), "languages": list(p.languages),
+        "certifications": list(p.certifications), "description": p.description,
+        "timezone": p.timezone, "available": available, "max_meetings": p.max_meetings,
+        "services_offered": list(p.services_offered), "services_sought": list(p.services_sought),
+        "skills_offered": list(p.skills_offered), "skills_sought": list(p.skills_sought),
+    }  # fmt: skip
+    return Record(RowPlace(event_id, "participants", p.id), cells)
 
 
 def event_records(session: Session, row: EventRow) -> tuple[EventMetaIn, dict[str, list[Record]]]:

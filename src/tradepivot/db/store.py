@@ -49,7 +49,9 @@ from tradepivot.db.rows import (
     meeting_record,
     meeting_rows,
     meetings_of,
+    participant_record,
     write_event_rows,
+    write_participant,
 )
 from tradepivot.errors import DataSourceError, InputError, ScheduleConflictError
 from tradepivot.events.assemble import assemble
@@ -62,7 +64,7 @@ from tradepivot.events.store import (
     score_from_json,
     score_json,
 )
-from tradepivot.matchmaking.model import Event, Meeting
+from tradepivot.matchmaking.model import Event, Meeting, Participant
 
 __all__ = ["SqlStore"]
 
@@ -374,6 +376,26 @@ class SqlStore:
         return ScoreSet(key, found)
 
     # -- beyond the protocol -------------------------------------------------------------------
+    def save_participant(self, event_id: str, participant: Participant) -> None:
+        """Store one participant's registration (a portal profile edit), touching no other
+        row: concurrent edits of different participants, and a publish, all keep theirs.
+        The participant is checked with the event's own rules first (InputError)."""
+        with self._reading() as session:
+            row = self._event(session, event_id)
+            meta, tables = event_records(session, row)
+        others = [r for r in tables["participants"] if r.cells.get("id") != participant.id]
+        mine = participant_record(event_id, participant)
+        assemble(
+            meta,
+            {**tables, "participants": [*others, mine]},
+            self.reference,
+            places={name: RowPlace(event_id, name) for name in (*tables, "meetings")},
+            meetings=[],
+        )
+        with self._writing(event_id) as session:
+            self._event(session, event_id)
+            write_participant(session, event_id, participant)
+
     def delete(self, event_id: str) -> None:
         """Remove the event and everything of it (schedules, requests, users, tokens)."""
         with self._writing(event_id) as session:

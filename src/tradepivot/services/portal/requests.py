@@ -26,7 +26,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tradepivot.db.engine import read_session, write_session
+from tradepivot.db.engine import read_session, retrying, write_session
 from tradepivot.db.models import (
     BookingRow,
     BookingSeatRow,
@@ -106,7 +106,11 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 def _participant(
     session: Session, event_id: str, pid: str, *, lock: bool = False
 ) -> ParticipantRow:
-    row = session.get(ParticipantRow, (event_id, pid), with_for_update=lock or None)
+    # FOR NO KEY UPDATE: serialises this participant's requests without blocking the
+    # foreign-key checks of others' requests that name it (FOR UPDATE would deadlock them)
+    row = session.get(
+        ParticipantRow, (event_id, pid), with_for_update={"key_share": True} if lock else None
+    )
     if row is None:
         raise InputError(f"Event {event_id!r} has no participant {pid!r}.", param="participant")
     return row
@@ -156,6 +160,18 @@ def create_request(
     when = _now(now)
     if requester == recipient:
         raise InputError("You cannot ask yourself for a meeting.", param="recipient")
+    return retrying(lambda: _create(engine, event_id, requester, recipient, message, policy, when))
+
+
+def _create(
+    engine: Engine,
+    event_id: str,
+    requester: str,
+    recipient: str,
+    message: str,
+    policy: RequestPolicy,
+    when: dt.datetime,
+) -> MeetingRequest:
     try:
         with write_session(engine) as session:
             asker = _participant(session, event_id, requester, lock=True)
@@ -207,8 +223,19 @@ def decide_request(
     """The recipient accepts or declines a pending request; the requester's e-mail is
     queued. InputError for anyone else, or a request no longer pending."""
     when = _now(now)
+    return retrying(lambda: _decide(engine, event_id, participant_id, request_id, accept, when))
+
+
+def _decide(
+    engine: Engine,
+    event_id: str,
+    participant_id: str,
+    request_id: int,
+    accept: bool,
+    when: dt.datetime,
+) -> MeetingRequest:
     with write_session(engine) as session:
-        row = session.get(RequestRow, request_id, with_for_update=True)
+        row = session.get(RequestRow, request_id, with_for_update={"key_share": True})
         if row is None or row.event_id != event_id or row.recipient != participant_id:
             raise InputError("This request is not yours to answer.")
         if row.status == "pending" and row.expires_at <= when:
@@ -289,7 +316,7 @@ def book_request(
     table is taken in that slot (the database decides when two bookings race)."""
     for _ in range(attempts):
         try:
-            return _book(engine, event_id, request_id, slot_id, table_id)
+            return retrying(lambda: _book(engine, event_id, request_id, slot_id, table_id))
         except IntegrityError as exc:
             taken = _taken(engine, event_id, request_id, slot_id, table_id)
             if taken is not None:
@@ -304,7 +331,7 @@ def _book(
     engine: Engine, event_id: str, request_id: int, slot_id: str, table_id: str | None
 ) -> Booking:
     with write_session(engine) as session:
-        request = session.get(RequestRow, request_id, with_for_update=True)
+        request = session.get(RequestRow, request_id, with_for_update={"key_share": True})
         if request is None or request.event_id != event_id:
             raise InputError(f"Event {event_id!r} has no request {request_id}.")
         if request.status != "accepted":
@@ -333,7 +360,7 @@ def _book(
             BookingSeatRow(
                 event_id=event_id, slot_id=slot_id, participant_id=who, booking_id=booking.id
             )
-            for who in (request.requester, request.recipient)
+            for who in sorted((request.requester, request.recipient))  # one lock order for all
         )
         session.flush()
         a, b = sorted((request.requester, request.recipient))
