@@ -93,6 +93,10 @@ def raised_errors() -> list[Raised]:
 
 RAISED = raised_errors()
 NAMED = sorted({p for r in RAISED for p in r.params})
+#: The event portal's services name the fields of its own web forms (email, slot, ...), which
+#: neither the CLI nor /api/v1 has; the other services' parameters are checked on both.
+PORTAL = "services/portal/"
+CORE = sorted({p for r in RAISED if not r.where.startswith(PORTAL) for p in r.params})
 
 
 def test_the_scan_sees_the_services_errors() -> None:
@@ -150,14 +154,14 @@ def _api_known(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
 CLI_ONLY = {"time_limit", "publish", "draft", "name", "sectors", "hs_edition", "id"}
 
 
-@pytest.mark.parametrize("param", NAMED)
+@pytest.mark.parametrize("param", CORE)
 def test_the_cli_knows_every_parameter_named(param: str) -> None:
     assert ALIASES.get(param, param) in _cli_known(), param
 
 
 def test_the_api_knows_every_parameter_named(tmp_path_factory: pytest.TempPathFactory) -> None:
     known = _api_known(tmp_path_factory)
-    unknown = [p for p in NAMED if p not in CLI_ONLY and not ({p, *API_ALIASES.get(p, ())} & known)]
+    unknown = [p for p in CORE if p not in CLI_ONLY and not ({p, *API_ALIASES.get(p, ())} & known)]
     assert unknown == []
 
 

@@ -136,10 +136,12 @@ def emit(
             extra = f" (provenance in {sidecar})" if sidecar else ""
             console.print(f"Wrote {output}{extra}.", style="green", highlight=False)
         return
+    from tradepivot.reports import columns
+
     highlight = report.query.get("focus") or report.query.get("exporter")
     console.print(f"[bold]{report.title}[/bold]")
     console.print(_totals_line(report), highlight=False)
-    render_table(console, report.rows, None, report.currency, highlight, report.display)
+    render_table(console, report.rows, None, report.currency, highlight, columns.shown(report.kind))
     for name, table in report.tables.items():
         render_table(
             console,
@@ -147,7 +149,7 @@ def emit(
             name.replace("_", " ").capitalize(),
             report.currency,
             highlight,
-            report.table_display.get(name),
+            columns.shown(report.kind, name),
         )
     _footer(console, report)
     if output is not None:

@@ -13,7 +13,7 @@ from babel.numbers import format_decimal
 from tradepivot.i18n import N_
 from tradepivot.reports.numbers import money, money_unit, percent
 
-__all__ = ["HIDDEN", "LABELS", "NUMERIC", "cell", "is_numeric", "label", "unit"]
+__all__ = ["HIDDEN", "LABELS", "NUMERIC", "SHOWN", "cell", "is_numeric", "label", "shown", "unit"]
 
 LABELS = {
     "code": N_("HS"),
@@ -138,3 +138,105 @@ def cell(name: str, value: Any, currency: dict[str, Any] | None, locale: str | N
             return f"{value:,.0f}"
         return f"{value:,.2f}" if abs(value) >= 0.1 else f"{value:.3g}"
     return str(value)
+
+
+#: The columns a terminal or a page shows of a result, per (report kind, table): "rows" is
+#: the primary table, the others are named tables. Files and JSON carry every column; a
+#: table not listed here shows every column. Services say what a result is
+#: (``Report.kind``); what of it a reader sees is decided here, once for the CLI and the web.
+SHOWN: dict[tuple[str, str], tuple[str, ...]] = {
+    ("rank-markets", "rows"): (
+        "rank",
+        "market",
+        "demand_usd",
+        "current_usd",
+        "share_pct",
+        "supplier_rank",
+        "potential_usd",
+        "untapped_usd",
+        "duty_pct",
+        "ease",
+        "distance_factor",
+        "competitors",
+        "chpl_tier",
+    ),
+    ("rank-products", "rows"): (
+        "market",
+        "code",
+        "description",
+        "imports_usd",
+        "current_usd",
+        "potential_usd",
+        "untapped_usd",
+        "duty_pct",
+        "supply",
+        "distance_factor",
+        "chpl_tier",
+    ),
+    ("simulation", "rows"): (
+        "hs6",
+        "description",
+        "value_usd",
+        "tariff_before_pct",
+        "tariff_after_pct",
+        "creation_usd",
+        "diversion_usd",
+        "change_usd",
+        "change_low_usd",
+        "change_high_usd",
+    ),
+    ("hs-search", "rows"): ("rank", "code", "description", "matched", "sources"),
+    ("sectors", "rows"): ("sector", "label", "hs_scope", "source"),
+    ("tariff-stack", "rows"): (
+        "line",
+        "description",
+        "mfn_pct",
+        "additional_pct",
+        "total_pct",
+        "layers",
+        "flags",
+    ),
+    ("tariff-stack", "measures"): ("measure", "reference", "applied", "lines", "period"),
+    ("tariff-timeline", "measures"): ("measure", "reference", "applied", "lines", "period"),
+    ("duty-stack", "rows"): ("line", "description", "mfn_text", "total_pct", "basis", "flags"),
+    ("duty-timeline", "lines"): ("line", "description", "mfn_text", "total_pct", "basis", "flags"),
+    ("duty-coverage", "rows"): (
+        "schedule",
+        "in_force_from",
+        "lines",
+        "hs6_codes",
+        "hs2017_codes",
+        "specific_lines",
+        "specific_converted",
+        "specific_no_ave",
+        "ambiguous_lines",
+    ),
+    ("exposure", "rows"): ("market", "value_usd", "share_pct"),
+    ("exposure-scenario", "rows"): (
+        "market",
+        "value_usd",
+        "share_pct",
+        "at_risk_central_usd",
+        "at_risk_low_usd",
+        "at_risk_high_usd",
+    ),
+    ("match-suggest", "rows"): ("rank", "id", "organisation", "country", "score", "why"),
+    ("match-schedule", "tables_per_slot"): ("slot", "start", "used", "available"),
+    ("match-schedule", "without_meeting"): ("id", "organisation", "side", "cause"),
+    ("match-reschedule", "tables_per_slot"): ("slot", "start", "used", "available"),
+    ("match-reschedule", "changes"): (
+        "change",
+        "a",
+        "b",
+        "old_slot",
+        "new_slot",
+        "old_table",
+        "new_table",
+        "why",
+    ),
+}
+
+
+def shown(kind: str, table: str = "rows") -> tuple[str, ...] | None:
+    """The columns to show of ``table`` of a ``kind`` of result; ``None``: every column."""
+    return SHOWN.get((kind, table))

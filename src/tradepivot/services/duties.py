@@ -37,7 +37,6 @@ from tradepivot.tariffs.base_rates import (
 )
 
 __all__ = [
-    "BASE_DISPLAY",
     "DISCLAIMER",
     "DutyLookup",
     "DutyTables",
@@ -55,7 +54,6 @@ __all__ = [
     "tariff_coverage",
 ]
 
-BASE_DISPLAY = ("line", "description", "mfn_text", "total_pct", "basis", "flags")
 DISCLAIMER = (
     "Tariff figures are read from the shipped sources as stated; tradepivot informs and does "
     "not give legal or customs advice."
@@ -217,7 +215,7 @@ def base_stack(ref: Reference, market: Country, exporter: Country, hs: str, day:
         query={"market": market.iso3, "exporter": exporter.iso3, "hs": code, "date": str(day)},
         provenance=_provenance(schedule, rows),
         totals=totals,
-        display=BASE_DISPLAY,
+        kind="duty-stack",
     )
 
 
@@ -274,7 +272,7 @@ def base_timeline(
         provenance=_provenance(schedule, lines_rows),
         totals={"lines": len(lines), "periods": len(rows)},
         tables={"lines": pa.Table.from_pylist(lines_rows)},
-        table_display={"lines": BASE_DISPLAY},
+        kind="duty-timeline",
     )
 
 
@@ -676,15 +674,5 @@ def tariff_coverage(exporter: str = EXPORTER_WITH_QUANTITIES) -> Report:
         query={"exporter": exporter},
         provenance=provenance,
         totals={"schedules": len(rows), **totals, "markets": len(found.markets())},
-        display=(
-            "schedule",
-            "in_force_from",
-            "lines",
-            "hs6_codes",
-            "hs2017_codes",
-            "specific_lines",
-            "specific_converted",
-            "specific_no_ave",
-            "ambiguous_lines",
-        ),
+        kind="duty-coverage",
     )

@@ -302,12 +302,7 @@ def exposure_report(
         totals=totals,
         tables=tables,
         currency=output_currency(ref, currency, period, exposure.portfolio),
-        display=(
-            "market",
-            "value_usd",
-            "share_pct",
-            *(("at_risk_central_usd", "at_risk_low_usd", "at_risk_high_usd") if market else ()),
-        ),
+        kind="exposure" if market is None else "exposure-scenario",
     )
 
 

@@ -106,5 +106,5 @@ def sector_list(wh: Warehouse) -> Report:
         query={},
         provenance=Provenance(),
         totals={"sectors": len(rows)},
-        display=("sector", "label", "hs_scope", "source"),
+        kind="sectors",
     )

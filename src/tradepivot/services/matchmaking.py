@@ -186,7 +186,7 @@ def match_suggest(
         query={"event": event_id, "participant": pid, "top": top, "market": market},
         provenance=provenance,
         totals={"candidates": len(mine)},
-        display=("rank", "id", "organisation", "country", "score", "why"),
+        kind="match-suggest",
     )
 
 
@@ -283,9 +283,7 @@ def _statistics_report(
                 ]
             ),
         },
-        table_display={
-            "tables_per_slot": ("slot", "start", "used", "available"),
-        },
+        kind="match-schedule",
     )
 
 
@@ -402,7 +400,6 @@ def _unmet_report(
     report.tables["without_meeting"] = (
         pa.Table.from_pylist(rows) if rows else pa.table({"id": pa.array([], pa.string())})
     )
-    report.table_display["without_meeting"] = ("id", "organisation", "side", "cause")
     if left:
         causes = Counter(u.cause for u in left)
         report.provenance.note(
@@ -487,16 +484,6 @@ def match_reschedule(
     report.tables["changes"] = (
         pa.Table.from_pylist(rows) if rows else pa.table({"change": pa.array([], pa.string())})
     )
-    report.table_display["changes"] = (
-        "change",
-        "a",
-        "b",
-        "old_slot",
-        "new_slot",
-        "old_table",
-        "new_table",
-        "why",
-    )
     version = _keep(
         store,
         loaded,
@@ -505,6 +492,7 @@ def match_reschedule(
         note="match reschedule: " + _describe(changes, done.start),
         report=report,
     )
+    report.kind = "match-reschedule"
     return ScheduleRun(done.event, solved, scores, statistics, report, version)
 
 

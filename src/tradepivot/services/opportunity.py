@@ -260,9 +260,8 @@ def rank_markets(
     title = f"{exp.name}: markets ranked by untapped export potential, {ctx.scope.label} ({ctx.source.period})"
     primary, tables = (markets, {}) if products is None else (products, {"markets": markets})
     tables["not_assessed"] = _not_assessed(ctx, ref)
-    display = MARKET_DISPLAY if products is None else PRODUCT_DISPLAY
     return Report(
-        display=display,
+        kind="rank-markets" if products is None else "rank-products",
         title=title,
         rows=primary,
         tables=tables,
@@ -272,36 +271,6 @@ def rank_markets(
         currency=currency_info(ref, currency, ctx.source.period),
     )
 
-
-# What a terminal shows; files and JSON carry every column.
-MARKET_DISPLAY = (
-    "rank",
-    "market",
-    "demand_usd",
-    "current_usd",
-    "share_pct",
-    "supplier_rank",
-    "potential_usd",
-    "untapped_usd",
-    "duty_pct",
-    "ease",
-    "distance_factor",
-    "competitors",
-    "chpl_tier",
-)
-PRODUCT_DISPLAY = (
-    "market",
-    "code",
-    "description",
-    "imports_usd",
-    "current_usd",
-    "potential_usd",
-    "untapped_usd",
-    "duty_pct",
-    "supply",
-    "distance_factor",
-    "chpl_tier",
-)
 
 MARKET_COLUMNS = (
     "rank",

@@ -20,17 +20,44 @@ from tradepivot.services._enrich import add_descriptions, add_names
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 from tradepivot.services.currency import output_currency
 from tradepivot.services.exposure import national_pattern
-from tradepivot.services.opportunity import (
-    MARKET_DISPLAY,
-    METHOD_NOTE,
-    PRODUCT_DISPLAY,
-    rank_markets,
-)
+from tradepivot.services.opportunity import METHOD_NOTE, rank_markets
 from tradepivot.services.report import Provenance
 from tradepivot.tariffs.portfolio import Portfolio
 from tradepivot.tariffs.scenarios import Scenario
 
 __all__ = ["pivot_brief"]
+
+# The columns of the ranking the brief's tables carry (the brief is a document: it chooses
+# its content; the CLI and the pages choose theirs in tradepivot.reports.columns).
+BRIEF_MARKET_COLUMNS = (
+    "rank",
+    "market",
+    "demand_usd",
+    "current_usd",
+    "share_pct",
+    "supplier_rank",
+    "potential_usd",
+    "untapped_usd",
+    "duty_pct",
+    "ease",
+    "distance_factor",
+    "competitors",
+    "chpl_tier",
+    "duty_source",
+)
+BRIEF_PRODUCT_COLUMNS = (
+    "market",
+    "code",
+    "description",
+    "imports_usd",
+    "current_usd",
+    "potential_usd",
+    "untapped_usd",
+    "duty_pct",
+    "supply",
+    "distance_factor",
+    "chpl_tier",
+)
 
 FOCUS_MARKET = "RUS"  # the market the delegations of 2025 turned to; always called out
 
@@ -243,8 +270,7 @@ def _markets_section(
         "given its world market share, the market's demand, how easily it already trades there and "
         "how far it is compared with current suppliers, minus what it already sells."
     )
-    shown = (*MARKET_DISPLAY, "duty_source")
-    columns = [c for c in shown if c in top_markets.column_names]
+    columns = [c for c in BRIEF_MARKET_COLUMNS if c in top_markets.column_names]
     section.tables.append(("Markets ranked by untapped potential", top_markets.select(columns)))
     section.paragraphs.append(DUTY_PARAGRAPH)
     focus = [r for r in markets.to_pylist() if r["importer"] == FOCUS_MARKET]
@@ -293,7 +319,7 @@ def _products_section(products: pa.Table) -> Section:
         "The products with the most untapped potential in the five best markets, with the factors: "
         "supply (world market share), distance factor, ease."
     )
-    columns = [c for c in PRODUCT_DISPLAY if c in products.column_names]
+    columns = [c for c in BRIEF_PRODUCT_COLUMNS if c in products.column_names]
     section.tables.append(("Products", products.select(columns)))
     return section
 

@@ -86,10 +86,10 @@ class Report:
     tables: dict[str, pa.Table] = field(default_factory=dict)
     # {"code": "INR", "rate_per_usd": ..., "period": ..., "source": ...} when not USD
     currency: dict[str, Any] | None = None
-    # The columns a terminal shows (every column when None); files and JSON carry all.
-    display: tuple[str, ...] | None = None
-    # The same for named tables.
-    table_display: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What the result is ("rank-markets", "tariff-stack", ...): the interfaces choose the
+    # columns they show and their labels by it (tradepivot.reports.columns.shown); the
+    # service only returns typed columns.
+    kind: str = ""
 
     def meta(self) -> dict[str, Any]:
         meta: dict[str, Any] = {

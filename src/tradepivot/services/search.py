@@ -99,5 +99,5 @@ def search_products(
         query={"query": text, "edition": edition, "limit": limit, "terms": list(result.terms)},
         provenance=provenance,
         totals={"hits": len(rows), "best": rows[0]["code"]},
-        display=("rank", "code", "description", "matched", "sources"),
+        kind="hs-search",
     )

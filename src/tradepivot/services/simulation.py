@@ -430,18 +430,7 @@ def simulate_scenario(
             "measures": pa.Table.from_pylist(scenario.summary()["measures"]),
         },
         currency=currency_info(ref, currency, "2024"),
-        display=(
-            "hs6",
-            "description",
-            "value_usd",
-            "tariff_before_pct",
-            "tariff_after_pct",
-            "creation_usd",
-            "diversion_usd",
-            "change_usd",
-            "change_low_usd",
-            "change_high_usd",
-        ),
+        kind="simulation",
     )
     if top and by_product.num_rows > top:
         report.provenance.note(

@@ -28,7 +28,6 @@ __all__ = [
     "tariff_timeline",
 ]
 
-MEASURE_DISPLAY = ("measure", "reference", "applied", "lines", "period")
 TIMELINE_START = dt.date(2025, 1, 1)
 TIMELINE_END = dt.date(2026, 12, 31)
 
@@ -198,16 +197,7 @@ def tariff_stack(
         provenance=provenance,
         totals=totals,
         tables={"measures": _measure_rows(stacks)},
-        table_display={"measures": MEASURE_DISPLAY},
-        display=(
-            "line",
-            "description",
-            "mfn_pct",
-            "additional_pct",
-            "total_pct",
-            "layers",
-            "flags",
-        ),
+        kind="tariff-stack",
     )
 
 
@@ -286,7 +276,7 @@ def tariff_timeline(
         provenance=_provenance(schedule, every),
         totals={"lines": len(lines), "periods": len(rows)},
         tables={"measures": _measure_rows(every)},
-        table_display={"measures": MEASURE_DISPLAY},
+        kind="tariff-timeline",
     )
 
 

@@ -191,7 +191,7 @@ def report_view(
             report.title,
             report.currency,
             t,
-            display=report.display,
+            display=columns.shown(report.kind),
             focus=focus,
             links=links,
         )
@@ -205,7 +205,7 @@ def report_view(
                     caption,
                     report.currency,
                     t,
-                    display=report.table_display.get(name),
+                    display=columns.shown(report.kind, name),
                     focus=focus,
                 )
             )
