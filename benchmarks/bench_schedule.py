@@ -32,6 +32,11 @@ path): any hard-constraint violation fails the run. **Targets** (issue): the sol
 ``--strict`` exits 1 on a miss.
 
     /work/venv/bin/python benchmarks/bench_schedule.py [--runs 2] [--time-limit 90] [--json out.json]
+
+``--weights 1000x12 [2000x16]`` runs another workload instead (:func:`weighted_event`):
+generated events given explicit pair weights, scarce tables and interpreters, each method
+valued against the pair-selection flow bound and the time-indexed LP bound (GLOP), with the
+participants left without a meeting (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -200,6 +205,192 @@ def figures(
     }
 
 
+# ---------------------------------------------------------------------------- --weights
+WEIGHTED = {  # name -> participants, buyers, slots, tables, interpreters
+    "1000x12": (1000, 400, 12, 100, 12),
+    "2000x16": (2000, 800, 16, 160, 20),
+}
+
+
+def weighted_event(folder: Path, name: str, seed: int = 1) -> tuple[Any, dict[Any, float]]:
+    """A generated forum with scarce tables and interpreters and explicit pair weights.
+
+    ``make_example_event.py`` draws the people; then only the first ``tables`` tables and
+    ``interpreters`` interpreters are kept, slots are added after the last (20 minutes each,
+    same hall) up to ``slots``, and every exporter gets 30 counterparts on the other side
+    with a weight drawn uniformly in [1, 100] (seeded): the organiser's own scores, as a
+    scores.csv would give them.
+    """
+    import dataclasses
+    import datetime as dt
+    import random
+
+    from tradepivot.data.reference import Reference
+    from tradepivot.events import load_event
+    from tradepivot.matchmaking.model import Slot
+
+    participants, buyers, n_slots, n_tables, n_interpreters = WEIGHTED[name]
+    out = folder / name
+    generated = run_child(
+        [
+            PYTHON,
+            str(REPO / "scripts" / "make_example_event.py"),
+            "--participants",
+            str(participants),
+            "--buyers",
+            str(buyers),
+            "--seed",
+            str(seed),
+            "--quiet",
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+    )
+    if not generated.ok():
+        raise SystemExit(f"make_example_event.py failed: {fail_details(generated)}")
+    event, _ = load_event(out, Reference())
+    slots = list(event.slots)
+    while len(slots) < n_slots:
+        last = slots[-1]
+        start = last.end + dt.timedelta(minutes=0)
+        slots.append(
+            Slot(f"s{len(slots) + 1:02d}", start, start + (last.end - last.start), last.venue)
+        )
+    tables = event.tables[:n_tables]
+    kept_tables = {t.id for t in tables}
+    event = dataclasses.replace(
+        event,
+        slots=tuple(slots),
+        tables=tables,
+        interpreters=event.interpreters[:n_interpreters],
+        meetings=tuple(m for m in event.meetings if m.table in kept_tables and not m.interpreter),
+    )
+    rng = random.Random(seed)
+    exporters = sorted(pid for pid, p in event.participants.items() if p.side == "exporter")
+    others = sorted(pid for pid, p in event.participants.items() if p.side != "exporter")
+    scores: dict[Any, float] = {}
+    for e in exporters:
+        for o in rng.sample(others, min(30, len(others))):
+            pair = (e, o) if e < o else (o, e)
+            scores[pair] = round(rng.uniform(1.0, 100.0), 1)
+    return event, scores
+
+
+def weighted_main(args: argparse.Namespace) -> int:
+    """Each method on a weighted event, in this process; bounds from the flow and the LP."""
+    from tradepivot.matchmaking.baselines import first_come_first_served, greedy_schedule
+    from tradepivot.matchmaking.large import select_flow
+    from tradepivot.matchmaking.relaxation import time_indexed_lp
+    from tradepivot.matchmaking.schedule import (
+        SCALE,
+        ScheduleOptions,
+        build_instance,
+        evaluate,
+        reached,
+        solve,
+    )
+
+    checker = _checker()
+    info = machine()
+    report: dict[str, Any] = {"benchmark": "schedule-weights", "machine": info, "events": {}}
+    with tempfile.TemporaryDirectory(prefix="tp-bench-weights-") as tmp:
+        for name in args.weights:
+            event, scores = weighted_event(Path(tmp), name)
+            options = ScheduleOptions(time_limit=args.time_limit, seed=1)
+            fixed = list(event.meetings)
+            instance = build_instance(event, scores, options, fixed)
+            fair = options.fairness_weight
+            # The yardstick any schedule can be held to: score + fairness_weight per meeting
+            # up to each participant's floor (a first meeting priced like any other).
+            started = time.perf_counter()
+            flow = select_flow(instance, first=round(fair * SCALE))
+            flow_s = time.perf_counter() - started
+            lp = time_indexed_lp(instance, first=fair)
+            rows = []
+            results: dict[str, Any] = {}
+            for method in METHODS:
+                started = time.perf_counter()
+                reach_bound = None
+                if method == "fcfs":
+                    meetings = first_come_first_served(event, scores, seed=1, fixed=fixed)
+                elif method == "greedy":
+                    meetings = greedy_schedule(event, scores, options=options, fixed=fixed)
+                else:
+                    result = solve(event, scores, options, fixed=fixed)
+                    meetings = list(result.meetings)
+                    reach_bound = result.reach_bound
+                seconds = time.perf_counter() - started
+                violations = checker.check_schedule(event, meetings, scores=scores, fixed=fixed)
+                value = evaluate(instance, meetings) + fair * reached(instance, meetings)
+                met = {p for m in meetings for p in m.pair}
+                none = len(event.participants) - len(met)
+                results[method] = {
+                    "seconds": seconds,
+                    "meetings": len(meetings),
+                    "value": value,
+                    "of_flow_bound": value / flow[1] if flow else None,
+                    "of_lp_bound": value / lp.bound if lp else None,
+                    "without_meeting": none,
+                    "reach_bound": reach_bound,
+                    "violations": violations[:5],
+                }
+                rows.append(
+                    [
+                        LABELS[method],
+                        round(seconds, 1),
+                        len(meetings),
+                        round(value),
+                        f"{100 * value / flow[1]:.2f}%" if flow else "-",
+                        f"{100 * value / lp.bound:.2f}%" if lp else "-",
+                        none,
+                        "ok" if not violations else f"{len(violations)} violations",
+                    ]
+                )
+            solver = results["solver"]
+            fewest = len(event.participants) - (solver["reach_bound"] or 0)
+            print(
+                f"{name}: {len(event.participants):,} participants, {len(event.slots)} slots, "
+                f"{len(event.tables)} tables, {len(event.interpreters)} interpreters, "
+                f"{len(scores):,} weighted pairs ({len(instance.candidates):,} candidates, "
+                f"{sum(len(c.slots) for c in instance.candidates):,} pair x slot variables); "
+                f"time limit {args.time_limit:g}"
+            )
+            print(
+                table(
+                    [
+                        "method",
+                        "wall s",
+                        "meetings",
+                        "value",
+                        "of flow bound",
+                        "of LP bound",
+                        "with none",
+                        "checker",
+                    ],
+                    rows,
+                )
+            )
+            print(
+                f"  value = score + {fair:g} per meeting up to each floor; flow bound "
+                f"{flow[1] if flow else float('nan'):,.1f} ({flow_s:.1f} s), time-indexed LP "
+                f"bound {lp.bound if lp else float('nan'):,.1f} "
+                f"({lp.seconds if lp else float('nan'):.1f} s, GLOP); fewest participants "
+                f"without a meeting any schedule allows: >= {fewest} (solver: "
+                f"{solver['without_meeting']})"
+            )
+            print()
+            report["events"][name] = {
+                "flow_bound": flow[1] if flow else None,
+                "lp_bound": lp.bound if lp else None,
+                "lp_seconds": lp.seconds if lp else None,
+                "fewest_without": fewest,
+                "results": results,
+            }
+    write_json(args.json, report)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=2, help="solver runs (default 2)")
@@ -215,7 +406,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # method folder limit
+    parser.add_argument(
+        "--weights",
+        nargs="+",
+        choices=sorted(WEIGHTED),
+        help="instead: generated events with explicit pair weights, scarce tables and "
+        "interpreters, against the flow and the time-indexed LP bounds (in-process)",
+    )
     args = parser.parse_args(argv)
+    if args.weights:
+        return weighted_main(args)
     if args.child:
         return child(args.child[0], Path(args.child[1]), float(args.child[2]))
     if args.runs < 1:
