@@ -39,13 +39,19 @@ from tradepivot.analytics.tariff_factors import TariffTerms
 from tradepivot.data.reference import ProductScope
 
 __all__ = [
+    "AMOUNT_COLUMNS",
+    "FACTOR_COLUMNS",
+    "FLOAT32_COLUMNS",
+    "KEY_COLUMNS",
     "METHOD_VERSION",
     "POTENTIAL_COLUMNS",
     "PotentialInputs",
     "Tariffs",
+    "compact",
     "inputs",
     "pair_terms",
     "potential",
+    "raw_totals",
 ]
 
 # Bump when the formulas change: cached pair terms are keyed by it.
@@ -71,6 +77,29 @@ POTENTIAL_COLUMNS = (
     "potential_usd",
     "untapped_usd",
     "world_share_gap_usd",
+)
+KEY_COLUMNS = ("exporter", "importer", "hs6")
+# What every row of a written potential file keeps, whatever factors are asked for.
+AMOUNT_COLUMNS = ("value_usd", "potential_usd", "untapped_usd", "world_share_gap_usd")
+FACTOR_COLUMNS = tuple(c for c in POTENTIAL_COLUMNS if c not in KEY_COLUMNS + AMOUNT_COLUMNS)
+# Stored as float32 in a written file (computed in float64 first): the factors, untapped
+# potential and the world-share gap, each within 2^-24 (6e-8) relative of the float64 value,
+# far below the precision of the data (values rounded to the dollar, a modelled potential).
+# value_usd, potential_usd (sums must give each market's imports back exactly) and the
+# aggregates exports/imports/trade/hypothetical stay float64.
+FLOAT32_COLUMNS = frozenset(
+    {
+        "market_share",
+        "tariff_disadvantage",
+        "supply",
+        "tariff_advantage",
+        "distance_factor",
+        "demand",
+        "ease",
+        "scale",
+        "untapped_usd",
+        "world_share_gap_usd",
+    }
 )
 
 
@@ -210,6 +239,33 @@ def pair_terms(
     )
 
 
+def _raw(data: PotentialInputs, pairs: ir.Table, tariffs: Tariffs | None) -> ir.Table:
+    """Candidate rows with ease and the raw (unscaled) potential supply x ease x demand."""
+    rows = _candidates(data, pairs, tariffs)
+    rows = rows.mutate(
+        ease=ibis.cases(
+            (rows.hypothetical_usd > 0, rows.trade_usd / rows.hypothetical_usd), else_=0.0
+        )
+    )
+    return rows.mutate(raw=rows.supply * rows.ease * rows.demand)
+
+
+def raw_totals(
+    data: PotentialInputs,
+    pairs: ir.Table,
+    *,
+    importers: Sequence[str] | None = None,
+    tariffs: Tariffs | None = None,
+) -> ir.Table:
+    """Each (market, product)'s raw potentials summed over every exporter: importer, hs6,
+    total_raw. The rescaling's denominator; materialise it once to compute the rows of many
+    exporters in several passes (:func:`potential`'s ``totals``)."""
+    if importers is not None:
+        pairs = pairs.filter(pairs.importer.isin(list(importers)))
+    rows = _raw(data, pairs, tariffs)
+    return rows.group_by(["importer", "hs6"]).aggregate(total_raw=rows.raw.sum())
+
+
 def potential(
     data: PotentialInputs,
     pairs: ir.Table,
@@ -218,6 +274,7 @@ def potential(
     importers: Sequence[str] | None = None,
     tariffs: Tariffs | None = None,
     materialise: Callable[[ir.Table], ir.Table] | None = None,
+    totals: ir.Table | None = None,
 ) -> ir.Table:
     """EPI with its factors for every exporter x market x product of ``data``'s scope.
 
@@ -225,24 +282,21 @@ def potential(
     pair over all products). Rescaling needs every exporter's raw potential in each (market,
     product), so ``exporters`` filters only after it. ``materialise`` (an engine's cache, e.g.
     :meth:`Warehouse.materialise`) keeps the per-(market, product) totals as a table, so the
-    candidate rows stream once through the final join. Columns: ``POTENTIAL_COLUMNS``.
+    candidate rows stream once through the final join; ``totals`` passes that table in
+    (:func:`raw_totals`, same ``importers`` and ``tariffs``). Columns: ``POTENTIAL_COLUMNS``.
     """
     if importers is not None:
         pairs = pairs.filter(pairs.importer.isin(list(importers)))
-    rows = _candidates(data, pairs, tariffs)
-    rows = rows.mutate(
-        ease=ibis.cases(
-            (rows.hypothetical_usd > 0, rows.trade_usd / rows.hypothetical_usd), else_=0.0
-        )
-    )
-    rows = rows.mutate(raw=rows.supply * rows.ease * rows.demand)
-    # Rescaling: each (market, product)'s raw potentials over every exporter, as a grouped
-    # table joined back (a window over 71 M rows costs DuckDB 5x the time and all the memory).
-    totals = rows.group_by(["importer", "hs6"]).aggregate(total_raw=rows.raw.sum())
-    if materialise is not None:  # one small table instead of recomputing it inside the join
-        totals = materialise(totals)
+    if totals is None:
+        # Rescaling: each (market, product)'s raw potentials over every exporter, as a grouped
+        # table joined back (a window over 71 M rows costs DuckDB 5x the time and all the memory).
+        totals = raw_totals(data, pairs, tariffs=tariffs)
+        if materialise is not None:  # one small table instead of recomputing it inside the join
+            totals = materialise(totals)
     if exporters is not None:
-        rows = rows.filter(rows.exporter.isin(list(exporters)))
+        # Before the joins: the engine then builds candidates for these exporters only.
+        pairs = pairs.filter(pairs.exporter.isin(list(exporters)))
+    rows = _raw(data, pairs, tariffs)
     rows = rows.join(totals, ["importer", "hs6"])
     rows = rows.mutate(
         scale=ibis.cases((rows.total_raw > 0, rows.imports_usd / rows.total_raw), else_=0.0)
@@ -260,3 +314,24 @@ def potential(
         ),
     )
     return rows.select(*POTENTIAL_COLUMNS)
+
+
+def compact(
+    rows: ir.Table,
+    *,
+    factors: Sequence[str] | None = None,
+    min_potential: float | None = None,
+) -> ir.Table:
+    """The rows as a file stores them: keys, amounts and the chosen ``factors`` (default all,
+    in ``POTENTIAL_COLUMNS`` order), ``FLOAT32_COLUMNS`` as float32, and only the rows whose
+    potential is at least ``min_potential`` when it is given."""
+    chosen = set(FACTOR_COLUMNS if factors is None else factors)
+    unknown = chosen.difference(FACTOR_COLUMNS)
+    if unknown:
+        raise ValueError(f"not potential factors: {sorted(unknown)}")
+    if min_potential is not None:
+        rows = rows.filter(rows.potential_usd >= min_potential)
+    keep = [c for c in POTENTIAL_COLUMNS if c in chosen or c not in FACTOR_COLUMNS]
+    return rows.select(
+        *[rows[c].cast("float32").name(c) if c in FLOAT32_COLUMNS else rows[c] for c in keep]
+    )

@@ -18,7 +18,7 @@ import contextlib
 import copy
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -310,6 +310,57 @@ class Warehouse:
         finally:
             self.con.execute("SET preserve_insertion_order = true")
         return int(row[0]) if row else 0
+
+    def write_parquet_parts(
+        self,
+        parts: Sequence[ir.Table],
+        path: Path,
+        *,
+        order_by: Sequence[str],
+        row_group_size: int = 262_144,
+        force: bool = False,
+    ) -> int:
+        """Write ``parts`` one after the other into one Parquet file, each sorted by
+        ``order_by``, following the output rules of :mod:`tradepivot.outputs`.
+
+        For tables too large to sort at once: when the parts hold disjoint, ascending ranges
+        of the first sort key (the full-world potential, cut by exporter), the file comes out
+        sorted, so row-group statistics let a reader fetch one key's rows alone. Only one
+        part is in memory at a time. Text columns are dictionary-encoded, floating-point
+        ones BYTE_STREAM_SPLIT (both then zstd): on the sorted potential rows this is ~40%
+        smaller than DuckDB's default Parquet. Returns the row count.
+        """
+        import pyarrow as pa
+
+        count = 0
+        with atomic_output(path, force=force) as tmp:
+            writer: pq.ParquetWriter | None = None
+            try:
+                for part in parts:
+                    sql = ibis.to_sql(part.order_by(list(order_by)), dialect="duckdb")
+                    reader = self.con.execute(sql).to_arrow_reader(row_group_size)
+                    if writer is None:
+                        schema = reader.schema
+                        writer = pq.ParquetWriter(
+                            tmp,
+                            schema,
+                            compression="zstd",
+                            use_dictionary=[f.name for f in schema if pa.types.is_string(f.type)],
+                            column_encoding={
+                                f.name: "BYTE_STREAM_SPLIT"
+                                for f in schema
+                                if pa.types.is_floating(f.type)
+                            },
+                        )
+                    for batch in reader:
+                        writer.write_batch(batch, row_group_size=row_group_size)
+                        count += batch.num_rows
+                if writer is None:  # no parts: an empty file with no columns
+                    writer = pq.ParquetWriter(tmp, pa.schema([]))
+            finally:
+                if writer is not None:
+                    writer.close()
+        return count
 
     def derived(
         self, manifest: DatasetManifest, key: str, build: Callable[[], ir.Table]

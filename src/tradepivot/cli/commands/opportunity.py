@@ -107,6 +107,23 @@ def potential(
     top: TopOpt = None,
     dataset: DatasetOpt = None,
     currency: CurrencyOpt = None,
+    factors: Annotated[
+        str,
+        typer.Option(
+            "--factors",
+            help="Whole world only: factor columns to write, comma-separated (e.g. "
+            "supply,demand,ease), all or none; keys and amounts are always written.",
+        ),
+    ] = "all",
+    min_potential: Annotated[
+        float | None,
+        typer.Option(
+            "--min-potential",
+            min=0,
+            help="Whole world only: write only rows with at least this potential (USD).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -114,7 +131,8 @@ def potential(
     """Export potential row by row (exporter x market x product) with every factor.
 
     Without --exporter and --market this is the whole world (tens of millions of rows):
-    write it with --format parquet --output FILE.
+    write it with --format parquet --output FILE (sorted by exporter; factors and derived
+    amounts as float32, see docs/methods.md).
 
     Example: tradepivot potential -e IND -m RUS --sector pharma --top 30
     """
@@ -128,8 +146,16 @@ def potential(
                 "--output FILE, or narrow it with --exporter, --market or --top",
                 param_hint="--exporter/--market",
             )
+        chosen = _split([factors]) or []
         summary = write_world_potential(
-            app_state.warehouse, output, hs=hs, sector=sector, dataset=dataset, force=force
+            app_state.warehouse,
+            output,
+            hs=hs,
+            sector=sector,
+            dataset=dataset,
+            factors=None if chosen == ["all"] else [] if chosen == ["none"] else chosen,
+            min_potential=min_potential,
+            force=force,
         )
         emit(summary, OutputFormat.table.value, None, app_state.console)
         meta = json.dumps(summary.meta(), indent=2, default=str) + "\n"
