@@ -102,6 +102,24 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(
         default=True, description="Upgrade the SMTP connection with STARTTLS before logging in."
     )
+    schedule_time_limit: float = Field(
+        default=60.0,
+        gt=0,
+        le=86_400,
+        description="Solver budget of `match schedule`, in seconds of CP-SAT deterministic time (about seconds on a laptop); --time-limit overrides it.",
+    )
+    reschedule_time_limit: float = Field(
+        default=30.0,
+        gt=0,
+        le=86_400,
+        description="Solver budget of `match reschedule` (a change on the day wants an answer fast); --time-limit overrides it.",
+    )
+    schedule_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Threads CP-SAT searches with when scheduling; more finds good schedules sooner on a machine with more cores, and the same seed gives the same schedule only with the same number.",
+    )
     result_cache_entries: int = Field(
         default=256,
         ge=0,

@@ -319,16 +319,29 @@ def _keep(
     return None
 
 
+def _solver_budget(
+    wh: Warehouse, time_limit: float | None, workers: int | None, default_limit: float
+) -> tuple[float, int]:
+    """The time limit and workers asked for, else the settings'; a budget must be positive."""
+    limit = default_limit if time_limit is None else time_limit
+    if limit <= 0:
+        raise InputError(
+            "The time limit ($time_limit) must be positive (seconds).", param="time_limit"
+        )
+    return limit, wh.settings.schedule_workers if workers is None else workers
+
+
 def match_schedule(
     wh: Warehouse,
     store: EventStore,
     event_id: str,
     *,
-    time_limit: float = 60.0,
+    time_limit: float | None = None,
     seed: int = 1,
     market: bool = True,
     publish: bool = False,
     lp_bound: bool = False,
+    workers: int | None = None,
 ) -> ScheduleRun:
     """Schedule the event; locked meetings of its published schedule stay where they are.
 
@@ -336,16 +349,15 @@ def match_schedule(
     (:mod:`tradepivot.matchmaking.unmet`). ``lp_bound`` also solves the time-indexed LP
     relaxation (GLOP; minutes on a 500-participant event): its bound is reported beside
     the solver's, and its shadow prices say what one more interpreter or table is worth.
+    ``time_limit`` and ``workers`` default to the settings ``schedule_time_limit`` and
+    ``schedule_workers`` (``TRADEPIVOT_SCHEDULE_TIME_LIMIT``, ...).
 
     The schedule is kept as the event's draft, or with ``publish`` becomes its next published
     version (every meeting marked published): from then on :func:`match_reschedule` keeps
     them unless a change forces them. Publishing is refused when another version was
     published after this event was read.
     """
-    if time_limit <= 0:
-        raise InputError(
-            "The time limit ($time_limit) must be positive (seconds).", param="time_limit"
-        )
+    time_limit, workers = _solver_budget(wh, time_limit, workers, wh.settings.schedule_time_limit)
     loaded = store.load(event_id)
     event = loaded.event
     provenance = Provenance()
@@ -353,7 +365,7 @@ def match_schedule(
     scores = event_scores(wh, store, loaded, market=market, provenance=provenance)
     fixed = [m for m in event.meetings if m.locked]
     weights = {k: s.total for k, s in scores.items() if not s.veto}
-    options = ScheduleOptions(time_limit=time_limit, seed=seed)
+    options = ScheduleOptions(time_limit=time_limit, seed=seed, workers=workers)
     schedule = solve(event, weights, options, fixed=fixed)
     instance = build_instance(event, weights, options, fixed)
     relaxation = time_indexed_lp(instance) if lp_bound else None
@@ -418,10 +430,11 @@ def match_reschedule(
     event_id: str,
     changes: Changes,
     *,
-    time_limit: float = 30.0,
+    time_limit: float | None = None,
     seed: int = 1,
     market: bool = True,
     publish: bool = False,
+    workers: int | None = None,
 ) -> ScheduleRun:
     """Change a published schedule after cancellations, no-shows, late registrations or
     lost tables, never rewriting the past (:mod:`tradepivot.matchmaking.reschedule`): held
@@ -429,8 +442,7 @@ def match_reschedule(
     ``changes`` table has one row per published or new meeting (kept, reseated, moved,
     cancelled, added) with why. ``publish`` makes the new schedule the event's next
     published version (as :func:`match_schedule` does), else it is the draft."""
-    if time_limit <= 0:
-        raise InputError("The time limit must be positive (seconds).")
+    time_limit, workers = _solver_budget(wh, time_limit, workers, wh.settings.reschedule_time_limit)
     loaded = store.load(event_id)
     event = loaded.event
     if not event.meetings:
@@ -447,9 +459,8 @@ def match_reschedule(
     # Scores do not depend on who is available when: the event's stored scores serve.
     scores = event_scores(wh, store, loaded, market=market, provenance=provenance)
     weights = {k: s.total for k, s in scores.items() if not s.veto}
-    done = reschedule(
-        event, event.meetings, weights, changes, ScheduleOptions(time_limit=time_limit, seed=seed)
-    )
+    options = ScheduleOptions(time_limit=time_limit, seed=seed, workers=workers)
+    done = reschedule(event, event.meetings, weights, changes, options)
     solved = done.schedule
     counts = done.counts
     statistics = agendas.statistics(done.event, solved.meetings)

@@ -177,14 +177,16 @@ def schedule(
     ctx: typer.Context,
     event: EventArg,
     time_limit: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--time-limit",
-            help="Solver budget in seconds (deterministic time).",
+            help="Solver budget in seconds (deterministic time) \\[default: 60; setting "
+            "schedule_time_limit].",
             min=0.1,
             max=MAX_TIME_LIMIT,
+            show_default=False,
         ),
-    ] = 60.0,
+    ] = None,
     seed: SeedOpt = 1,
     output_dir: OutDirOpt = None,
     publish: Annotated[
@@ -295,9 +297,15 @@ def reschedule(
         ),
     ] = None,
     time_limit: Annotated[
-        float,
-        typer.Option("--time-limit", help="Solver budget in seconds.", min=0.1, max=MAX_TIME_LIMIT),
-    ] = 30.0,
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help="Solver budget in seconds \\[default: 30; setting reschedule_time_limit].",
+            min=0.1,
+            max=MAX_TIME_LIMIT,
+            show_default=False,
+        ),
+    ] = None,
     seed: SeedOpt = 1,
     output_dir: OutDirOpt = None,
     publish: Annotated[
