@@ -12,6 +12,8 @@ import pytest
 
 from tradepivot.config import Settings
 from tradepivot.data.embedded import default_dir
+from tradepivot.data.flows import flow_source
+from tradepivot.data.warehouse import Warehouse
 from tradepivot.services.ingest import ingest_file
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "synth_years.py"
@@ -102,3 +104,13 @@ def test_a_synthetic_file_ingests_as_one_multi_year_dataset(
         "SELECT DISTINCT year FROM bilateral WHERE dataset = 'synth-5y' ORDER BY 1"
     ).fetchall()
     assert [y for (y,) in years] == [2020, 2021, 2022, 2023, 2024]
+    con.close()
+    # Every command reads a multi-year dataset's latest year, never the sum of the years.
+    with Warehouse(Settings(warehouse=tmp_path / "w.duckdb")) as wh:
+        source = flow_source(wh, dataset="synth-5y")
+        total = source.table.value_usd.sum().to_pyarrow().as_py()
+        assert source.period == "2024" and any("figures are for 2024" in n for n in source.notes)
+    in_file = duckdb.sql(
+        f"SELECT sum(v) * 1000 FROM read_csv('{five_years}') WHERE t = 2024"
+    ).fetchone()[0]  # type: ignore[index]
+    assert total == pytest.approx(in_file, rel=1e-12)

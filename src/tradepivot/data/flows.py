@@ -66,12 +66,21 @@ def flow_source(
         return _eidb(wh, manifest, exporter=exporter)
     table, manifest = wh.table(manifest.id, "bilateral")
     years = ", ".join(str(y) for y in manifest.years)
+    notes: tuple[str, ...] = ()
+    if len(manifest.years) > 1:
+        # A multi-year dataset answers for its latest year: summing the years would count
+        # every flow several times (the products command picks another year with --year).
+        latest = max(int(y) for y in manifest.years)
+        table = table.filter(table.year == latest)
+        years = str(latest)
+        notes = (f"{manifest.id} holds {len(manifest.years)} years; figures are for {latest}.",)
     base = FlowSource(
         table.select("exporter", "importer", "hs6", "value_usd", "cagr_8y"),
         manifest,
         manifest.hs_edition,
         years,
         complete_market=True,
+        notes=notes,
     )
     missing = missing_importers(manifest)
     if importer is None or importer not in missing:
