@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tradepivot.errors import InputError, ScheduleConflictError
+from tradepivot.matchmaking.model import Meeting
 from tradepivot.services.portal import PortalDatabase
 from tradepivot.services.portal.attendance import attendance, record_attendance
 from tradepivot.services.portal.outbox import outbox
@@ -101,7 +102,9 @@ def test_bookings_never_seat_anyone_twice(portal: PortalDatabase) -> None:
         book_request(portal.engine, "forum", fourth, "s1")
     with pytest.raises(ScheduleConflictError, match="Table 't1' is taken"):
         book_request(portal.engine, "forum", fourth, "s1", "t1")
-    assert book_request(portal.engine, "forum", fourth, "s3").table == "t1"  # t2 unavailable
+    with pytest.raises(ScheduleConflictError, match="of1 is not available in slot 's3'"):
+        book_request(portal.engine, "forum", fourth, "s3")
+    assert book_request(portal.engine, "forum", fourth, "s2").table == "t1"
     with pytest.raises(InputError, match="booked already"):
         book_request(portal.engine, "forum", first, "s2")
     pending = portal.create_request("forum", "ex2", "of1", "")
@@ -110,7 +113,7 @@ def test_bookings_never_seat_anyone_twice(portal: PortalDatabase) -> None:
     assert [(b.slot, b.table, b.a, b.b) for b in bookings(portal.engine, "forum")] == [
         ("s1", "t1", "bu1", "ex1"),
         ("s1", "t2", "bu2", "ex2"),
-        ("s3", "t1", "ex3", "of1"),
+        ("s2", "t1", "ex3", "of1"),
     ]
 
 
@@ -126,3 +129,19 @@ def test_check_in_and_no_shows(portal: PortalDatabase) -> None:
         record_attendance(portal.engine, "forum", "ex1", "present", slot_id="s9")
     with pytest.raises(InputError, match="Unknown attendance"):
         record_attendance(portal.engine, "forum", "ex1", "asleep")
+
+
+def test_bookings_respect_the_published_schedule_and_availability(
+    portal: PortalDatabase,
+) -> None:
+    portal.store.publish("forum", [Meeting("bu1", "ex3", "s1", "t1")], base_version=0)
+    first = _accepted(portal, "ex1", "bu1")
+    with pytest.raises(
+        ScheduleConflictError, match="bu1 already has a meeting in slot 's1' \\(published"
+    ):
+        book_request(portal.engine, "forum", first, "s1")
+    second = _accepted(portal, "ex1", "bu2")
+    assert book_request(portal.engine, "forum", second, "s1").table == "t2"  # t1: published
+    third = _accepted(portal, "ex2", "of1")  # ex2 is available in s1 and s2 only
+    with pytest.raises(ScheduleConflictError, match="ex2 is not available in slot 's3'"):
+        book_request(portal.engine, "forum", third, "s3")

@@ -8,7 +8,8 @@ Rules (each kept inside one write transaction):
   asks cannot overshoot the cap);
 - only the recipient answers, only while pending and unexpired; a request past
   ``expires_at`` becomes ``expired`` (:func:`expire_requests`, or when touched);
-- :func:`book_request` places an accepted request in a slot at a free table. The database
+- :func:`book_request` places an accepted request in a slot at a free table, never where
+  either participant is unavailable or seated by the published schedule. The database
   seats each participant once per slot and each table once per slot
   (``booking_seats``/``bookings``), so two bookings racing for one person or one table
   cannot both commit: the loser gets :class:`~tradepivot.errors.ScheduleConflictError`
@@ -31,8 +32,11 @@ from tradepivot.db.models import (
     BookingRow,
     BookingSeatRow,
     EventRow,
+    MeetingRow,
+    MeetingSeatRow,
     ParticipantRow,
     RequestRow,
+    ScheduleRow,
     SlotRow,
     TableRow,
 )
@@ -346,6 +350,9 @@ def _book(
         taken = _taken_in(session, event_id, request, slot_id, table_id)
         if taken is not None:
             raise ScheduleConflictError(taken, hint="Choose another slot.")
+        busy = _unavailable(session, event_id, request, slot_id)
+        if busy is not None:
+            raise ScheduleConflictError(busy, hint="Choose another slot.")
         table = table_id or _free_table(session, event_id, slot)
         if table is None:
             raise ScheduleConflictError(
@@ -367,9 +374,45 @@ def _book(
         return Booking(request_id, event_id, a, b, slot_id, table)
 
 
+def _unavailable(session: Session, event_id: str, request: RequestRow, slot_id: str) -> str | None:
+    """Why one of the two cannot meet in the slot: declared unavailable, or seated there by
+    the published schedule (read under the event's share lock, so a publish in progress
+    is waited for)."""
+    event = session.get(EventRow, event_id, with_for_update={"read": True})
+    for who in (request.requester, request.recipient):
+        person = session.get(ParticipantRow, (event_id, who))
+        if person is not None and person.available is not None and slot_id not in person.available:
+            return f"{who} is not available in slot {slot_id!r}."
+    current = _current_schedule(session, event)
+    if current is None:
+        return None
+    for who in (request.requester, request.recipient):
+        if session.get(MeetingSeatRow, (current, slot_id, who)) is not None:
+            return f"{who} already has a meeting in slot {slot_id!r} (published schedule)."
+    return None
+
+
+def _current_schedule(session: Session, event: EventRow | None) -> int | None:
+    if event is None:
+        return None
+    return session.scalar(
+        select(ScheduleRow.id).where(
+            ScheduleRow.event_id == event.id,
+            ScheduleRow.kind == "published",
+            ScheduleRow.number == event.current_version,
+        )
+    )
+
+
 def _free_table(session: Session, event_id: str, slot: SlotRow) -> str | None:
+    """A table of the slot's venue usable then, free of bookings and published meetings."""
     used = select(BookingRow.table_id).where(
         BookingRow.event_id == event_id, BookingRow.slot_id == slot.id
+    )
+    current = _current_schedule(session, session.get(EventRow, event_id))
+    published = select(MeetingRow.table_id).where(
+        MeetingRow.schedule_id == (current if current is not None else -1),
+        MeetingRow.slot_id == slot.id,
     )
     for table in session.scalars(
         select(TableRow)
@@ -377,6 +420,7 @@ def _free_table(session: Session, event_id: str, slot: SlotRow) -> str | None:
             TableRow.event_id == event_id,
             TableRow.venue_id == slot.venue_id,
             TableRow.id.not_in(used),
+            TableRow.id.not_in(published),
         )
         .order_by(TableRow.position)
     ):
