@@ -133,3 +133,33 @@ def test_each_case_of_the_issue_ends_in_a_clean_message(
     assert_clean(found, out, err, " ".join(argv))
     assert found == code, err
     assert words in err
+
+
+@pytest.mark.slow  # ~20 s: four probes as child processes
+def test_the_probe_script_runs_and_classifies(tmp_path: Path) -> None:
+    """scripts/probe_reliability.py (the figures of docs/reliability.md) keeps working."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).parents[2]
+    report = tmp_path / "probes.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "scripts" / "probe_reliability.py"),
+            "-k",
+            "as warehouse",
+            "--jobs",
+            "1",
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    outcomes = json.loads(report.read_text())
+    assert {o["name"] for o in outcomes} >= {"SQLite file as warehouse", "folder as warehouse"}
+    assert all(o["outcome"] == "clean" for o in outcomes), done.stdout
+    assert done.returncode == 0 and "| **all** |" in done.stdout
