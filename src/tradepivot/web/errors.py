@@ -84,6 +84,7 @@ API_ALIASES: dict[str, tuple[str, ...]] = {
     "top": ("limit",),
     "limit": ("top",),
     "portfolio": ("file",),
+    "participant": ("participant_id",),  # the portal's forms
     "scenario": ("file",),
 }
 
