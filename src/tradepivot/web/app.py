@@ -41,8 +41,10 @@ Errors are RFC 9457 problems (`application/problem+json`): 422 names the field a
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The tradepivot web app on ``settings`` (loaded from file and environment when None)."""
+def create_app(settings: Settings | None = None, *, portal: bool = True) -> FastAPI:
+    """The tradepivot web app on ``settings`` (loaded from file and environment when None);
+    with the event portal on the portal database unless ``portal`` is false (tests that
+    install it on a backend of their own)."""
     settings = settings or load_settings()
     state = WebState(settings)
 
@@ -67,6 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(static.router)
+    if portal:
+        from tradepivot.web.portal import mount
+
+        mount(app, settings)
     # Added last = outermost: the headers and the size limit apply to every response.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimit, limit=settings.upload_limit)

@@ -159,7 +159,9 @@ class MemoryBackend:
 @pytest.fixture
 def portal_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     root = tmp_path_factory.mktemp("portal")
-    app = create_app(Settings(warehouse=root / "none.duckdb", cache_dir=root / "cache"))
+    app = create_app(
+        Settings(warehouse=root / "none.duckdb", cache_dir=root / "cache"), portal=False
+    )
     (root / "events").mkdir()
     install(app, MemoryBackend(root / "events"), session_key=KEY)
     yield app

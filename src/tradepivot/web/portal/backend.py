@@ -4,43 +4,20 @@ The pages never touch SQL or the event store's files: they call a :class:`Portal
 which the database layer (:mod:`tradepivot.db`) implements over its services (accounts,
 tokens, meeting requests, the outbox) and its event store. Keeping the interface here, in
 the page layer's own words, lets the routes be read (and their authorisation tested)
-without the database, and keeps every use of it in one adapter.
+without the database, and keeps every use of it in one adapter
+(:class:`tradepivot.services.portal.backend.PortalDatabase`). The records it returns are
+the services' own (:class:`Account`, :class:`MeetingRequest`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 from tradepivot.events.store import EventStore
+from tradepivot.services.portal.accounts import Account
+from tradepivot.services.portal.requests import MeetingRequest
 
-__all__ = ["Account", "MeetingRequest", "PortalBackend", "RequestStatus"]
-
-RequestStatus = Literal["pending", "accepted", "declined", "expired", "cancelled"]
-
-
-@dataclass(frozen=True)
-class Account:
-    """A person who signs in with a password: an organiser (or an administrator)."""
-
-    id: int
-    email: str
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class MeetingRequest:
-    """``requester`` asked ``recipient`` for a meeting at ``event_id``."""
-
-    id: int
-    event_id: str
-    requester: str
-    recipient: str
-    status: RequestStatus
-    message: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
+__all__ = ["Account", "MeetingRequest", "PortalBackend"]
 
 
 class PortalBackend(Protocol):

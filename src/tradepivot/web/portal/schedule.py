@@ -109,7 +109,7 @@ def run(
 
     def work() -> dict[str, Any]:
         added = apply_accepted_requests(store, event_id, accepted)
-        with app.web.cursor() as wh:
+        with app.solver_turn, app.web.cursor() as wh:
             done = match_schedule(wh, store, event_id, time_limit=float(seconds))
         return {**_totals(done.report), "requests_added": added}
 
@@ -241,7 +241,7 @@ def reschedule(
     commas); the new schedule is the draft, with every change listed, until published."""
     store = app.backend.store
     absent = tuple(dict.fromkeys(no_shows.replace(",", " ").split()))
-    with app.web.cursor() as wh:
+    with app.solver_turn, app.web.cursor() as wh:
         done = match_reschedule(
             wh, store, event_id, Changes(no_shows=absent, from_slot=from_slot, force=absent),
             time_limit=float(seconds),

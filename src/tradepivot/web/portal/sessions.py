@@ -100,12 +100,26 @@ class SessionCookies:
     """ASGI middleware: ``request.session`` from a signed cookie, written back when changed."""
 
     def __init__(
-        self, app: ASGIApp, key: bytes, *, cookie: str = COOKIE, max_age: int = MAX_AGE
+        self,
+        app: ASGIApp,
+        key: bytes | Callable[[], bytes],
+        *,
+        cookie: str = COOKIE,
+        max_age: int = MAX_AGE,
     ) -> None:
         self.app = app
-        self.signer = itsdangerous.TimestampSigner(key, salt="tradepivot.portal.session")
+        self._key = key
+        self._signer: itsdangerous.TimestampSigner | None = None
         self.cookie = cookie
         self.max_age = max_age
+
+    @property
+    def signer(self) -> itsdangerous.TimestampSigner:
+        """Signs with the key, read (or generated) on the first request that needs it."""
+        if self._signer is None:
+            key = self._key() if callable(self._key) else self._key
+            self._signer = itsdangerous.TimestampSigner(key, salt="tradepivot.portal.session")
+        return self._signer
 
     def _read(self, scope: Scope) -> tuple[dict[str, Any], bool]:
         for name, value in scope.get("headers", []):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import itsdangerous
@@ -25,18 +26,44 @@ class Portal:
 
     def __init__(
         self,
-        backend: PortalBackend,
+        backend: PortalBackend | Callable[[], PortalBackend],
         web: WebState,
         *,
-        key: bytes,
+        key: bytes | Callable[[], bytes],
         limiter: LoginLimiter | None = None,
     ) -> None:
-        self.backend = backend
+        self._backend: PortalBackend | None = None if callable(backend) else backend
+        self._factory = backend if callable(backend) else None
+        self._backend_lock = threading.Lock()
         self.web = web
         self.pages = web.pages
         self.limiter = limiter or LoginLimiter()
         self.jobs = Jobs()
-        self._calendar = itsdangerous.URLSafeSerializer(key, salt="tradepivot.portal.calendar")
+        # The optimiser's runs (a job, a reschedule) take turns: one solver at a time per
+        # process, on its own warehouse cursor.
+        self.solver_turn = threading.Lock()
+        self._key = key
+        self._serializer: itsdangerous.URLSafeSerializer | None = None
+
+    @property
+    def _calendar(self) -> itsdangerous.URLSafeSerializer:
+        if self._serializer is None:
+            key = self._key() if callable(self._key) else self._key
+            self._serializer = itsdangerous.URLSafeSerializer(
+                key, salt="tradepivot.portal.calendar"
+            )
+        return self._serializer
+
+    @property
+    def backend(self) -> PortalBackend:
+        """The database, opened on first use (an app that serves no portal page opens
+        none)."""
+        if self._backend is None:
+            with self._backend_lock:
+                if self._backend is None:
+                    assert self._factory is not None
+                    self._backend = self._factory()
+        return self._backend
 
     def calendar_token(self, event_id: str, participant_id: str) -> str:
         """The participant's calendar feed token: signed, the same every time (the feed URL
