@@ -28,6 +28,7 @@ __all__ = [
     "by_supplier",
     "in_scope",
     "product_code",
+    "product_world",
     "total_growth",
     "with_base_value",
 ]
@@ -61,14 +62,22 @@ def product_code(hs6: ir.StringColumn, level: int) -> ir.StringValue:
     return hs6 if level == 6 else hs6.left(level)
 
 
+def product_world(flows: ir.Table) -> ir.Table:
+    """Each product's world trade (hs6, world_usd): the ceiling of a plausible base value.
+
+    A scan of every flow; callers that answer many questions keep it as a derived table."""
+    return flows.group_by("hs6").aggregate(world_usd=flows.value_usd.sum())
+
+
 def with_base_value(flows: ir.Table, universe: ir.Table) -> ir.Table:
     """Add ``value_base`` (the flow's value 8 years earlier) and ``value_known``.
 
     ``universe`` is the unfiltered flows table, used for each product's world trade, the
-    plausibility ceiling of a base value. Flows with unknown or implausible growth get a null
-    base and zero known value, so they drop out of growth aggregates only.
+    plausibility ceiling of a base value, or that world trade already computed
+    (:func:`product_world`). Flows with unknown or implausible growth get a null base and
+    zero known value, so they drop out of growth aggregates only.
     """
-    world = universe.group_by("hs6").aggregate(world_usd=universe.value_usd.sum())
+    world = universe if "world_usd" in universe.columns else product_world(universe)
     joined = flows.join(world, "hs6")
     # Ingested datasets may store growth as FLOAT: without the cast DuckDB divides in float32.
     growth = joined.cagr_8y.cast("float64")
@@ -95,15 +104,19 @@ def by_product(
     exporter: str | None,
     scope: ProductScope,
     level: int = 6,
+    world: ir.Table | None = None,
 ) -> ir.Table:
     """Per product in ``importer``: market imports, growth, and ``exporter``'s value, share, rank.
+
+    ``world``: :func:`product_world` of ``flows`` when already at hand (saves a full scan).
 
     Returns columns ``code, imports_usd, growth_pct, suppliers, top_supplier,
     top_supplier_value_usd, value_usd, share_pct, rank, value_growth_pct``; the ``exporter``
     columns are null where it does not supply the product.
     """
     market = with_base_value(
-        flows.filter((flows.importer == importer) & in_scope(flows.hs6, scope)), flows
+        flows.filter((flows.importer == importer) & in_scope(flows.hs6, scope)),
+        flows if world is None else world,
     )
     market = market.mutate(code=product_code(market.hs6, level))
     per_supplier = market.group_by(["code", "exporter"]).aggregate(
@@ -146,10 +159,13 @@ def _row_growth(value_known: ir.NumericValue, value_base: ir.NumericValue) -> ir
     )
 
 
-def by_supplier(flows: ir.Table, *, importer: str, scope: ProductScope) -> ir.Table:
+def by_supplier(
+    flows: ir.Table, *, importer: str, scope: ProductScope, world: ir.Table | None = None
+) -> ir.Table:
     """Suppliers of ``importer`` within the scope: value, share, rank, growth, product count."""
     market = with_base_value(
-        flows.filter((flows.importer == importer) & in_scope(flows.hs6, scope)), flows
+        flows.filter((flows.importer == importer) & in_scope(flows.hs6, scope)),
+        flows if world is None else world,
     )
     per = market.group_by("exporter").aggregate(
         value_usd=market.value_usd.sum(),
@@ -164,9 +180,12 @@ def by_supplier(flows: ir.Table, *, importer: str, scope: ProductScope) -> ir.Ta
     )
 
 
-def total_growth(flows: ir.Table, *, importer: str, scope: ProductScope) -> ir.FloatingScalar:
+def total_growth(
+    flows: ir.Table, *, importer: str, scope: ProductScope, world: ir.Table | None = None
+) -> ir.FloatingScalar:
     """Aggregate growth of ``importer``'s imports in the scope (null when unknown)."""
     market = with_base_value(
-        flows.filter((flows.importer == importer) & in_scope(flows.hs6, scope)), flows
+        flows.filter((flows.importer == importer) & in_scope(flows.hs6, scope)),
+        flows if world is None else world,
     )
     return _growth(market.value_known, market.value_base)
