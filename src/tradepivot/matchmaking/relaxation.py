@@ -193,7 +193,9 @@ def help_sentences(relaxation: Relaxation, instance: Instance, top: int = 4) -> 
         slots = [s for s, _ in values]
         where = slots[0] if len(slots) == 1 else "each of " + _ranges(slots, order)
         # A first meeting outweighs everything else: the whole part counts participants.
-        firsts = int(worth / relaxation.first + 1e-9)
+        # (only when the relaxation priced a first meeting above everything else)
+        tiers = relaxation.first >= instance.first / SCALE
+        firsts = int(worth / relaxation.first + 1e-9) if tiers else 0
         rest = worth - firsts * relaxation.first
         gain = (
             f"about {firsts} more participants with a meeting (+{rest:.0f} points)"

@@ -368,7 +368,9 @@ def match_schedule(
     options = ScheduleOptions(time_limit=time_limit, seed=seed, workers=workers)
     schedule = solve(event, weights, options, fixed=fixed)
     instance = build_instance(event, weights, options, fixed)
-    relaxation = time_indexed_lp(instance) if lp_bound else None
+    # A first meeting priced like any other: the LP bounds score + fairness of every
+    # schedule; less fairness_weight x reached, of those reaching as many (the second tier).
+    relaxation = time_indexed_lp(instance, first=options.fairness_weight) if lp_bound else None
     if relaxation is not None:
         lp = max(relaxation.bound - relaxation.first * schedule.reached, schedule.objective)
         schedule = replace(schedule, lp_bound=lp)
