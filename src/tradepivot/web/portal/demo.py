@@ -38,7 +38,8 @@ class Demo:
 
 
 def example_folder(start: Path | None = None) -> Path:
-    """``examples/india-russia-forum`` of this checkout (or the working directory's)."""
+    """``examples/india-russia-forum``: the working directory's, else the one installed with the
+    package (``tradepivot/examples``, see pyproject's force-include) or this checkout's."""
     here = Path(__file__).resolve()
     for base in (start or Path.cwd(), *here.parents):
         candidate = base / "examples" / DEMO_EVENT
@@ -46,7 +47,7 @@ def example_folder(start: Path | None = None) -> Path:
             return candidate
     raise InputError(
         f"The example event examples/{DEMO_EVENT} was not found.",
-        hint="Run the demo from a tradepivot checkout (the examples folder is not installed).",
+        hint="Reinstall tradepivot (the example ships in the package) or run from a checkout.",
     )
 
 
