@@ -895,7 +895,37 @@ def build_derived(out: Path) -> dict[str, Any]:
                 f"{potential.METHOD_VERSION}: per trading pair, total trade, log distance and "
                 "hypothetical trade H_ij (the ease denominator of export potential)",
                 "checksum_sha256": sha256_of([path]),
-            }
+            },
+            **build_raw_totals(out),
+        }
+    }
+
+
+def build_raw_totals(out: Path) -> dict[str, Any]:
+    """The rescaling totals of export potential with the shipped tariff terms, one row per
+    (market, product): the denominator every `rank` and the full-world file need, which
+    does not depend on the product scope. Needs the pair terms shipped first."""
+    from tradepivot.analytics import potential
+    from tradepivot.config import Settings
+    from tradepivot.data.warehouse import Warehouse
+    from tradepivot.services.opportunity import RAW_TOTALS_KEY, potential_context
+
+    wh = Warehouse(Settings(warehouse=out / "none.duckdb"))
+    ctx = potential_context(wh, None, None, None)
+    totals = potential.raw_totals(ctx.data, ctx.pairs, tariffs=ctx.tariffs)
+    table = totals.order_by(["importer", "hs6"]).to_pyarrow()
+    path = write_parquet(
+        table, out / "derived" / ctx.source.manifest.id / f"{RAW_TOTALS_KEY}.parquet"
+    )
+    wh.close()
+    return {
+        RAW_TOTALS_KEY: {
+            "file": str(path.relative_to(out)),
+            "rows": table.num_rows,
+            "method": "tradepivot.analytics.potential.raw_totals with the shipped tariff "
+            f"terms, METHOD_VERSION {potential.METHOD_VERSION}: per market and product, every "
+            "exporter's raw potential summed (the rescaling denominator)",
+            "checksum_sha256": sha256_of([path]),
         }
     }
 

@@ -100,7 +100,9 @@ def test_manifests_describe_every_dataset() -> None:
 
 def test_committed_data_stays_within_budget() -> None:
     total = sum(p.stat().st_size for p in default_dir().rglob("*") if p.is_file())
-    assert total <= 60 * 1024 * 1024
+    # 60 MiB of data plus the shipped rescaling totals of export potential (7.7 MB of
+    # float64: 820,362 (market, product) sums that a cold `rank` would otherwise compute).
+    assert total <= 70 * 1024 * 1024
 
 
 def test_unknown_dataset_lists_the_known_ones(wh: Warehouse) -> None:

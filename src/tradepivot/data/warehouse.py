@@ -362,6 +362,14 @@ class Warehouse:
                     writer.close()
         return count
 
+    def shipped(self, manifest: DatasetManifest, key: str) -> ir.Table | None:
+        """A derived table shipped with the embedded data (scripts/build_default_data.py),
+        or None: for tables worth shipping but not worth computing for a user's dataset."""
+        shipped = self._data / "derived" / manifest.id / f"{key}.parquet"
+        if manifest.embedded and shipped.exists():
+            return self._parquet_view(shipped)
+        return None
+
     def derived(
         self, manifest: DatasetManifest, key: str, build: Callable[[], ir.Table]
     ) -> ir.Table:
@@ -371,9 +379,9 @@ class Warehouse:
         scripts/build_default_data.py), in the user cache (keyed by the dataset's checksum),
         else computed by ``build`` and written to the cache for the next run.
         """
-        shipped = self._data / "derived" / manifest.id / f"{key}.parquet"
-        if manifest.embedded and shipped.exists():
-            return self._parquet_view(shipped)
+        shipped = self.shipped(manifest, key)
+        if shipped is not None:
+            return shipped
         cache = (
             self.settings.cache_dir
             / "derived"

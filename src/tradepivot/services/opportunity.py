@@ -53,6 +53,10 @@ METHOD_NOTE = (
 )
 
 
+# The shipped rescaling totals (importer, hs6, total_raw) of the embedded dataset.
+RAW_TOTALS_KEY = f"raw-totals-v{potential.METHOD_VERSION}"
+
+
 class PotentialContext:
     """A dataset's flows, distances, cached pair terms and the inputs for one product scope."""
 
@@ -102,6 +106,11 @@ class PotentialContext:
                 f"Tariff factors = 1: the shipped duties map to HS2017 and {source.manifest.id} "
                 f"is {source.edition}."
             )
+        # The rescaling's denominator, each (market, product)'s raw potential over every
+        # exporter with these default tariff terms: shipped for the embedded data (it does not
+        # depend on the product scope, and computing it is most of a cold `rank`); None means
+        # computed per query.
+        self.totals: ir.Table | None = wh.shipped(source.manifest, RAW_TOTALS_KEY)
 
     def duty_lookup(self, exporter: str, importers: Iterable[str]) -> DutyLookup:
         """The duties ``exporter`` pays in ``importers`` (empty when none are known)."""
@@ -121,7 +130,16 @@ class PotentialContext:
             importers=importers,
             tariffs=tariffs if tariffs is not None else self.tariffs,
             materialise=self.wh.materialise,
+            totals=self.totals if tariffs is None else None,
         )
+
+    def raw_totals(self) -> ir.Table:
+        """The default terms' rescaling totals: the shipped table, or computed (and kept)."""
+        if self.totals is None:
+            self.totals = self.wh.materialise(
+                potential.raw_totals(self.data, self.pairs, tariffs=self.tariffs)
+            )
+        return self.totals
 
 
 def potential_context(
@@ -605,7 +623,7 @@ def write_world_potential(
             f"Only rows with a potential of at least {min_potential:,.0f} USD are written: "
             "a market's potentials then add up to less than its imports."
         )
-    totals = wh.materialise(potential.raw_totals(ctx.data, ctx.pairs, tariffs=ctx.tariffs))
+    totals = ctx.raw_totals()
     parts = [
         potential.compact(
             potential.potential(
