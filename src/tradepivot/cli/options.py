@@ -21,7 +21,10 @@ __all__ = [
     "OutputOpt",
     "SectorOpt",
     "TopOpt",
+    "YearOpt",
+    "YearsOpt",
     "check_output",
+    "year_span",
 ]
 
 
@@ -125,6 +128,36 @@ DatasetOpt = Annotated[
         show_default=False,
     ),
 ]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        help="Year of a multi-year dataset (default: its latest).",
+        show_default=False,
+    ),
+]
+YearsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--years",
+        help="Average a range of years of a multi-year dataset, e.g. 2020-2024 (ITC uses 5).",
+        show_default=False,
+    ),
+]
+
+
+def year_span(year: int | None, years: str | None = None) -> tuple[int, int] | None:
+    """The years a command reads: --year Y, or --years FIRST-LAST (not both)."""
+    from tradepivot.data.flows import parse_years
+    from tradepivot.errors import InputError
+
+    if year is not None and years is not None:
+        raise InputError("Give $year or $years, not both.", param="years")
+    if years is not None:
+        return parse_years(years)
+    return None if year is None else (year, year)
+
+
 CurrencyOpt = Annotated[
     Currency | None,
     typer.Option(

@@ -21,10 +21,16 @@ __all__ = [
     "FlowSource",
     "SalesInputs",
     "Source",
+    "YearSpan",
     "flow_source",
     "missing_importers",
+    "parse_years",
     "sales_inputs",
+    "select_years",
 ]
+
+# A year range (first, last), both included; one year is (y, y).
+YearSpan = tuple[int, int]
 
 US_SOURCE = "us-census-2024"
 EIDB_SOURCE = "india-eidb"
@@ -52,12 +58,14 @@ def flow_source(
     importer: str | None = None,
     exporter: str | None = None,
     dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> FlowSource:
     """The flows table that best answers a question about ``importer`` (and ``exporter``).
 
     A named dataset is used as it is. With the default dataset, a missing importer is
     re-routed to the Census (USA) or the EIDB (India's exports); otherwise a question that
-    falls into a known gap fails instead of answering with nothing.
+    falls into a known gap fails instead of answering with nothing. ``years_span`` picks one
+    year, or a range whose flows are averaged (see :func:`select_years`), of a bilateral dataset.
     """
     manifest = wh.dataset(dataset)
     if manifest.kind == "us_imports":
@@ -65,15 +73,7 @@ def flow_source(
     if manifest.kind == "national_exports":
         return _eidb(wh, manifest, exporter=exporter)
     table, manifest = wh.table(manifest.id, "bilateral")
-    years = ", ".join(str(y) for y in manifest.years)
-    notes: tuple[str, ...] = ()
-    if len(manifest.years) > 1:
-        # A multi-year dataset answers for its latest year: summing the years would count
-        # every flow several times (the products command picks another year with --year).
-        latest = max(int(y) for y in manifest.years)
-        table = table.filter(table.year == latest)
-        years = str(latest)
-        notes = (f"{manifest.id} holds {len(manifest.years)} years; figures are for {latest}.",)
+    table, years, notes = select_years(table, manifest, years_span)
     base = FlowSource(
         table.select("exporter", "importer", "hs6", "value_usd", "cagr_8y"),
         manifest,
@@ -112,6 +112,69 @@ def flow_source(
         "it (tradepivot data ingest baci|comtrade FILE) and pass it as $dataset=ID.",
         mentions=("dataset",),
     )
+
+
+def parse_years(text: str, param: str = "years") -> YearSpan:
+    """``2024`` -> (2024, 2024); ``2020-2024`` -> (2020, 2024)."""
+    first, sep, last = text.strip().partition("-")
+    try:
+        span = (int(first), int(last) if sep else int(first))
+    except ValueError:
+        raise InputError(
+            f"${param} must be a year or a range of years like 2020-2024, not {text!r}.",
+            param=param,
+        ) from None
+    if span[0] > span[1]:
+        raise InputError(f"${param}: {text} ends before it starts.", param=param)
+    return span
+
+
+def select_years(
+    table: ir.Table, manifest: DatasetManifest, span: YearSpan | None
+) -> tuple[ir.Table, str, tuple[str, ...]]:
+    """One year of a bilateral table, or the average of a range of years, with its period.
+
+    Without ``span`` a multi-year dataset answers for its latest year (summing the years
+    would count every flow several times). A range averages each flow's value over the
+    range's years, a flow absent in a year counting as zero there (ITC's export potential
+    uses a five-year average of supply and demand); every year of the range must be in the
+    dataset, or the error names the years it holds.
+    """
+    held = sorted(int(y) for y in manifest.years)
+    if span is None:
+        if len(held) <= 1:
+            return table, ", ".join(map(str, held)), ()
+        span = (held[-1], held[-1])
+        notes: tuple[str, ...] = (
+            f"{manifest.id} holds {len(held)} years; figures are for {held[-1]}.",
+        )
+    else:
+        notes = ()
+    wanted = list(range(span[0], span[1] + 1))
+    missing = [y for y in wanted if y not in held]
+    if missing:
+        raise InputError(
+            f"{manifest.id} has no year {', '.join(map(str, missing))}; it holds "
+            f"{', '.join(map(str, held)) or 'none'}.",
+            hint="Pick years from those with $year (or $years=FIRST-LAST for an average).",
+            param="year" if span[0] == span[1] else "years",
+        )
+    columns = ("exporter", "importer", "hs6", "value_usd", "cagr_8y")
+    if len(wanted) == 1:
+        if len(held) > 1:
+            table = table.filter(table.year == wanted[0])
+        return table.select(*columns), str(wanted[0]), notes
+    ranged = table.filter(table.year.between(span[0], span[1]))
+    averaged = ranged.group_by("exporter", "importer", "hs6").aggregate(
+        value_usd=ranged.value_usd.sum() / len(wanted),
+        cagr_8y=ranged.cagr_8y.mean(),
+    )
+    period = f"{span[0]}-{span[1]} average"
+    note = (
+        f"Values are the average of {span[0]}-{span[1]} ({len(wanted)} years; a flow absent "
+        "in a year counts as zero there)."
+    )
+    return averaged.select(*columns), period, (note,)
 
 
 def _census(

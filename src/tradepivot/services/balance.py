@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 
 from tradepivot.analytics import balance
 from tradepivot.analytics.markets import in_scope
-from tradepivot.data.flows import flow_source, missing_importers
+from tradepivot.data.flows import YearSpan, flow_source, missing_importers
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
 from tradepivot.services._enrich import add_chpl, add_descriptions
@@ -42,6 +42,7 @@ def bilateral_balance(
     sector: str | None = None,
     top: int | None = 25,
     dataset: str | None = None,
+    years_span: YearSpan | None = None,
     currency: str | None = None,
 ) -> Report:
     """``country``'s trade with ``partner``: balance by sector and chapter, and the products
@@ -56,8 +57,12 @@ def bilateral_balance(
         raise InputError(
             f"Both sides are {a.label()}: pick two different countries.", param="partner"
         )
-    out_source = flow_source(wh, importer=b.iso3, exporter=a.iso3, dataset=dataset)
-    back_source = flow_source(wh, importer=a.iso3, exporter=b.iso3, dataset=dataset)
+    out_source = flow_source(
+        wh, importer=b.iso3, exporter=a.iso3, dataset=dataset, years_span=years_span
+    )
+    back_source = flow_source(
+        wh, importer=a.iso3, exporter=b.iso3, dataset=dataset, years_span=years_span
+    )
     scope = ref.product_scope(hs=hs, sector=sector, edition=out_source.edition)
     provenance = Provenance()
     for src, imp, exp in ((out_source, b.iso3, a.iso3), (back_source, a.iso3, b.iso3)):
@@ -116,6 +121,7 @@ def bilateral_balance(
             "sector": scope.sector,
             "top": top,
             "dataset": out_source.manifest.id,
+            "period": out_source.period,
             "hs_edition": out_source.edition,
         },
         provenance=provenance,

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from tradepivot.analytics import potential, ranking
 from tradepivot.analytics.markets import in_scope
 from tradepivot.analytics.tariff_factors import TariffTerms
-from tradepivot.data.flows import FlowSource, flow_source, missing_importers
+from tradepivot.data.flows import FlowSource, YearSpan, flow_source, missing_importers
 from tradepivot.data.reference import RESTRICTED_MARKETS, Country, ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
@@ -72,9 +72,11 @@ class PotentialContext:
         self.scope = scope
         self.distances = wh.reference_table("geo_dist")
         flows = source.table
+        # Pair terms depend on the year(s): a multi-year dataset keeps one cache per period.
+        per_year = f"-{source.period.replace(' ', '-')}" if len(source.manifest.years) > 1 else ""
         self.pairs = wh.derived(
             source.manifest,
-            f"pair-terms-v{potential.METHOD_VERSION}",
+            f"pair-terms-v{potential.METHOD_VERSION}{per_year}",
             lambda: potential.pair_terms(
                 flows,
                 self.distances,
@@ -143,9 +145,13 @@ class PotentialContext:
 
 
 def potential_context(
-    wh: Warehouse, scope_hs: list[str] | None, sector: str | None, dataset: str | None
+    wh: Warehouse,
+    scope_hs: list[str] | None,
+    sector: str | None,
+    dataset: str | None,
+    years_span: YearSpan | None = None,
 ) -> PotentialContext:
-    source = flow_source(wh, dataset=dataset)
+    source = flow_source(wh, dataset=dataset, years_span=years_span)
     if not source.complete_market:
         raise InputError(
             f"{source.manifest.id} holds one country's exports only: export potential needs a "
@@ -199,6 +205,7 @@ def rank_markets(
     top: int | None = 20,
     by: Literal["market", "product"] = "market",
     dataset: str | None = None,
+    years_span: YearSpan | None = None,
     currency: str | None = None,
     tariffs: TariffTerms | None = None,
     detail_markets: int | None = None,
@@ -213,7 +220,7 @@ def rank_markets(
     ref = wh.reference
     exp = ref.country(exporter)
     excluded = [ref.country(c).iso3 for c in exclude or []]
-    ctx = potential_context(wh, hs, sector, dataset)
+    ctx = potential_context(wh, hs, sector, dataset, years_span)
     world_exports = _check_exports(ctx, exp)
     provenance = _provenance(ctx, exp)
     rows = wh.materialise(ctx.rows(exporters=[exp.iso3], tariffs=tariffs))
@@ -273,6 +280,7 @@ def rank_markets(
         "top": top,
         "by": by,
         "dataset": ctx.source.manifest.id,
+        "period": ctx.source.period,
         "hs_edition": ctx.source.edition,
     }
     title = f"{exp.name}: markets ranked by untapped export potential, {ctx.scope.label} ({ctx.source.period})"
@@ -427,6 +435,7 @@ def potential_rows(
     top: int | None = None,
     offset: int = 0,
     dataset: str | None = None,
+    years_span: YearSpan | None = None,
     currency: str | None = None,
 ) -> Report:
     """Row-level export potential with every factor (exporter x market x product).
@@ -438,7 +447,7 @@ def potential_rows(
     ref = wh.reference
     exp = ref.country(exporter) if exporter else None
     imp = ref.country(market) if market else None
-    ctx = potential_context(wh, hs, sector, dataset)
+    ctx = potential_context(wh, hs, sector, dataset, years_span)
     if exp is not None:
         _check_exports(ctx, exp)
     provenance = Provenance()
@@ -522,6 +531,7 @@ def potential_rows(
             "top": top,
             "offset": offset,
             "dataset": ctx.source.manifest.id,
+            "period": ctx.source.period,
             "hs_edition": ctx.source.edition,
         },
         provenance=provenance,
@@ -588,6 +598,7 @@ def write_world_potential(
     hs: list[str] | None = None,
     sector: str | None = None,
     dataset: str | None = None,
+    years_span: YearSpan | None = None,
     factors: list[str] | None = None,
     min_potential: float | None = None,
     force: bool = False,
@@ -614,7 +625,7 @@ def write_world_potential(
         raise InputError(
             f"The minimum potential must be a number of USD >= 0, not {min_potential}."
         )
-    ctx = potential_context(wh, hs, sector, dataset)
+    ctx = potential_context(wh, hs, sector, dataset, years_span)
     provenance = Provenance()
     provenance.use(ctx.source.manifest, scope=ctx.scope, all_importers=True)
     provenance.note(METHOD_NOTE, *ctx.source.notes, *ctx.scope.notes, *ctx.notes.notes)
@@ -656,6 +667,7 @@ def write_world_potential(
         query={
             "scope": ctx.scope.describe(),
             "dataset": ctx.source.manifest.id,
+            "period": ctx.source.period,
             "hs_edition": ctx.source.edition,
         },
         provenance=provenance,

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tradepivot.analytics import markets
-from tradepivot.data.flows import FlowSource, flow_source, missing_importers
+from tradepivot.data.flows import FlowSource, YearSpan, flow_source, missing_importers
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
@@ -37,7 +37,7 @@ def _world(wh: Warehouse, source: FlowSource) -> ir.Table:
     """Each product's world trade in ``source``, computed once per dataset and year and kept
     as a derived table (a scan of every flow, ~0.5 s of a cold `flows` or `market`)."""
     table = source.table
-    key = f"product-world-v1-{source.period.replace(', ', '-')}"
+    key = f"product-world-v1-{source.period.replace(', ', '-').replace(' ', '-')}"
     return wh.derived(source.manifest, key, lambda: markets.product_world(table))
 
 
@@ -65,6 +65,7 @@ def bilateral_flows(
     level: int = 6,
     top: int | None = None,
     dataset: str | None = None,
+    years_span: YearSpan | None = None,
     currency: str | None = None,
 ) -> Report:
     """What ``exporter`` sells to ``importer``, by product, with the market around each flow.
@@ -81,7 +82,9 @@ def bilateral_flows(
             param="importer",
         )
     lvl = _check_level(level)
-    source = flow_source(wh, importer=imp.iso3, exporter=exp.iso3, dataset=dataset)
+    source = flow_source(
+        wh, importer=imp.iso3, exporter=exp.iso3, dataset=dataset, years_span=years_span
+    )
     scope = _scope(wh, source, hs, sector)
     provenance = Provenance()
     provenance.use(
@@ -152,6 +155,7 @@ def bilateral_flows(
             "level": lvl,
             "top": top,
             "dataset": source.manifest.id,
+            "period": source.period,
             "hs_edition": source.edition,
         },
         provenance=provenance,
@@ -171,6 +175,7 @@ def market_overview(
     top: int | None = 20,
     by: Literal["product", "supplier"] = "product",
     dataset: str | None = None,
+    years_span: YearSpan | None = None,
     currency: str | None = None,
 ) -> Report:
     """A market's imports in a product scope: by product and by supplier, with ``focus``'s place.
@@ -182,7 +187,13 @@ def market_overview(
     imp = ref.country(market)
     foc = ref.country(focus) if focus else None
     lvl = _check_level(level)
-    source = flow_source(wh, importer=imp.iso3, exporter=foc.iso3 if foc else None, dataset=dataset)
+    source = flow_source(
+        wh,
+        importer=imp.iso3,
+        exporter=foc.iso3 if foc else None,
+        dataset=dataset,
+        years_span=years_span,
+    )
     if not source.complete_market and dataset is None:
         # The default matrix lacks this market's imports; India's own statistics stood in
         # for it, but they hold India's sales only, not the market's imports from everyone.
@@ -326,6 +337,7 @@ def market_overview(
             "top": top,
             "by": by,
             "dataset": source.manifest.id,
+            "period": source.period,
             "hs_edition": source.edition,
         },
         provenance=provenance,

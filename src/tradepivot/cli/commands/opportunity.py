@@ -19,6 +19,9 @@ from tradepivot.cli.options import (
     OutputOpt,
     SectorOpt,
     TopOpt,
+    YearOpt,
+    YearsOpt,
+    year_span,
 )
 from tradepivot.cli.render import emit
 from tradepivot.outputs import write_text
@@ -63,6 +66,8 @@ def rank(
     ] = RankView.market,
     top: TopOpt = 20,
     dataset: DatasetOpt = None,
+    year: YearOpt = None,
+    years: YearsOpt = None,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -84,6 +89,7 @@ def rank(
         top=top,
         by=by.value,
         dataset=dataset,
+        years_span=year_span(year, years),
         currency=currency.value if currency else app_state.settings.currency,
     )
     emit(report, fmt.value, output, app_state.console, force=force)
@@ -106,6 +112,8 @@ def potential(
     sector: SectorOpt = None,
     top: TopOpt = None,
     dataset: DatasetOpt = None,
+    year: YearOpt = None,
+    years: YearsOpt = None,
     currency: CurrencyOpt = None,
     factors: Annotated[
         str,
@@ -153,6 +161,7 @@ def potential(
             hs=hs,
             sector=sector,
             dataset=dataset,
+            years_span=year_span(year, years),
             factors=None if chosen == ["all"] else [] if chosen == ["none"] else chosen,
             min_potential=min_potential,
             force=force,
@@ -169,6 +178,7 @@ def potential(
         sector=sector,
         top=top,
         dataset=dataset,
+        years_span=year_span(year, years),
         currency=currency.value if currency else app_state.settings.currency,
     )
     emit(report, fmt.value, output, app_state.console, force=force)
@@ -183,6 +193,7 @@ def balance(
     sector: SectorOpt = None,
     top: TopOpt = 25,
     dataset: DatasetOpt = None,
+    year: YearOpt = None,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -203,6 +214,7 @@ def balance(
         sector=sector,
         top=top,
         dataset=dataset,
+        years_span=year_span(year),
         currency=currency.value if currency else app_state.settings.currency,
     )
     emit(report, fmt.value, output, app_state.console, force=force)

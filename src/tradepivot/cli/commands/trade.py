@@ -19,6 +19,8 @@ from tradepivot.cli.options import (
     OutputOpt,
     SectorOpt,
     TopOpt,
+    YearOpt,
+    year_span,
 )
 from tradepivot.cli.render import emit
 
@@ -42,6 +44,7 @@ def flows(
     level: LevelOpt = 6,
     top: TopOpt = None,
     dataset: DatasetOpt = None,
+    year: YearOpt = None,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -63,6 +66,7 @@ def flows(
         level=level,
         top=top,
         dataset=dataset,
+        years_span=year_span(year),
         currency=currency.value if currency else app_state.settings.currency,
     )
     emit(report, fmt.value, output, app_state.console, force=force)
@@ -83,6 +87,7 @@ def market(
     level: LevelOpt = 6,
     top: TopOpt = 20,
     dataset: DatasetOpt = None,
+    year: YearOpt = None,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -105,6 +110,7 @@ def market(
         top=top,
         by=by.value,
         dataset=dataset,
+        years_span=year_span(year),
         currency=currency.value if currency else app_state.settings.currency,
     )
     emit(report, fmt.value, output, app_state.console, force=force)
