@@ -155,3 +155,24 @@ def test_naming_a_participant_twice_is_a_usage_error() -> None:
     for changes in (Changes(cancelled=(pid, pid)), Changes(cancelled=(pid,), no_shows=(pid,))):
         with pytest.raises(InputError, match=f"{pid} is named twice"):
             reschedule(case.event, published, case.scores, changes, OPTIONS)
+
+
+def test_a_lost_table_is_named_as_the_cause_of_a_movable_meetings_fate() -> None:
+    # With --move-published and every table lost, no meeting can stay: each published one
+    # is cancelled, and its row names the lost table, not only the solver's trade-off.
+    published, case = _forum()
+    published = [dataclasses.replace(m, locked=False) for m in published]
+    event = dataclasses.replace(case.event, meetings=tuple(published))
+    lose = tuple(t.id for t in event.tables)
+    done = reschedule(
+        event,
+        published,
+        case.scores,
+        Changes(tables_lost=lose, move_published=True),
+        OPTIONS,
+    )
+    assert done.schedule.meetings == ()
+    rows = [c for c in done.changes if c.change != "kept"]
+    assert rows and all(c.change == "cancelled" for c in rows)
+    for c in rows:
+        assert f"table {c.old_table} is lost" in c.why, c.why

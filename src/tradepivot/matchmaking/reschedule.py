@@ -342,6 +342,13 @@ def _report(
     for pair in sorted(set(old) | set(new)):
         o, n = old.get(pair), new.get(pair)
         kind: ChangeKind
+        # A movable meeting goes to the solver with its table; when that table is lost, the
+        # loss is a cause of its move or cancellation too.
+        lost_table = (
+            f"table {o.table} is lost from {start} on; "
+            if o is not None and o.table in changes.tables_lost
+            else ""
+        )
         if o is not None and n is not None:
             if o.slot in history:
                 kind, why = "kept", f"held before {start} (history)"
@@ -370,7 +377,7 @@ def _report(
                 why = f"{dropped[pair]}; moved to {n.slot}"
             else:
                 kind = "moved"
-                why = (
+                why = lost_table + (
                     f"--move-published: moved from {o.slot} to {n.slot}, a gain larger than "
                     f"its change cost ({changes.change_cost:g} points)"
                 )
@@ -379,7 +386,7 @@ def _report(
             if o.pair in dropped:
                 why = dropped[o.pair]
             else:
-                why = (
+                why = lost_table + (
                     "--move-published: its slot served a better schedule, a gain larger than "
                     f"its change cost ({changes.change_cost:g} points)"
                 )
