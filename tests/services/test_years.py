@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,3 +100,41 @@ def test_services_report_the_period_they_used(three_years: tuple[Warehouse, str,
     assert ranked.query["period"] == "2022-2024 average"
     one = rank_markets(wh, "CHN", dataset=dataset, years_span=(2022, 2022), top=None)
     assert one.query["period"] == "2022"
+
+
+def test_the_command_line_and_the_web_route_take_the_same_years(
+    three_years: tuple[Warehouse, str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.web.conftest import Client
+    from tradepivot.cli import main
+    from tradepivot.web import create_app
+
+    wh, dataset, _ = three_years
+    monkeypatch.setenv("TRADEPIVOT_WAREHOUSE", str(wh.settings.warehouse))
+    monkeypatch.setenv("TRADEPIVOT_CACHE_DIR", str(wh.settings.cache_dir))
+    args = ["market", "CHN", "--focus", "IND", "--dataset", dataset, "--format", "json"]
+    assert main([*args, "--year", "2023"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["meta"]["query"]["period"] == "2023"
+    assert main([*args, "--year", "2019"]) == 2
+    assert "it holds 2022, 2023, 2024" in capsys.readouterr().err
+    rank = ["rank", "CHN", "--dataset", dataset, "--format", "json"]
+    assert main([*rank, "--years", "2022-2024"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["meta"]["query"]["period"] == "2022-2024 average"
+    assert main([*rank, "--year", "2023", "--years", "2022-2024"]) == 2
+    assert "not both" in capsys.readouterr().err
+
+    app = create_app(wh.settings, portal=False)
+    client = Client(app)
+    got = client.get(f"/api/v1/market/CHN?focus=IND&dataset={dataset}&year=2023")
+    assert got.status_code == 200, got.text
+    assert got.json()["meta"]["query"]["period"] == "2023"
+    got = client.get(f"/api/v1/rank/CHN?dataset={dataset}&years=2022-2024")
+    assert got.status_code == 200, got.text
+    assert got.json()["meta"]["query"]["period"] == "2022-2024 average"
+    missing = client.get(f"/api/v1/market/CHN?dataset={dataset}&year=2019")
+    assert missing.status_code in (400, 422) and "2022, 2023, 2024" in missing.text
+    app.state.tradepivot.close()

@@ -148,14 +148,9 @@ YearsOpt = Annotated[
 
 def year_span(year: int | None, years: str | None = None) -> tuple[int, int] | None:
     """The years a command reads: --year Y, or --years FIRST-LAST (not both)."""
-    from tradepivot.data.flows import parse_years
-    from tradepivot.errors import InputError
+    from tradepivot.data.flows import choose_years
 
-    if year is not None and years is not None:
-        raise InputError("Give $year or $years, not both.", param="years")
-    if years is not None:
-        return parse_years(years)
-    return None if year is None else (year, year)
+    return choose_years(year, years)
 
 
 CurrencyOpt = Annotated[

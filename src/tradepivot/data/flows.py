@@ -22,6 +22,7 @@ __all__ = [
     "SalesInputs",
     "Source",
     "YearSpan",
+    "choose_years",
     "flow_source",
     "missing_importers",
     "parse_years",
@@ -127,6 +128,15 @@ def parse_years(text: str, param: str = "years") -> YearSpan:
     if span[0] > span[1]:
         raise InputError(f"${param}: {text} ends before it starts.", param=param)
     return span
+
+
+def choose_years(year: int | None, years: str | None = None) -> YearSpan | None:
+    """The years a command or route reads: $year Y, or $years FIRST-LAST (not both)."""
+    if year is not None and years is not None:
+        raise InputError("Give $year or $years, not both.", param="years")
+    if years is not None:
+        return parse_years(years)
+    return None if year is None else (year, year)
 
 
 def select_years(

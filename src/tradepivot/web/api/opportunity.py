@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tradepivot.data.flows import choose_years
 from tradepivot.errors import InputError
 from tradepivot.services.balance import bilateral_balance
 from tradepivot.services.opportunity import potential_rows, rank_markets
@@ -20,6 +21,8 @@ from tradepivot.web.api.params import (
     ExcludeParam,
     HsParam,
     SectorParam,
+    YearParam,
+    YearsParam,
     country_path,
     country_query,
     currency_code,
@@ -57,6 +60,8 @@ def rank(
     ] = RankView.market,
     top: Annotated[int | None, _top(20, "markets")] = 20,
     dataset: DatasetParam = None,
+    year: YearParam = None,
+    years: YearsParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
     table: TableParam = None,
@@ -72,6 +77,7 @@ def rank(
         top=top,
         by=by.value,
         dataset=dataset,
+        years_span=choose_years(year, years),
         currency=currency_code(currency) or state.settings.currency,
     )
     return respond(request, report, fmt, table)
@@ -94,6 +100,8 @@ def potential(
         int, Query(ge=0, le=10_000_000, description="Rows to skip (largest untapped first).")
     ] = 0,
     dataset: DatasetParam = None,
+    year: YearParam = None,
+    years: YearsParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
 ) -> Response:
@@ -116,6 +124,7 @@ def potential(
         top=limit,
         offset=offset,
         dataset=dataset,
+        years_span=choose_years(year, years),
         currency=currency_code(currency) or state.settings.currency,
     )
     response = respond(request, report, fmt)
@@ -167,6 +176,7 @@ def balance(
     sector: SectorParam = None,
     top: Annotated[int | None, _top(25, "products to rebalance with")] = 25,
     dataset: DatasetParam = None,
+    year: YearParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
     table: TableParam = None,
@@ -181,6 +191,7 @@ def balance(
         sector=sector,
         top=top,
         dataset=dataset,
+        years_span=choose_years(year),
         currency=currency_code(currency) or state.settings.currency,
     )
     return respond(request, report, fmt, table)

@@ -21,6 +21,8 @@ __all__ = [
     "LevelParam",
     "SectorParam",
     "TopParam",
+    "YearParam",
+    "YearsParam",
     "country_path",
     "country_query",
     "currency_code",
@@ -93,6 +95,18 @@ DatasetParam = Annotated[
         min_length=1,
         max_length=120,
         examples=["world-2024"],
+    ),
+]
+YearParam = Annotated[
+    int | None,
+    Query(ge=1988, le=2100, description="Year of a multi-year dataset (default: its latest)."),
+]
+YearsParam = Annotated[
+    str | None,
+    Query(
+        description="Average a range of years of a multi-year dataset, e.g. 2020-2024.",
+        max_length=9,
+        examples=["2020-2024"],
     ),
 ]
 CurrencyParam = Annotated[

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tradepivot.data.flows import choose_years
 from tradepivot.services.trade import bilateral_flows, market_overview
 from tradepivot.web.api.params import (
     CurrencyParam,
@@ -17,6 +18,7 @@ from tradepivot.web.api.params import (
     LevelParam,
     SectorParam,
     TopParam,
+    YearParam,
     country_path,
     country_query,
     currency_code,
@@ -46,6 +48,7 @@ def flows(
     level: LevelParam = 6,
     top: TopParam = None,
     dataset: DatasetParam = None,
+    year: YearParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
     table: TableParam = None,
@@ -61,6 +64,7 @@ def flows(
         level=level,
         top=top,
         dataset=dataset,
+        years_span=choose_years(year),
         currency=currency_code(currency) or state.settings.currency,
     )
     return respond(request, report, fmt, table)
@@ -85,6 +89,7 @@ def market(
     level: LevelParam = 6,
     top: Annotated[int | None, Query(ge=1, le=10_000, description="Only the N largest rows.")] = 20,
     dataset: DatasetParam = None,
+    year: YearParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
     table: TableParam = None,
@@ -101,6 +106,7 @@ def market(
         top=top,
         by=by.value,
         dataset=dataset,
+        years_span=choose_years(year),
         currency=currency_code(currency) or state.settings.currency,
     )
     return respond(request, report, fmt, table)
