@@ -112,7 +112,8 @@ class PotentialContext:
         # exporter with these default tariff terms: shipped for the embedded data (it does not
         # depend on the product scope, and computing it is most of a cold `rank`); None means
         # computed per query.
-        self.totals: ir.Table | None = wh.shipped(source.manifest, RAW_TOTALS_KEY)
+        # Per period like the pair terms: a multi-year dataset's file names its year(s).
+        self.totals: ir.Table | None = wh.shipped(source.manifest, f"{RAW_TOTALS_KEY}{per_year}")
 
     def duty_lookup(self, exporter: str, importers: Iterable[str]) -> DutyLookup:
         """The duties ``exporter`` pays in ``importers`` (empty when none are known)."""
