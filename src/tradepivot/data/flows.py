@@ -133,7 +133,7 @@ def parse_years(text: str, param: str = "years") -> YearSpan:
 def choose_years(year: int | None, years: str | None = None) -> YearSpan | None:
     """The years a command or route reads: $year Y, or $years FIRST-LAST (not both)."""
     if year is not None and years is not None:
-        raise InputError("Give $year or $years, not both.", param="years")
+        raise InputError("Give $year or $years, not both.", param="years", mentions=("year",))
     if years is not None:
         return parse_years(years)
     return None if year is None else (year, year)

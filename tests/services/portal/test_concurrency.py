@@ -162,7 +162,7 @@ def test_two_accepts_racing_for_one_slot_book_once(portal: PortalDatabase) -> No
         for thread in threads:
             thread.join(60)
         assert results.count("booked") == 1, results
-        assert any("ex1 already has a meeting" in r for r in results)
+        assert any("ex1 already has a meeting" in r for r in results), results
         with write_session(engine) as session:  # free the slot for the next round
             session.execute(delete(BookingRow))
     assert _double_bookings(engine)[:2] == (0, 0)

@@ -355,8 +355,11 @@ def _book(
             raise ScheduleConflictError(busy, hint="Choose another slot.")
         table = table_id or _free_table(session, event_id, slot)
         if table is None:
+            # a rival booking may have committed since the check above (PostgreSQL reads
+            # each statement afresh): if it took one of the two, say so, the truer cause
+            taken = _taken_in(session, event_id, request, slot_id, None)
             raise ScheduleConflictError(
-                f"Every table is taken in slot {slot_id!r}.", hint="Choose another slot."
+                taken or f"Every table is taken in slot {slot_id!r}.", hint="Choose another slot."
             )
         booking = BookingRow(
             event_id=event_id, request_id=request_id, slot_id=slot_id, table_id=table
