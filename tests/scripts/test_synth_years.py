@@ -114,3 +114,15 @@ def test_a_synthetic_file_ingests_as_one_multi_year_dataset(
         f"SELECT sum(v) * 1000 FROM read_csv('{five_years}') WHERE t = 2024"
     ).fetchone()[0]  # type: ignore[index]
     assert total == pytest.approx(in_file, rel=1e-12)
+
+
+def test_each_year_is_written_alone(small_data: Path, five_years: Path, tmp_path: Path) -> None:
+    """Years are computed one at a time from the 2024 matrix: the file of the last two years
+    is the tail of the five-year file, and no part file is left behind."""
+    two: Path = _script().write(tmp_path, 2, data=small_data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [two.name]
+    header, *rows = two.read_bytes().splitlines(keepends=True)
+    five = five_years.read_bytes().splitlines(keepends=True)
+    assert five[0] == header
+    assert five[-len(rows) :] == rows
+    assert {r.split(b",")[0] for r in rows} == {b"2023", b"2024"}
