@@ -76,6 +76,20 @@ class Settings(BaseSettings):
         default="duckdb",
         description="Analytics engine that runs the Ibis expressions: duckdb, or spark (the spark extra and Java 17).",
     )
+    spark_master: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Master URL the spark engine starts its session with: local[N], spark://HOST:7077, yarn, k8s://URL (unset: local[2], or the master spark-submit was given).",
+    )
+    spark_connect_url: str | None = Field(
+        default=None,
+        pattern=r"^sc://[^\s]+$",
+        description="Spark Connect server the spark engine uses instead of starting Spark itself, e.g. sc://HOST:15002 (needs pyspark[connect]).",
+    )
+    spark_data_dir: Path | None = Field(
+        default=None,
+        description="Folder where the spark engine writes the Parquet copy of an ingested dataset (one file per year) that Spark reads; on a cluster, one every executor can read (unset: cache_dir/spark/datasets).",
+    )
     upload_limit: int = Field(
         default=5_000_000,
         ge=1_000,

@@ -46,7 +46,8 @@ def test_each_engine_declares_known_capabilities() -> None:
         assert engine.name == name
         assert engine.capabilities <= set(CAPABILITIES), name
     assert ENGINES["duckdb"].capabilities == set(CAPABILITIES)
-    assert not ENGINES["spark"].supports("user_datasets")
+    assert ENGINES["spark"].supports("user_datasets")
+    assert not ENGINES["spark"].supports("cursors")
 
 
 def test_an_unknown_engine_is_an_input_error_naming_the_known_ones() -> None:
@@ -55,9 +56,9 @@ def test_an_unknown_engine_is_an_input_error_naming_the_known_ones() -> None:
 
 
 def test_a_missing_capability_names_the_engine_and_the_operation() -> None:
-    with pytest.raises(UnsupportedOperationError, match="spark engine cannot do this: reading X"):
-        ENGINES["spark"].require("user_datasets", "reading X")
-    ENGINES["duckdb"].require("user_datasets", "reading X")
+    with pytest.raises(UnsupportedOperationError, match="spark engine cannot do this: serving X"):
+        ENGINES["spark"].require("cursors", "serving X")
+    ENGINES["duckdb"].require("cursors", "serving X")
 
 
 def test_open_warehouse_picks_duckdb_by_default(tmp_path: Path) -> None:
@@ -176,42 +177,54 @@ def test_embedded_views_hold_the_same_values(
 
 
 @pytest.mark.spark
-def test_ingested_datasets_are_listed_but_need_duckdb(
+def test_ingested_datasets_are_read_through_a_parquet_copy(
     spark_session: SparkSession, tmp_path: Path
 ) -> None:
     from tradepivot.data.spark import SparkWarehouse
 
     settings = Settings(warehouse=tmp_path / "w.duckdb", cache_dir=tmp_path / "cache")
-    n = 3
+    years = [2023, 2024, 2024]
     batch = pa.table(
         {
-            "year": [2024] * n,
-            "exporter": ["IND"] * n,
-            "importer": ["RUS"] * n,
+            "year": years,
+            "exporter": ["IND"] * 3,
+            "importer": ["RUS"] * 3,
             "hs6": ["420221", "420222", "640399"],
             "value_usd": [1.0, 2.0, 3.0],
-            "quantity": [None] * n,
-            "reported_by": [None] * n,
+            "quantity": [None] * 3,
+            "reported_by": [None] * 3,
         },
         schema=FACT_SCHEMAS["bilateral"],
     )
     manifest = DatasetManifest(
-        id="mine", title="t", kind="bilateral", source="s", edition="HS2017", years=[2024], rows=n
+        id="mine",
+        title="t",
+        kind="bilateral",
+        source="s",
+        edition="HS2017",
+        years=[2023, 2024],
+        rows=3,
     )
     with Store(settings.warehouse) as store, store.replacing("mine", "bilateral") as loader:
         loader.append(batch)
         loader.finish(manifest, "abc", "x.csv")
 
     duck = Warehouse(settings)
-    assert duck.table("mine")[0].count().to_pyarrow().as_py() == n
+    duck_table = duck.table("mine")[0]
+    duck_rows = duck_table.order_by("hs6").to_pyarrow()
+    duck_schema = duck_table.schema()
     duck.close()
 
     spark = SparkWarehouse(settings, session=spark_session)
     assert "mine" in [m.id for m in spark.datasets()]
-    with pytest.raises(UnsupportedOperationError, match="--engine duckdb") as caught:
-        spark.table("mine")
-    assert "lacks user_datasets" in str(caught.value)
-    assert spark.dataset("world-2024").embedded
+    table = spark.table("mine")[0]
+    assert table.schema() == duck_schema
+    assert table.order_by("hs6").to_pyarrow().to_pylist() == duck_rows.to_pylist()
+    folder = spark.user_parquet(spark.dataset("mine"))
+    assert folder.parent == settings.cache_dir / "spark" / "datasets"
+    assert sorted(p.name for p in folder.iterdir()) == ["year-2023.parquet", "year-2024.parquet"]
+    with pytest.raises(UnsupportedOperationError, match="Parquet copy"):
+        spark._attach_user()
     spark.close()
 
 
@@ -305,3 +318,46 @@ def test_spark_without_java_says_to_install_it(tmp_path: Path) -> None:
     assert kind == "DataSourceError"
     assert "Java process exited" in message
     assert "Java 17" in hint
+
+
+# ---------------------------------------------------------------------- where Spark runs
+def test_the_master_comes_from_the_settings_or_spark_submit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tradepivot.data.spark import DEFAULT_MASTER, spark_master
+
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    assert spark_master(Settings()) == DEFAULT_MASTER == "local[2]"
+    assert spark_master(Settings(spark_master="spark://head:7077")) == "spark://head:7077"
+    monkeypatch.setenv("PYSPARK_GATEWAY_PORT", "40000")  # launched by spark-submit
+    assert spark_master(Settings()) is None
+    assert spark_master(Settings(spark_master="yarn")) == "yarn"
+
+
+def test_a_spark_connect_url_is_checked_at_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tradepivot.config import load_settings
+
+    (tmp_path / "config.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("TRADEPIVOT_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("TRADEPIVOT_SPARK_CONNECT_URL", "http://head:15002")
+    with pytest.raises(InputError, match="spark_connect_url"):
+        load_settings()
+    monkeypatch.setenv("TRADEPIVOT_SPARK_CONNECT_URL", "sc://head:15002")
+    assert load_settings().spark_connect_url == "sc://head:15002"
+
+
+@pytest.mark.spark
+def test_spark_connect_without_its_client_names_the_install(tmp_path: Path) -> None:
+    require_spark()
+    import importlib.util
+
+    from tradepivot.data.spark import spark_session
+
+    if importlib.util.find_spec("grpc") is not None:
+        pytest.skip("PySpark's Connect client is installed here")
+    settings = Settings(cache_dir=tmp_path, spark_connect_url="sc://127.0.0.1:1")
+    with pytest.raises(UnsupportedOperationError, match="Connect client") as caught:
+        spark_session(settings)
+    assert "pyspark[connect]" in str(caught.value)

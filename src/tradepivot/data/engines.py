@@ -11,10 +11,12 @@ known gaps.
 engine      runs on                                   lacks
 =========== ========================================= =================================
 ``duckdb``  in-process DuckDB (the default)           nothing
-``spark``   a local or cluster SparkSession (PySpark) ``user_datasets``: ingested
-                                                      datasets live in the DuckDB file;
-                                                      ``cursors``: no web app on Spark
+``spark``   a local or cluster SparkSession (PySpark, ``cursors``: no web app on Spark
+            or a Spark Connect server)
 =========== ========================================= =================================
+
+The spark engine reads an ingested dataset through a Parquet copy that it writes from the
+DuckDB file once per ingest (:meth:`tradepivot.data.spark.SparkWarehouse.user_parquet`).
 
 :func:`open_warehouse` is the one place that turns ``settings.engine`` into a warehouse
 object; an unknown engine name is an :class:`~tradepivot.errors.InputError`, never a fallback.
@@ -78,10 +80,10 @@ class Engine:
         """Raise :class:`UnsupportedOperationError` naming ``operation`` when it is lacking.
 
         >>> ENGINES["spark"].require("materialise", "caching a result")
-        >>> ENGINES["spark"].require("user_datasets", "reading dataset 'my-baci'")
+        >>> ENGINES["spark"].require("cursors", "serving the web app")
         Traceback (most recent call last):
         ...
-        tradepivot.errors.UnsupportedOperationError: The spark engine cannot do this: reading dataset 'my-baci' (it lacks user_datasets: query datasets ingested into the user's DuckDB warehouse file).
+        tradepivot.errors.UnsupportedOperationError: The spark engine cannot do this: serving the web app (it lacks cursors: a connection per request for concurrent queries (the web app)).
         """
         if capability not in self.capabilities:
             raise UnsupportedOperationError(
@@ -112,9 +114,11 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
         ),
         "spark": Engine(
             name="spark",
-            description="PySpark (local[2] by default): the embedded data, for data "
-            "that outgrows one machine.",
-            capabilities=frozenset({"materialise", "window_functions", "write_cache"}),
+            description="PySpark (local[2] by default, a cluster master or a Spark Connect "
+            "server): for data that outgrows one machine.",
+            capabilities=frozenset(
+                {"materialise", "window_functions", "write_cache", "user_datasets"}
+            ),
             warehouse="tradepivot.data.spark:SparkWarehouse",
             install_hint=SPARK_INSTALL_HINT,
         ),

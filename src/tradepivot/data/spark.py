@@ -9,8 +9,11 @@ function runs unchanged; tests/conformance runs them on both engines and compare
 What differs from DuckDB, declared in :data:`tradepivot.data.engines.ENGINES` or measured by
 the conformance suite:
 
-- datasets ingested by the user live in a DuckDB file that Spark cannot attach; they are
-  listed, but reading one raises :class:`UnsupportedOperationError` naming ``--engine duckdb``;
+- datasets ingested by the user live in a DuckDB file that Spark cannot attach: the first
+  query of one writes its Parquet copy, one file per year, into ``spark_data_dir``
+  (:meth:`SparkWarehouse.user_parquet`), which Spark reads from then on;
+- the session is local (``local[2]``), on the master ``spark_master`` names (a cluster), or
+  a Spark Connect server (``spark_connect_url``) (:func:`spark_session`);
 - views are registered in Spark on first use; the world matrix is read from a copy re-encoded
   once into the cache dir (:meth:`SparkWarehouse._spark_readable`: Spark 4.0's fast Parquet
   reader rejects its BYTE_STREAM_SPLIT columns);
@@ -32,6 +35,7 @@ import contextlib
 import importlib
 import logging
 import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator, Mapping
@@ -47,8 +51,8 @@ import pyarrow.parquet as pq
 from tradepivot.config import Settings
 from tradepivot.data.catalog import DatasetKind, DatasetManifest
 from tradepivot.data.engines import ENGINES, SPARK_INSTALL_HINT
-from tradepivot.data.store import connect_store
-from tradepivot.data.warehouse import EMBEDDED_VIEWS, Warehouse
+from tradepivot.data.store import FACT_SCHEMAS, connect_store
+from tradepivot.data.warehouse import EMBEDDED_VIEWS, Warehouse, user_columns
 from tradepivot.errors import DataSourceError, TradepivotError, UnsupportedOperationError
 
 if TYPE_CHECKING:
@@ -131,18 +135,26 @@ _FACT_VIEWS: Mapping[str, tuple[str, tuple[str, ...], str]] = {
 #: only, serial GC) at the cost of peak throughput: for tests and short interactive runs.
 FAST_START_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
-# A local session that talks to nothing but itself: no UI, loopback only, UTC, few partitions
-# (the default 200 shuffle partitions make every small aggregation schedule 200 tasks).
+# Every session: UTC (dates and the conformance suite), Arrow transfers, no Hive metastore.
+_SESSION_CONF: Mapping[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.catalogImplementation": "in-memory",
+}
+
+# A local session also talks to nothing but itself: no UI, loopback only, few partitions (the
+# default 200 shuffle partitions make every small aggregation schedule 200 tasks). A cluster
+# master keeps its own network and partition settings (spark-defaults.conf).
 _LOCAL_CONF: Mapping[str, str] = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.shuffle.partitions": "8",
-    "spark.sql.session.timeZone": "UTC",
-    "spark.sql.execution.arrow.pyspark.enabled": "true",
-    "spark.sql.catalogImplementation": "in-memory",
 }
+
+#: The master a session starts with when neither ``spark_master`` nor spark-submit names one.
+DEFAULT_MASTER = "local[2]"
 
 # Spark's default log4j profile prints INFO banners and a NativeCodeLoader warning on start;
 # WindowExec warns on every whole-table window (shares, ranks), which run on small aggregates.
@@ -250,21 +262,33 @@ def _loopback_only() -> Iterator[None]:
         os.environ.pop("SPARK_LOCAL_IP", None)
 
 
+def spark_master(settings: Settings) -> str | None:
+    """The master URL a new session is started with: ``settings.spark_master``, else none
+    under spark-submit (which passes its own ``--master``), else :data:`DEFAULT_MASTER`."""
+    if settings.spark_master:
+        return settings.spark_master
+    if "PYSPARK_GATEWAY_PORT" in os.environ:  # the JVM was launched by spark-submit
+        return None
+    return DEFAULT_MASTER
+
+
 def spark_session(
     settings: Settings | None = None,
     *,
-    master: str = "local[2]",
+    master: str | None = None,
     conf: Mapping[str, str] | None = None,
     java_options: str = "",
 ) -> SparkSession:
-    """Start (or join) a quiet, local SparkSession configured for tradepivot.
+    """Start (or join) a quiet SparkSession configured for tradepivot.
 
     Parameters
     ----------
     settings
-        Where Spark's scratch files go (``cache_dir/spark``).
+        Where Spark's scratch files go (``cache_dir/spark``), the master
+        (``spark_master``, see :func:`spark_master`) and, when ``spark_connect_url`` is set,
+        the Spark Connect server to use instead of starting a JVM here.
     master
-        ``local[2]`` by default: two cores, the size of the machines this runs on.
+        Overrides the settings' master (e.g. ``local[1]`` in a test).
     conf
         Extra Spark settings, applied after the defaults.
     java_options
@@ -280,6 +304,10 @@ def spark_session(
     from pyspark.sql import SparkSession
 
     settings = settings or Settings()
+    if settings.spark_connect_url and master is None:
+        return _connect_session(settings.spark_connect_url, conf)
+    master = master or spark_master(settings)
+    local = master is None or master.startswith("local")
     scratch = settings.cache_dir / "spark"
     log4j = scratch / "log4j2.properties"
     with spark_errors("start"):
@@ -287,17 +315,45 @@ def spark_session(
         if not log4j.exists() or log4j.read_text(encoding="utf-8") != _LOG4J2:
             log4j.write_text(_LOG4J2, encoding="utf-8")
         options = f"-Dlog4j2.configurationFile={log4j.as_uri()} {java_options}".strip()
-        builder = SparkSession.builder.master(master).appName("tradepivot")
+        builder = SparkSession.builder.appName("tradepivot")
+        if master is not None:
+            builder = builder.master(master)
         for key, value in {
-            **_LOCAL_CONF,
+            **_SESSION_CONF,
+            **(_LOCAL_CONF if local else {}),
             "spark.sql.warehouse.dir": str(scratch / "warehouse"),
             "spark.driver.extraJavaOptions": options,
             **(conf or {}),
         }.items():
             builder = builder.config(key, value)
-        with _loopback_only():
+        with _loopback_only() if local else contextlib.nullcontext():
             session = builder.getOrCreate()
         session.sparkContext.setLogLevel("WARN")
+    return session
+
+
+def _connect_session(url: str, conf: Mapping[str, str] | None) -> SparkSession:
+    """A Spark Connect session to the server at ``url`` (``sc://host:15002``).
+
+    Only runtime settings can be set from a Connect client: the server's own configuration
+    (master, memory, partitions) is the cluster's.
+    """
+    from pyspark.sql import SparkSession
+
+    with spark_errors(f"connect to the Spark Connect server {url}"):
+        builder = SparkSession.builder.remote(url)
+        runtime = {k: v for k, v in _SESSION_CONF.items() if "catalogImplementation" not in k}
+        for key, value in {**runtime, **(conf or {})}.items():
+            builder = builder.config(key, value)
+        try:
+            session: SparkSession = builder.getOrCreate()
+        except ImportError as exc:  # PySpark's Connect client needs grpcio and friends
+            raise UnsupportedOperationError(
+                f"Spark Connect ({url}) needs PySpark's Connect client, which is not "
+                f"installed: {_first_line(exc)}",
+                hint="pip install 'pyspark[connect]' (the same version as pyspark), or unset "
+                "spark_connect_url to start Spark here.",
+            ) from exc
     return session
 
 
@@ -532,22 +588,16 @@ class SparkWarehouse(Warehouse):
         self._owns_session = False
 
     # ------------------------------------------------------------------ user datasets
-    def _require_user_datasets(self, what: str) -> None:
-        self.engine.require(
-            "user_datasets",
-            f"{what}: ingested datasets live in the DuckDB warehouse {self.user_path}, "
-            "which Spark cannot read",
-            hint="Ingested datasets need --engine duckdb (or TRADEPIVOT_ENGINE=duckdb).",
-        )
-
     def _attach_user(self) -> bool:
-        self._require_user_datasets("attaching the user's warehouse")
-        return super()._attach_user()  # pragma: no cover  (only once Spark can read it)
+        raise UnsupportedOperationError(
+            "The spark engine does not attach the DuckDB warehouse: it reads an ingested "
+            "dataset through its Parquet copy (SparkWarehouse.table).",
+            hint="Code that needs the DuckDB file itself runs with --engine duckdb.",
+        )
 
     @cached_property
     def _user_manifests(self) -> dict[str, DatasetManifest]:
-        # Listed (so `data status` shows them and naming one gives the engine error, not
-        # "unknown dataset"), read with a short-lived DuckDB connection; never queried.
+        # Read with a short-lived DuckDB connection: Spark never opens the DuckDB file.
         if not self.user_path.exists():
             return {}
         con = connect_store(self.user_path, read_only=True)
@@ -560,14 +610,83 @@ class SparkWarehouse(Warehouse):
         manifests = [DatasetManifest.model_validate_json(r[0]) for r in rows]
         return {m.id: m for m in manifests}
 
+    @property
+    def data_dir(self) -> Path:
+        """Where ingested datasets' Parquet copies go (``spark_data_dir``)."""
+        return self.settings.spark_data_dir or self.settings.cache_dir / "spark" / "datasets"
+
+    def user_parquet(self, manifest: DatasetManifest) -> Path:
+        """The folder of Parquet files Spark reads for the ingested dataset ``manifest``.
+
+        Written once per ingest (the folder is keyed by the dataset's checksum, so a
+        re-ingest writes a new one) from the DuckDB warehouse, one file per year
+        (``year-2024.parquet``): DuckDB streams each year, so memory stays at one year's
+        whatever the number of years, and a query for one year lets Spark skip the other
+        files by their statistics. The folder appears whole or not at all (written under a
+        temporary name, then renamed), so two processes never read a half-written copy.
+        """
+        folder = self.data_dir / f"{manifest.id}-{(manifest.checksum_sha256 or 'none')[:16]}"
+        if folder.is_dir():
+            return folder
+        tmp = folder.with_name(f".{folder.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
+        con = connect_store(self.user_path, read_only=True)
+        try:
+            con.execute(f"SET memory_limit = '{self.settings.memory_limit}'")
+            con.execute("SET preserve_insertion_order = false")
+            tmp.mkdir(parents=True)
+            dataset = manifest.id.replace("'", "''")
+            facts = f"FROM {manifest.kind} WHERE dataset = '{dataset}'"
+            columns = ", ".join(f.name for f in FACT_SCHEMAS[manifest.kind])
+            if "year" in FACT_SCHEMAS[manifest.kind].names:
+                years = [r[0] for r in con.execute(f"SELECT DISTINCT year {facts}").fetchall()]
+                parts = {f"year-{y}": f"{facts} AND year = {int(y)}" for y in sorted(years)}
+            else:
+                parts = {"all": facts}
+            for name, where in parts.items():
+                target = str(tmp / f"{name}.parquet").replace("'", "''")
+                con.execute(
+                    f"COPY (SELECT {columns} {where}) TO '{target}' "
+                    "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)"
+                )
+            try:
+                tmp.rename(folder)
+            except OSError:  # another process renamed its copy first: use that one
+                if not folder.is_dir():
+                    raise
+            log.info("wrote %s for Spark in %s", manifest.id, folder)
+        except duckdb.Error as exc:
+            raise DataSourceError(
+                f"Could not write the Parquet copy of {manifest.id} for Spark in {tmp.parent}: "
+                f"{exc}",
+                hint="Check the free space there, or set spark_data_dir to another folder.",
+            ) from exc
+        except OSError as exc:
+            raise DataSourceError(
+                f"Could not write the Parquet copy of {manifest.id} for Spark in {tmp.parent}: "
+                f"{exc.strerror or exc}.",
+                hint="Check that the folder is writable, or set spark_data_dir to another one.",
+            ) from exc
+        finally:
+            con.close()
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        return folder
+
     def table(
         self, dataset_id: str | None = None, kind: DatasetKind = "bilateral"
     ) -> tuple[ir.Table, DatasetManifest]:
-        """The Ibis table of an embedded dataset; an ingested one raises (see module doc)."""
+        """The Ibis table of a dataset's facts: an embedded view, or an ingested dataset
+        read from its Parquet copy (:meth:`user_parquet`), in the same columns as on DuckDB."""
         manifest = self.dataset(dataset_id, kind)
-        if not manifest.embedded:
-            self._require_user_datasets(f"reading the ingested dataset {manifest.id!r}")
-        return self._embedded(EMBEDDED_VIEWS[manifest.id]), manifest
+        if manifest.embedded:
+            return self._embedded(EMBEDDED_VIEWS[manifest.id]), manifest
+        folder = self.user_parquet(manifest)
+        name = f"{self._prefix}_user_{len(self._views)}_{uuid.uuid4().hex[:6]}"
+        with spark_errors(f"read the ingested dataset {manifest.id!r} from {folder}"):
+            self.session.read.parquet(str(folder)).createOrReplaceTempView(name)
+            self._views.append(name)
+            facts: ir.Table = self.ibis.table(name)
+        return user_columns(facts, manifest.kind), manifest
 
     def reference_table(self, name: str) -> ir.Table:
         """An embedded reference table as Ibis (the same names as on DuckDB)."""

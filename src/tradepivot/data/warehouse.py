@@ -44,7 +44,7 @@ from tradepivot.outputs import atomic_output
 if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend as IbisDuckDB
 
-__all__ = ["EMBEDDED_VIEWS", "Warehouse"]
+__all__ = ["EMBEDDED_VIEWS", "Warehouse", "user_columns"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,17 @@ EMBEDDED_VIEWS = {
     "us-census-2024": "us_census_2024",
     "india-eidb": "india_eidb",
 }
+
+
+def user_columns(facts: ir.Table, kind: DatasetKind) -> ir.Table:
+    """An ingested dataset's stored facts in the column layout of the embedded views of its
+    kind (what ingest does not store: no growth rate, a concordance weight of 1); shared by
+    the DuckDB and Spark warehouses."""
+    if kind == "bilateral":
+        return facts.mutate(cagr_8y=ibis.null("float64"))
+    if kind == "us_imports":
+        return facts.mutate(weight=ibis.literal(1.0))
+    return facts
 
 
 def _sql_path(path: Path) -> str:
@@ -270,11 +281,7 @@ class Warehouse:
         self._attach_user()
         facts = self.ibis.table(manifest.kind, database=("userdb", "main"))
         facts = facts.filter(facts.dataset == manifest.id).drop("dataset")
-        if kind == "bilateral":
-            facts = facts.mutate(cagr_8y=ibis.null("float64"))
-        elif kind == "us_imports":
-            facts = facts.mutate(weight=ibis.literal(1.0))
-        return facts, manifest
+        return user_columns(facts, manifest.kind), manifest
 
     def reference_table(self, name: str) -> ir.Table:
         """An embedded reference table (countries, hs_nomenclature, geo_dist, ...) as Ibis."""
