@@ -91,3 +91,36 @@ def test_find_participants_matches_every_word(tmp_path: Path) -> None:
         )
     ]
     assert [p.id for p in found] == sorted(expected) and expected
+
+
+def test_a_column_map_imports_their_headers_and_round_trips_as_the_cli_yaml(
+    tmp_path: Path,
+) -> None:
+    from tradepivot.events.schemas import TABLES
+    from tradepivot.events.tabular import ColumnMap, read_column_map
+    from tradepivot.services.registrations import column_map_yaml
+
+    store = FolderStore(tmp_path / "store")
+    files = {p.name: p.read_bytes() for p in EXAMPLE.iterdir() if p.suffix in (".csv", ".yaml")}
+    import_registrations(store, "irf", files)
+    text = (EXAMPLE / "participants.csv").read_text(encoding="utf-8")
+    header, _, body = text.partition("\n")
+    theirs = {"id": "Registration no", "organisation": "Company name"}
+    renamed = ",".join(theirs.get(c, c) for c in header.split(","))
+    upload = f"{renamed},Notes\n" + "\n".join(
+        f"{line},x" for line in body.splitlines() if line.strip()
+    )
+    mapping = {
+        "participants": {"Registration no": "id", "Company name": "organisation", "Notes": None}
+    }
+    with pytest.raises(Exception, match="unknown column"):
+        import_registrations(store, "irf", {"participants.csv": upload.encode()})
+    yaml_file = tmp_path / "map.yaml"
+    yaml_file.write_text(column_map_yaml(mapping), encoding="utf-8")
+    read_back = read_column_map(yaml_file, TABLES)
+    assert read_back.tables == mapping
+    result = import_registrations(
+        store, "irf", {"participants.csv": upload.encode()}, column_map=ColumnMap(mapping)
+    )
+    direct, _ = load_event(EXAMPLE)
+    assert result.event.participants == direct.participants

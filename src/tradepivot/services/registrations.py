@@ -24,7 +24,7 @@ from tradepivot.errors import InputError, SourceFileError
 from tradepivot.events import FolderStore, write_event
 from tradepivot.events.schemas import TABLES, is_identifier
 from tradepivot.events.store import EventStore
-from tradepivot.events.tabular import FORMATS
+from tradepivot.events.tabular import FORMATS, ColumnMap
 from tradepivot.events.template import write_templates
 from tradepivot.events.writer import EVENT_FILE, csv_bytes
 from tradepivot.matchmaking.model import Event, Participant
@@ -35,6 +35,7 @@ __all__ = [
     "EventSummary",
     "ImportResult",
     "ParticipantFilter",
+    "column_map_yaml",
     "create_event",
     "event_facets",
     "event_summary",
@@ -156,9 +157,14 @@ def import_registrations(
     files: Mapping[str, bytes],
     *,
     reference: Reference | None = None,
+    column_map: ColumnMap | None = None,
 ) -> ImportResult:
     """Replace the tables of ``event_id`` that ``files`` hold (creating the event when the
-    store has none and ``files`` are a whole folder), checked as ``match`` checks a folder."""
+    store has none and ``files`` are a whole folder), checked as ``match`` checks a folder.
+
+    ``column_map`` renames (or ignores) the uploaded tables' columns exactly as the CLI's
+    ``--map FILE`` does; it applies to uploaded tables only (the event's current tables,
+    written by tradepivot, already carry our headers)."""
     if not is_identifier(event_id):
         raise InputError(f"{event_id!r} is not an event id.", hint="Letters, digits, _ . -")
     uploads, notes = _uploads(files)
@@ -184,12 +190,27 @@ def import_registrations(
                 (folder / f"{table}{PurePosixPath(file_name).suffix.lower()}").write_bytes(data)
             else:
                 (folder / EVENT_FILE).write_bytes(data)
+        if column_map is not None:
+            column_map = ColumnMap(
+                {t: m for t, m in column_map.tables.items() if t in uploads}, column_map.source
+            )
         try:
-            loaded = FolderStore(Path(tmp), reference=reference).load(event_id)
+            loaded = FolderStore(Path(tmp), reference=reference, column_map=column_map).load(
+                event_id
+            )
         except SourceFileError as exc:
             raise _as_uploaded(exc, folder, uploads) from None
     store.save(event_id, loaded.event, description=loaded.description)
     return ImportResult(loaded.event, tuple(sorted(uploads)), (*notes, *loaded.notes))
+
+
+def column_map_yaml(tables: Mapping[str, Mapping[str, str | None]]) -> str:
+    """``tables`` (per table, their column -> our column, None to ignore it) as the YAML
+    the CLI's ``--map FILE`` reads, so a mapping made on one interface serves the other."""
+    import yaml
+
+    doc = {table: dict(columns) for table, columns in tables.items() if columns}
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
 @dataclass(frozen=True)
