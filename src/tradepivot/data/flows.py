@@ -276,30 +276,47 @@ class SalesInputs:
     notes: tuple[str, ...] = field(default=())
 
 
-def sales_inputs(wh: Warehouse, exporter: str) -> SalesInputs:
-    """Mirror data (the world matrix; the US Census for the US, which the matrix lacks) and,
-    for India, its own statistics (EIDB, latest fiscal year, in its own HS edition: the
-    assembly converts it with ``concordance``)."""
-    table, world = wh.table(wh.dataset().id, "bilateral")
+def sales_inputs(
+    wh: Warehouse,
+    exporter: str,
+    *,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
+) -> SalesInputs:
+    """Mirror data (the world matrix, or ``dataset``; the US Census for the US, which the
+    embedded matrix lacks) and, for India, its own statistics (EIDB, latest fiscal year, in
+    its own HS edition: the assembly converts it with ``concordance``).
+
+    A multi-year dataset gives one year (its latest unless ``years_span`` says) or the
+    average of a range (:func:`select_years`). India's own statistics are of one fiscal year,
+    so they are used only with the latest year of the data, never mixed into another year.
+    """
+    table, world = wh.table(dataset or wh.dataset().id, "bilateral")
+    table, period, notes_of_years = select_years(table, world, years_span)
     columns = ("exporter", "importer", "hs6", "value_usd")
     mirrors = [Source(world.id, table.select(*columns), world.hs_edition)]
     manifests = [world]
-    notes: list[str] = []
+    notes: list[str] = list(notes_of_years)
     if "USA" in missing_importers(world):
         census = _census(wh, wh.dataset(US_SOURCE), importer="USA")
         mirrors.append(Source(census.manifest.id, census.table.select(*columns), census.edition))
         manifests.append(census.manifest)
     own = None
-    if exporter == "IND":
+    latest = str(max((int(y) for y in world.years), default=0))
+    if exporter == "IND" and period != latest:
+        notes.append(
+            f"India's own statistics (one recent fiscal year) are not mixed with {period} "
+            "mirror data: every figure is mirror data."
+        )
+    elif exporter == "IND":
         eidb = _eidb(wh, wh.dataset(EIDB_SOURCE), exporter=exporter)
         own = Source(eidb.manifest.id, eidb.table.select(*columns), eidb.edition)
         manifests.append(eidb.manifest)
         notes.append(
             f"India's own statistics are for {eidb.period} (April-March, {eidb.edition} codes "
             f"converted to {world.hs_edition} with the trade-weighted concordance); mirror "
-            f"data for {', '.join(str(y) for y in world.years)}."
+            f"data for {period}."
         )
-    period = ", ".join(str(y) for y in world.years)
     return SalesInputs(
         mirrors,
         own,

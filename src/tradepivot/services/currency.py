@@ -16,11 +16,15 @@ def currency_info(ref: Reference, currency: str | None, period: str) -> dict[str
     """The rate to show USD amounts of ``period`` in ``currency``; None for USD.
 
     Calendar years use the published annual average; fiscal years ("FY2024-25") use the
-    derived April-March mean, labelled as derived.
+    derived April-March mean, labelled as derived. The average of a range of years
+    ("2020-2024 average") is shown at the rate of its last year (the rate's own period is
+    in the result, so the output says which).
     """
     if currency is None or currency.upper() == "USD":
         return None
     key = period if period.startswith("FY") else period.split(",")[-1].strip()
+    if key.endswith(" average"):
+        key = key.removesuffix(" average").split("-")[-1]
     rate = ref.fx_rate(currency, key)
     return {
         "code": rate.currency,

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tradepivot.analytics.sales import exporter_sales
-from tradepivot.data.flows import sales_inputs
+from tradepivot.data.flows import YearSpan, flow_source, sales_inputs
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
@@ -45,16 +45,22 @@ CASES = ("central", "low", "high")
 
 
 def national_pattern(
-    wh: Warehouse, exporter: str, scope: ProductScope
+    wh: Warehouse,
+    exporter: str,
+    scope: ProductScope,
+    *,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> tuple[pa.Table, Provenance]:
     """``exporter``'s exports in ``scope`` by HS6 and market, each from one source.
 
     Columns ``hs6, market, value_usd, source``, assembled by
     :func:`tradepivot.analytics.sales.exporter_sales` under its printed source rule: India's
-    own statistics (EIDB) for the products they cover, mirror data (the world matrix, the US
-    Census for the US) elsewhere.
+    own statistics (EIDB) for the products they cover, mirror data (the world matrix or
+    ``dataset``, the US Census for the US) elsewhere; ``years_span`` picks a year of a
+    multi-year dataset (:func:`tradepivot.data.flows.sales_inputs`).
     """
-    inputs = sales_inputs(wh, exporter)
+    inputs = sales_inputs(wh, exporter, dataset=dataset, years_span=years_span)
     sales = exporter_sales(
         exporter, scope, inputs.edition, inputs.mirrors, inputs.own, inputs.concordance
     )
@@ -101,6 +107,7 @@ class Exposure:
     portfolio: Portfolio | None = None
     simulation: SimulationResult | None = None
     assumptions: list[str] = field(default_factory=list)
+    period: str = "2024"  # of the trade flows behind the national pattern and the simulation
 
     @property
     def market(self) -> str | None:
@@ -149,10 +156,14 @@ def assess_exposure(
     sector: str | None = None,
     hs: list[str] | None = None,
     scenario: Scenario | None = None,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> Exposure:
-    """Holdings (country-sector, firm or cluster) and their value at risk under ``scenario``."""
+    """Holdings (country-sector, firm or cluster) and their value at risk under ``scenario``,
+    on the trade flows of ``dataset`` in one year of it (``years_span``, default its latest)."""
     ref = wh.reference
     provenance = Provenance()
+    period = flow_source(wh, dataset=dataset, years_span=years_span).period
     loaded: Portfolio | None = None
     assumptions: list[str] = []
     if portfolio is not None:
@@ -160,7 +171,9 @@ def assess_exposure(
         exporter_iso = loaded.exporter
         if loaded.cluster is not None:
             scope = loaded.cluster.scope
-            pattern, pattern_prov = national_pattern(wh, exporter_iso, scope)
+            pattern, pattern_prov = national_pattern(
+                wh, exporter_iso, scope, dataset=dataset, years_span=years_span
+            )
             provenance.merge(pattern_prov)
             loaded = expand(
                 loaded,
@@ -183,14 +196,18 @@ def assess_exposure(
             )
         exporter_iso = ref.iso3(exporter)
         scope = ref.product_scope(hs=hs, sector=sector)
-        pattern, pattern_prov = national_pattern(wh, exporter_iso, scope)
+        pattern, pattern_prov = national_pattern(
+            wh, exporter_iso, scope, dataset=dataset, years_span=years_span
+        )
         provenance.merge(pattern_prov)
         holdings = pattern.select(["hs6", "market", "value_usd"])
         name = f"{ref.name(exporter_iso)}, {scope.label.lower()}"
     simulation = None
     if scenario is not None:
         loaded_scenario = scenario
-        simulation = run_simulation(wh, loaded_scenario, scope=scope)
+        simulation = run_simulation(
+            wh, loaded_scenario, scope=scope, dataset=dataset, years_span=years_span
+        )
         provenance.merge(simulation.provenance)
         rates = _loss_rates(simulation, exporter_iso)
         market = loaded_scenario.market
@@ -216,11 +233,11 @@ def assess_exposure(
         if unknown:
             provenance.note(
                 f"USD {unknown / 1e6:,.1f} m of holdings in {market} are in products "
-                f"{ref.name(exporter_iso)} did not sell there in 2024: no loss rate, counted as 0."
+                f"{ref.name(exporter_iso)} did not sell there in {period}: no loss rate, counted as 0."
             )
         provenance.note(
             "Value at risk = holdings in the scenario's market x the simulated loss rate of "
-            "the product (the exporter's simulated change over its 2024 sales there)."
+            f"the product (the exporter's simulated change over its {period} sales there)."
         )
     provenance.note(*assumptions)
     return Exposure(
@@ -232,6 +249,7 @@ def assess_exposure(
         portfolio=loaded,
         simulation=simulation,
         assumptions=assumptions,
+        period=period,
     )
 
 
@@ -245,11 +263,20 @@ def exposure_report(
     scenario: Scenario | None = None,
     top: int | None = 20,
     currency: str | None = None,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> Report:
     """Exposure by market (share of the exports, value at risk) and by product at risk."""
     ref = wh.reference
     exposure = assess_exposure(
-        wh, portfolio=portfolio, exporter=exporter, sector=sector, hs=hs, scenario=scenario
+        wh,
+        portfolio=portfolio,
+        exporter=exporter,
+        sector=sector,
+        hs=hs,
+        scenario=scenario,
+        dataset=dataset,
+        years_span=years_span,
     )
     h = exposure.holdings
     money_columns = [c for c in h.column_names if c.endswith("_usd")]
@@ -287,7 +314,9 @@ def exposure_report(
     if exposure.simulation is not None:
         title += f" under “{exposure.simulation.scenario.name}”"
     period = (
-        exposure.portfolio.period if exposure.portfolio and exposure.portfolio.period else "2024"
+        exposure.portfolio.period
+        if exposure.portfolio and exposure.portfolio.period
+        else exposure.period
     )
     return Report(
         title=title,
@@ -297,6 +326,8 @@ def exposure_report(
             "exporter": exposure.exporter,
             "scope": exposure.scope.describe(),
             "scenario": scenario.path if scenario else None,
+            "dataset": dataset,
+            "period": exposure.period,
         },
         provenance=exposure.provenance,
         totals=totals,
@@ -332,6 +363,8 @@ def redirect(
     losses: pa.Table,
     *,
     exclude: list[str],
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> tuple[pa.Table, pa.Table, dict[str, float]]:
     """Spread each product's loss over other markets by untapped potential, capped by it.
 
@@ -347,7 +380,9 @@ def redirect(
             pa.table({"hs6": pa.array([], pa.string())}),
             {"loss_usd": 0.0, "absorbed_usd": 0.0, "unabsorbed_usd": 0.0},
         )
-    report = potential_rows(wh, exporter=exporter, hs=sorted(set(codes)))
+    report = potential_rows(
+        wh, exporter=exporter, hs=sorted(set(codes)), dataset=dataset, years_span=years_span
+    )
     pot = report.rows.filter(
         pc.invert(pc.is_in(report.rows.column("importer"), pa.array(exclude, pa.string())))
     )

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tradepivot.data.flows import flow_source
+from tradepivot.data.flows import YearSpan, flow_source
 from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError
@@ -73,8 +73,13 @@ def pivot_brief(
     currency: str | None = None,
     scenario: Scenario | None = None,
     portfolio: Portfolio | None = None,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> Brief:
     """A delegation brief for ``exporter``'s ``sector`` leaving ``away_from``.
+
+    On the trade flows of ``dataset`` (the default world matrix) in one year of it
+    (``years_span``: default its latest) or the average of a range of years.
 
     With a tariff ``scenario`` (and optionally a firm or cluster ``portfolio``) the brief adds
     the redirect chain: the simulated loss by product, the alternative markets that could
@@ -84,11 +89,11 @@ def pivot_brief(
     exp, away = ref.country(exporter), ref.country(away_from)
     provenance = Provenance()
 
-    world = flow_source(wh, exporter=exp.iso3)
+    world = flow_source(wh, exporter=exp.iso3, dataset=dataset, years_span=years_span)
     scope = ref.product_scope(hs=hs, sector=sector, edition=world.edition)
     # One assembly of what the exporter sells where (one source per market and product):
     # the exposure figures, the destinations and the products exposed all come from it.
-    pattern, sold = national_pattern(wh, exp.iso3, scope)
+    pattern, sold = national_pattern(wh, exp.iso3, scope, dataset=dataset, years_span=years_span)
     provenance.merge(sold)
     destinations = _destinations(pattern, wh.reference)
     total = pc.sum(destinations.column("value_usd")).as_py() or 0.0
@@ -107,6 +112,8 @@ def pivot_brief(
         top=None,
         by="product",
         detail_markets=5,
+        dataset=dataset,
+        years_span=years_span,
     )
     provenance.merge(ranked.provenance)
     markets = ranked.tables["markets"]
@@ -134,6 +141,8 @@ def pivot_brief(
             portfolio=portfolio,
             provenance=provenance,
             top=top,
+            dataset=dataset,
+            years_span=years_span,
         )
     focus_callout = _focus_callout(markets, exp.name)
     if focus_callout:
@@ -159,6 +168,8 @@ def pivot_brief(
             "top": top,
             "scenario": scenario.path if scenario else None,
             "portfolio": portfolio.name if portfolio else None,
+            "dataset": dataset,
+            "period": world.period,
         },
         currency=output_currency(ref, currency, world.period, portfolio),
     )

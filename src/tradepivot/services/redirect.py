@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tradepivot.data.flows import YearSpan
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.reports.numbers import money
 from tradepivot.services._enrich import add_descriptions
@@ -49,8 +50,11 @@ def shock_sections(
     portfolio: Portfolio | None,
     provenance: Provenance,
     top: int = 15,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> list[Section]:
-    """The exposure-under-scenario and redirect sections of the brief."""
+    """The exposure-under-scenario and redirect sections of the brief (on ``dataset``'s
+    flows of one year, ``years_span``, default its latest)."""
     ref = wh.reference
     exposure = assess_exposure(
         wh,
@@ -59,12 +63,18 @@ def shock_sections(
         sector=sector,
         hs=hs,
         scenario=scenario,
+        dataset=dataset,
+        years_span=years_span,
     )
     provenance.merge(exposure.provenance)
     holdings = exposure.holdings
     total = float(pc.sum(holdings.column("value_usd")).as_py() or 0.0)
     # The brief's one rate: the portfolio's own when it was given in rupees.
-    inr = output_currency(ref, "INR", "2024", portfolio) if exposure.exporter == "IND" else None
+    inr = (
+        output_currency(ref, "INR", exposure.period, portfolio)
+        if exposure.exporter == "IND"
+        else None
+    )
     who = exposure.name
     section = Section(title="Exposure under the tariff scenario")
     if exposure.simulation is None:
@@ -122,6 +132,8 @@ def shock_sections(
         exposure.exporter,
         losses.select(["hs6", "loss_usd"]),
         exclude=[market],
+        dataset=dataset,
+        years_span=years_span,
     )
     shift = Section(title="Redirect: where the lost sales could go")
     shift.figures = [
@@ -141,7 +153,8 @@ def shock_sections(
     ]
     shift.paragraphs.append(
         "Each product's loss is spread over the other markets in proportion to the exporter's "
-        "untapped potential there (ITC method, 2024 data), never more than that potential; the "
+        f"untapped potential there (ITC method, {exposure.period} data), never more than that "
+        "potential; the "
         f"scenario changes duties in {market_name} only, so potentials elsewhere are unchanged. "
         "For a firm or cluster, the national untapped potential is the ceiling: a single "
         "exporter wins only part of it."

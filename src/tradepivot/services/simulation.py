@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tradepivot.analytics.markets import in_scope
-from tradepivot.data.flows import flow_source
+from tradepivot.data.flows import YearSpan, flow_source
 from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError, SourceFileError
@@ -59,14 +59,24 @@ class SimulationResult:
     provenance: Provenance
     edition: str
     notes: list[str] = field(default_factory=list)
+    period: str = "2024"  # the year of the trade flows (or "FIRST-LAST average")
 
 
 def _base_flows(
-    wh: Warehouse, market: str, scope: ProductScope
-) -> tuple[pa.Table, Provenance, str]:
-    """exporter, code (the market's own HS6 code), hs6, value_usd, tariff_before (fraction)."""
+    wh: Warehouse,
+    market: str,
+    scope: ProductScope,
+    *,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
+) -> tuple[pa.Table, Provenance, str, str]:
+    """exporter, code (the market's own HS6 code), hs6, value_usd, tariff_before (fraction);
+    the provenance, HS edition and period of the flows.
+
+    The US market uses the US Census imports (with the duties collected) unless a
+    ``dataset`` is named; ``years_span`` picks a year of a multi-year dataset."""
     provenance = Provenance()
-    if market == "USA":
+    if market == "USA" and dataset is None and years_span is None:
         table, manifest = wh.table(US_SOURCE, "us_imports")
         table = table.filter(~table.hs6.substr(0, 2).isin(["98", "99"]) & (table.value_usd > 0))
         if not scope.is_everything:
@@ -93,8 +103,8 @@ def _base_flows(
             "US Census data: EU members appear only as one bloc supplier (EU27); partners outside "
             "the 50 largest are absent at HS6 (98.7% of US imports by value are covered).",
         )
-        return rows, provenance, manifest.hs_edition
-    source = flow_source(wh, importer=market)
+        return rows, provenance, manifest.hs_edition, ", ".join(map(str, manifest.years))
+    source = flow_source(wh, importer=market, dataset=dataset, years_span=years_span)
     flows = source.table.filter(source.table.importer == market)
     if not scope.is_everything:
         flows = flows.filter(in_scope(flows.hs6, scope))
@@ -137,7 +147,7 @@ def _base_flows(
             f"No applied tariff rates ship for {market}: base duties are taken as zero, so a "
             "scenario's rates are the whole duty (set them with `add`)."
         )
-    return rows, provenance, source.edition
+    return rows, provenance, source.edition, source.period
 
 
 def load_elasticities(path: Path) -> list[ElasticityOverride]:
@@ -246,11 +256,17 @@ def run_simulation(
     *,
     scope: ProductScope | None = None,
     elasticities: Sequence[ElasticityOverride] = (),
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> SimulationResult:
-    """Simulate ``scenario`` on every supplier and product of its market within ``scope``."""
+    """Simulate ``scenario`` on every supplier and product of its market within ``scope``,
+    on the flows of ``dataset`` (the default world matrix; US Census imports for the US)
+    in one year of it (``years_span``, default its latest) or the average of a range."""
     ref = wh.reference
     scope = scope or ref.product_scope()
-    base, provenance, edition = _base_flows(wh, scenario.market, scope)
+    base, provenance, edition, period = _base_flows(
+        wh, scenario.market, scope, dataset=dataset, years_span=years_span
+    )
     if base.num_rows == 0:
         raise InputError(
             f"{ref.name(scenario.market)} imported nothing in {scope.describe()} in the data.",
@@ -336,6 +352,7 @@ def run_simulation(
         cases=cases,
         provenance=provenance,
         edition=edition,
+        period=period,
     )
 
 
@@ -367,6 +384,8 @@ def simulate_scenario(
     elasticities: Sequence[ElasticityOverride] = (),
     top: int | None = 25,
     currency: str | None = None,
+    dataset: str | None = None,
+    years_span: YearSpan | None = None,
 ) -> Report:
     """The scenario's effect on one exporter (or on the market), by HS6 and by sector.
 
@@ -377,7 +396,14 @@ def simulate_scenario(
     ref = wh.reference
     edition = "HS2017"
     scope = ref.product_scope(hs=hs, sector=sector, edition=edition)
-    result = run_simulation(wh, scenario, scope=scope, elasticities=list(elasticities))
+    result = run_simulation(
+        wh,
+        scenario,
+        scope=scope,
+        elasticities=list(elasticities),
+        dataset=dataset,
+        years_span=years_span,
+    )
     rows = result.rows
     focus = ref.iso3(exporter) if exporter else _single_target(scenario)
     market_by_product = _sum_by(rows, ["hs6"], ("value_usd", "creation_usd"))
@@ -421,6 +447,8 @@ def simulate_scenario(
             "scope": scope.describe(),
             "date": scenario.date.isoformat(),
             "edition": result.edition,
+            "dataset": dataset,
+            "period": result.period,
         },
         provenance=result.provenance,
         totals=totals,
@@ -429,7 +457,7 @@ def simulate_scenario(
             "competitors": competitors,
             "measures": pa.Table.from_pylist(scenario.summary()["measures"]),
         },
-        currency=currency_info(ref, currency, "2024"),
+        currency=currency_info(ref, currency, result.period),
         kind="simulation",
     )
     if top and by_product.num_rows > top:

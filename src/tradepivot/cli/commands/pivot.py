@@ -13,11 +13,15 @@ from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
     MAX_TOP,
     CurrencyOpt,
+    DatasetOpt,
     ForceOpt,
     HsOpt,
     OutputOpt,
     SectorOpt,
+    YearOpt,
+    YearsOpt,
     check_output,
+    year_span,
 )
 from tradepivot.cli.render import emit_brief
 
@@ -69,6 +73,9 @@ def pivot(
             show_default=False,
         ),
     ] = None,
+    dataset: DatasetOpt = None,
+    year: YearOpt = None,
+    years: YearsOpt = None,
     currency: CurrencyOpt = None,
     fmt: Annotated[
         BriefFormat,
@@ -111,6 +118,8 @@ def pivot(
         currency=currency.value if currency else app_state.settings.currency,
         scenario=load_scenario(scenario, ref) if scenario else None,
         portfolio=load_portfolio(portfolio, ref) if portfolio else None,
+        dataset=dataset,
+        years_span=year_span(year, years),
     )
     if output is None:
         emit_brief(brief, app_state.console, as_json=fmt is BriefFormat.json)

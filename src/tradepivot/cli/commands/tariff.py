@@ -12,12 +12,15 @@ from tradepivot.cli.core import app, state
 from tradepivot.cli.options import (
     MAX_TOP,
     CurrencyOpt,
+    DatasetOpt,
     ForceOpt,
     FormatOpt,
     HsOpt,
     OutputFormat,
     OutputOpt,
     SectorOpt,
+    YearOpt,
+    year_span,
 )
 from tradepivot.cli.render import emit
 
@@ -125,6 +128,8 @@ def simulate(
     top: Annotated[
         int, typer.Option("--top", "-n", min=1, max=MAX_TOP, help="Products to list.")
     ] = 25,
+    dataset: DatasetOpt = None,
+    year: YearOpt = None,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -147,6 +152,8 @@ def simulate(
         elasticities=load_elasticities(elasticities) if elasticities else (),
         top=top,
         currency=currency.value if currency else app_state.settings.currency,
+        dataset=dataset,
+        years_span=year_span(year),
     )
     emit(report, fmt.value, output, app_state.console, force=force)
 
@@ -176,6 +183,8 @@ def exposure(
     top: Annotated[
         int, typer.Option("--top", "-n", min=1, max=MAX_TOP, help="Markets to list.")
     ] = 20,
+    dataset: DatasetOpt = None,
+    year: YearOpt = None,
     currency: CurrencyOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -200,5 +209,7 @@ def exposure(
         scenario=load_scenario(scenario, ref) if scenario else None,
         top=top,
         currency=currency.value if currency else None,
+        dataset=dataset,
+        years_span=year_span(year),
     )
     emit(report, fmt.value, output, app_state.console, force=force)

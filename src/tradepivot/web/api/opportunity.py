@@ -205,6 +205,9 @@ def pivot(
     hs: HsParam = None,
     away_from: Annotated[str, country_query("The market being left.", "USA")] = "USA",
     top: Annotated[int, Query(ge=1, le=200, description="Alternative markets to list.")] = 15,
+    dataset: DatasetParam = None,
+    year: YearParam = None,
+    years: YearsParam = None,
     currency: CurrencyParam = None,
 ) -> Response:
     """The delegation brief: exposure to the market being left, alternatives ranked by
@@ -217,5 +220,7 @@ def pivot(
         hs=split(hs),
         top=top,
         currency=currency_code(currency) or state.settings.currency,
+        dataset=dataset,
+        years_span=choose_years(year, years),
     )
     return json_response(brief.to_dict())

@@ -8,13 +8,17 @@ from fastapi import APIRouter, File, Query, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from tradepivot.data.flows import choose_years
 from tradepivot.services.exposure import exposure_report
 from tradepivot.services.pivot import pivot_brief
 from tradepivot.services.simulation import simulate_scenario
 from tradepivot.web.api.params import (
     CurrencyParam,
+    DatasetParam,
     HsParam,
     SectorParam,
+    YearParam,
+    YearsParam,
     country_path,
     country_query,
     currency_code,
@@ -59,6 +63,8 @@ def simulate(
     sector: SectorParam = None,
     hs: HsParam = None,
     top: Top = 25,
+    dataset: DatasetParam = None,
+    year: YearParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
     table: TableParam = None,
@@ -76,6 +82,8 @@ def simulate(
         elasticities=tuple(elasticities_upload(elasticities)) if elasticities else (),
         top=top,
         currency=currency_code(currency) or state.settings.currency,
+        dataset=dataset,
+        years_span=choose_years(year),
     )
     return respond(request, report, fmt, table)
 
@@ -88,6 +96,8 @@ def exposure(
     sector: SectorParam = None,
     hs: HsParam = None,
     top: Top = 20,
+    dataset: DatasetParam = None,
+    year: YearParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
     table: TableParam = None,
@@ -101,6 +111,8 @@ def exposure(
         hs=split(hs),
         top=top,
         currency=currency_code(currency),
+        dataset=dataset,
+        years_span=choose_years(year),
     )
     return respond(request, report, fmt, table)
 
@@ -117,6 +129,8 @@ def exposure_upload(
     sector: SectorParam = None,
     hs: HsParam = None,
     top: Top = 20,
+    dataset: DatasetParam = None,
+    year: YearParam = None,
     currency: CurrencyParam = None,
     fmt: FormatParam = None,
     table: TableParam = None,
@@ -133,6 +147,8 @@ def exposure_upload(
         scenario=scenario_upload(scenario, ref) if scenario else None,
         top=top,
         currency=currency_code(currency),
+        dataset=dataset,
+        years_span=choose_years(year),
     )
     return respond(request, report, fmt, table)
 
@@ -147,6 +163,9 @@ def pivot_upload(
     hs: HsParam = None,
     away_from: Annotated[str, country_query("The market being left.", "USA")] = "USA",
     top: Annotated[int, Query(ge=1, le=200, description="Alternative markets to list.")] = 15,
+    dataset: DatasetParam = None,
+    year: YearParam = None,
+    years: YearsParam = None,
     currency: CurrencyParam = None,
 ) -> Response:
     """The brief with a scenario (and a portfolio): the simulated loss and the markets that
@@ -162,5 +181,7 @@ def pivot_upload(
         currency=currency_code(currency) or state.settings.currency,
         scenario=scenario_upload(scenario, ref) if scenario else None,
         portfolio=portfolio_upload(portfolio, ref) if portfolio else None,
+        dataset=dataset,
+        years_span=choose_years(year, years),
     )
     return json_response(brief.to_dict())
