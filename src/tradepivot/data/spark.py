@@ -307,7 +307,8 @@ def spark_session(
     if settings.spark_connect_url and master is None:
         return _connect_session(settings.spark_connect_url, conf)
     master = master or spark_master(settings)
-    local = master is None or master.startswith("local")
+    # Under spark-submit (no master here) its own --master and --conf decide everything.
+    local = master is not None and master.startswith("local")
     scratch = settings.cache_dir / "spark"
     log4j = scratch / "log4j2.properties"
     with spark_errors("start"):
