@@ -11,6 +11,7 @@ the change report accounts for every meeting, and the checker finds nothing wron
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from tests.matchmaking.checker import check_schedule
 from tests.matchmaking.test_schedule import Case, cases
 from tradepivot.errors import InfeasibleScheduleError, InputError
-from tradepivot.matchmaking.model import Meeting, Table
+from tradepivot.matchmaking.model import Event, Interpreter, Meeting, Table
 from tradepivot.matchmaking.reschedule import Changes, history_slots, reschedule
 from tradepivot.matchmaking.schedule import ScheduleOptions, solve
 
@@ -176,3 +177,86 @@ def test_a_lost_table_is_named_as_the_cause_of_a_movable_meetings_fate() -> None
     assert rows and all(c.change == "cancelled" for c in rows)
     for c in rows:
         assert f"table {c.old_table} is lost" in c.why, c.why
+
+
+def _two_meetings(
+    tables: tuple[str, ...],
+) -> tuple[list[Meeting], Event, dict[tuple[str, str], float]]:
+    """E1-B1 locked at T1 and E2-B2 published at T2, both in s1; s2 free for everyone."""
+    from tests.matchmaking.test_schedule import _event, _person, _slot
+
+    people = [_person("E1"), _person("E2"), _person("B1"), _person("B2")]
+    event = _event(people, [_slot("s1", 0), _slot("s2", 30)], [Table(t, "V1") for t in tables])
+    published = [
+        Meeting("B1", "E1", "s1", "T1", locked=True, published=True),
+        Meeting("B2", "E2", "s1", "T2", published=True),
+    ]
+    scores = {("B1", "E1"): 50.0, ("B2", "E2"): 40.0}
+    return published, dataclasses.replace(event, meetings=tuple(published)), scores
+
+
+def test_a_locked_meeting_is_reseated_at_a_free_table_before_a_movable_meetings() -> None:
+    published, event, scores = _two_meetings(("T1", "T2", "T3"))
+    changes = Changes(tables_lost=("T1",), move_published=True)
+    done = reschedule(event, published, scores, changes, OPTIONS)
+    rows = {(c.a, c.b): c for c in done.changes}
+    assert rows[("B1", "E1")].change == "reseated" and rows[("B1", "E1")].new_table == "T3"
+    assert rows[("B2", "E2")].change == "kept" and rows[("B2", "E2")].new_table == "T2"
+    assert check_schedule(done.event, done.schedule.meetings, scores=scores) == []
+
+
+def test_a_table_that_went_to_a_locked_meeting_is_named_as_the_cause() -> None:
+    # No free table in s1: the locked meeting takes the movable meeting's table, which moves.
+    published, event, scores = _two_meetings(("T1", "T2"))
+    changes = Changes(tables_lost=("T1",), move_published=True)
+    done = reschedule(event, published, scores, changes, OPTIONS)
+    rows = {(c.a, c.b): c for c in done.changes}
+    assert rows[("B1", "E1")].change == "reseated" and rows[("B1", "E1")].new_table == "T2"
+    moved = rows[("B2", "E2")]
+    assert moved.change == "moved" and moved.new_slot == "s2"
+    assert "its table T2 went to the locked meeting B1-E1, whose table T1 is lost" in moved.why
+    assert check_schedule(done.event, done.schedule.meetings, scores=scores) == []
+
+
+def test_an_interpreter_only_change_has_its_own_reason() -> None:
+    # The published interpreter no longer works in the slot (interpreters.csv was edited):
+    # the meeting keeps its slot and table, and the row says why the interpreter changed.
+    from tests.matchmaking.test_schedule import EN_RU, _event, _person, _slot
+
+    people = [_person("E1", ("en",)), _person("B1", ("ru",))]
+    interpreters = [
+        Interpreter("I1", "One", EN_RU, available=frozenset({"s2"})),
+        Interpreter("I2", "Two", EN_RU),
+    ]
+    event = _event(
+        people, [_slot("s1", 0), _slot("s2", 30)], [Table("T1", "V1")], interpreters=interpreters
+    )
+    published = [Meeting("B1", "E1", "s1", "T1", "I1", published=True)]
+    event = dataclasses.replace(event, meetings=tuple(published))
+    scores = {("B1", "E1"): 50.0}
+    done = reschedule(event, published, scores, Changes(move_published=True), OPTIONS)
+    (row,) = done.changes
+    assert (row.change, row.new_slot, row.new_table, row.new_interpreter) == (
+        "reseated",
+        "s1",
+        "T1",
+        "I2",
+    )
+    assert row.why == "interpreter I2 instead of I1, who no longer works in s1"
+    assert check_schedule(done.event, done.schedule.meetings, scores=scores) == []
+
+
+def test_why_texts_are_translated() -> None:
+    published, event, scores = _two_meetings(("T1", "T2"))
+    changes = Changes(tables_lost=("T1",), move_published=True)
+    done = reschedule(event, published, scores, changes, OPTIONS)
+    for c in done.changes:
+        english = c.as_row()["why"]
+        assert english == c.why
+        for language, script in (("ru", "А-Яа-яЁё"), ("hi", "\u0900-\u097f")):
+            text = c.as_row(language)["why"]
+            assert text != english and re.search(f"[{script}]", text), (language, text)
+            # ids and slots are kept as they are
+            for value in (c.new_slot, c.new_table):
+                if value and value in english:
+                    assert value in text

@@ -314,3 +314,25 @@ def test_reschedule_can_publish_the_new_schedule(
     assert {m.pair for m in event.meetings} == {m.pair for m in run.schedule.meetings}
     assert all(m.published for m in event.meetings)
     assert not any("IN0003" in m.pair for m in event.meetings)
+
+
+def test_reschedule_why_column_in_the_language_asked_for(
+    published: Path, wh_module: Warehouse, tmp_path: Path
+) -> None:
+    folder = tmp_path / "forum"
+    shutil.copytree(published, folder)
+    run = match_reschedule(
+        wh_module,
+        *at(folder),
+        Changes(cancelled=("IN0003",)),
+        time_limit=2,
+        market=False,
+        language="ru",
+    )
+    rows = run.report.tables["changes"].to_pylist()
+    cancelled = [r for r in rows if r["change"] == "cancelled"]
+    assert cancelled and all(r["why"] == "IN0003 отменил(а) участие" for r in cancelled)
+    with pytest.raises(InputError, match="'de' is not available"):
+        match_reschedule(
+            wh_module, *at(folder), Changes(cancelled=("IN0003",)), market=False, language="de"
+        )

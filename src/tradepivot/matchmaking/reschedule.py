@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 from tradepivot.errors import InputError
+from tradepivot.i18n import N_, translator
 from tradepivot.matchmaking.model import Event, Meeting, Schedule
 from tradepivot.matchmaking.schedule import (
     ScheduleOptions,
@@ -43,6 +44,7 @@ __all__ = [
     "Change",
     "ChangeKind",
     "Changes",
+    "Reason",
     "Rescheduled",
     "current_event",
     "history_slots",
@@ -51,6 +53,21 @@ __all__ = [
 ]
 
 ChangeKind = Literal["kept", "reseated", "moved", "cancelled", "added"]
+# One reason of a change: an English message with %(name)s placeholders (marked for the
+# catalogs with N_) and its values; a row's why is its reasons joined by "; ".
+Reason = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _r(message: str, **params: object) -> Reason:
+    return (message, tuple((k, str(v)) for k, v in sorted(params.items())))
+
+
+def why_text(reasons: Sequence[Reason], language: str = "en") -> str:
+    """The reasons as one sentence in ``language`` (en, ru, hi: the shipped catalogs)."""
+    t = translator(language)
+    return "; ".join(t.gettext(message, **dict(params)) for message, params in reasons)
+
+
 KINDS: tuple[ChangeKind, ...] = ("kept", "reseated", "moved", "cancelled", "added")
 
 
@@ -81,10 +98,19 @@ class Change:
     old_interpreter: str | None
     new_interpreter: str | None
     locked: bool
-    why: str
+    reasons: tuple[Reason, ...]
 
-    def as_row(self) -> dict[str, Any]:
-        return asdict(self)
+    @property
+    def why(self) -> str:
+        """The reasons in English."""
+        return why_text(self.reasons)
+
+    def as_row(self, language: str = "en") -> dict[str, Any]:
+        """The report row; ``why`` in ``language``."""
+        row = asdict(self)
+        del row["reasons"]
+        row["why"] = why_text(self.reasons, language)
+        return row
 
 
 @dataclass(frozen=True)
@@ -194,11 +220,16 @@ def reschedule(
     history = history_slots(event, start)
     current = current_event(event, changes, start)
     options = replace(options or ScheduleOptions(), change_cost=changes.change_cost)
-    gone = {pid: f"{pid} cancelled" for pid in changes.cancelled}
-    gone |= {pid: f"{pid} is absent from {start} on (no-show)" for pid in changes.no_shows}
+    gone: dict[str, Reason] = {
+        pid: _r(N_("%(who)s cancelled"), who=pid) for pid in changes.cancelled
+    }
+    gone |= {
+        pid: _r(N_("%(who)s is absent from %(start)s on (no-show)"), who=pid, start=start)
+        for pid in changes.no_shows
+    }
 
     held: list[Meeting] = []  # history: exactly as published
-    dropped: dict[tuple[str, str], str] = {}
+    dropped: dict[tuple[str, str], tuple[Reason, ...]] = {}
     locked: list[Meeting] = []
     stays: list[Meeting] = []  # published, fixed in their slot
     movable: list[Meeting] = []  # published, may move at a cost
@@ -208,11 +239,11 @@ def reschedule(
             held.append(m)
             continue
         is_locked = m.locked and not _forced(m, changes.force)
-        who = [gone[pid] for pid in m.pair if pid in gone]
+        who = tuple(gone[pid] for pid in m.pair if pid in gone)
         if who:
             if is_locked:
-                blocking.append(f"{m.a}-{m.b} in {m.slot} ({'; '.join(who)})")
-            dropped[m.pair] = "; ".join(who)
+                blocking.append(f"{m.a}-{m.b} in {m.slot} ({why_text(who)})")
+            dropped[m.pair] = who
         elif is_locked:
             locked.append(m)
         elif changes.move_published:
@@ -221,35 +252,63 @@ def reschedule(
             stays.append(m)
 
     # Lost tables: the slot's free tables go to locked meetings first, then published ones.
+    # A table no meeting holds is given before one a movable published meeting holds (it
+    # then has to find another seat: ``bumped`` says why).
     seats: dict[str, list[str]] = {}
     for slot in current.slots:
         seats[slot.id] = [t.id for t in current.usable_tables(slot)]
     taken: dict[str, set[str]] = defaultdict(set)
-    reseated: dict[tuple[str, str], str] = {}
+    reseated: dict[tuple[str, str], tuple[Reason, ...]] = {}
+    bumped: dict[tuple[str, str], Reason] = {}
     for m in (*held, *locked, *stays):
         if m.table in seats.get(m.slot, ()) and m.table not in taken[m.slot]:
             taken[m.slot].add(m.table)
+    holder = {(m.slot, m.table): m for m in movable}
     placed: dict[str, list[Meeting]] = {"locked": [], "stays": []}
     for kind, group in (("locked", locked), ("stays", stays)):
         for m in group:
             if m.table in seats.get(m.slot, ()) and m.table in taken[m.slot]:
                 placed[kind].append(m)
                 continue
-            spare = [t for t in seats.get(m.slot, ()) if t not in taken[m.slot]]
+            free = [t for t in seats.get(m.slot, ()) if t not in taken[m.slot]]
+            spare = [t for t in free if (m.slot, t) not in holder] + [
+                t for t in free if (m.slot, t) in holder
+            ]
             if spare:
-                taken[m.slot].add(spare[0])
-                reseated[m.pair] = (
-                    f"table {m.table} is lost from {start} on; reseated at {spare[0]}"
-                )
+                table = spare[0]
+                taken[m.slot].add(table)
+                reasons = [
+                    _r(N_("table %(table)s is lost from %(start)s on"), table=m.table, start=start),
+                    _r(N_("reseated at %(table)s"), table=table),
+                ]
                 if kind == "locked":
-                    reseated[m.pair] += " (locked meetings are reseated first)"
-                placed[kind].append(replace(m, table=spare[0]))
+                    reasons.append(_r(N_("locked meetings are reseated first")))
+                reseated[m.pair] = tuple(reasons)
+                other = holder.get((m.slot, table))
+                if other is not None:
+                    bumped[other.pair] = _r(
+                        N_(
+                            "its table %(table)s went to the locked meeting %(meeting)s, whose "
+                            "table %(lost)s is lost"
+                        ),
+                        table=table,
+                        meeting=f"{m.a}-{m.b}",
+                        lost=m.table,
+                    )
+                placed[kind].append(replace(m, table=table))
             elif kind == "locked":
                 blocking.append(f"{m.a}-{m.b} in {m.slot} (table {m.table} lost, no free table)")
             else:
                 dropped[m.pair] = (
-                    f"table {m.table} is lost from {start} on and slot {m.slot} has no free "
-                    "table (locked meetings were reseated first)"
+                    _r(
+                        N_(
+                            "table %(table)s is lost from %(start)s on and slot %(slot)s has "
+                            "no free table (locked meetings were reseated first)"
+                        ),
+                        table=m.table,
+                        start=start,
+                        slot=m.slot,
+                    ),
                 )
     if blocking:
         raise InputError(
@@ -286,7 +345,9 @@ def reschedule(
     trade_off = None
     if homes:
         trade_off = _trade_off(current, weights, options, fixed, history, movable, schedule)
-    rows = _report(published, schedule.meetings, history, start, dropped, reseated, changes)
+    rows = _report(
+        current, published, schedule.meetings, history, start, dropped, reseated, bumped, changes
+    )
     return Rescheduled(current, schedule, rows, start, history, trade_off)
 
 
@@ -326,77 +387,105 @@ def _trade_off(
 
 
 def _report(
+    event: Event,
     before: Sequence[Meeting],
     after: Sequence[Meeting],
     history: frozenset[str],
     start: str,
-    dropped: Mapping[tuple[str, str], str],
-    reseated: Mapping[tuple[str, str], str],
+    dropped: Mapping[tuple[str, str], tuple[Reason, ...]],
+    reseated: Mapping[tuple[str, str], tuple[Reason, ...]],
+    bumped: Mapping[tuple[str, str], Reason],
     changes: Changes,
 ) -> tuple[Change, ...]:
     """One row per published meeting and per new one, with why."""
     old = {m.pair: m for m in before}
     new = {m.pair: m for m in after}
     met_before = {pid for m in before for pid in m.pair}
+    cost = f"{changes.change_cost:g}"
     rows = []
     for pair in sorted(set(old) | set(new)):
         o, n = old.get(pair), new.get(pair)
         kind: ChangeKind
-        # A movable meeting goes to the solver with its table; when that table is lost, the
-        # loss is a cause of its move or cancellation too.
-        lost_table = (
-            f"table {o.table} is lost from {start} on; "
-            if o is not None and o.table in changes.tables_lost
-            else ""
-        )
+        reasons: tuple[Reason, ...]
+        # A movable meeting goes to the solver with its table; when that table is lost (or
+        # went to a locked meeting), that is a cause of its move or cancellation too.
+        cause: tuple[Reason, ...] = ()
+        if o is not None and o.table in changes.tables_lost:
+            cause = (
+                _r(N_("table %(table)s is lost from %(start)s on"), table=o.table, start=start),
+            )
+        elif pair in bumped:
+            cause = (bumped[pair],)
         if o is not None and n is not None:
             if o.slot in history:
-                kind, why = "kept", f"held before {start} (history)"
+                kind, reasons = "kept", (_r(N_("held before %(start)s (history)"), start=start),)
             elif (o.slot, o.table, o.interpreter) == (n.slot, n.table, n.interpreter):
                 kind = "kept"
-                why = (
-                    "locked"
+                reasons = (
+                    (_r(N_("locked")),)
                     if o.locked
-                    else "published; staying gains more than moving"
+                    else (_r(N_("published; staying gains more than moving")),)
                     if changes.move_published
-                    else "published"
+                    else (_r(N_("published")),)
                 )
+            elif o.slot == n.slot and o.table == n.table:
+                kind, reasons = "reseated", (_interpreter_change(event, o, n, after),)
             elif o.slot == n.slot:
                 kind = "reseated"
-                why = reseated.get(pair, "")
-                if not why and o.table != n.table:
-                    why = (
-                        f"table {o.table} is lost from {start} on; reseated at {n.table}"
-                        if o.table in changes.tables_lost
-                        else f"seated at {n.table}: table {o.table} went to a fixed meeting"
+                reasons = reseated.get(pair, ())
+                if not reasons:
+                    reasons = (
+                        *(
+                            cause
+                            or (_r(N_("table %(table)s went to a fixed meeting"), table=o.table),)
+                        ),
+                        _r(N_("reseated at %(table)s"), table=n.table),
                     )
                 if o.interpreter != n.interpreter:
-                    why = "; ".join(w for w in (why, f"interpreter {n.interpreter or 'none'}") if w)
+                    reasons = (*reasons, _interpreter_change(event, o, n, after))
             elif pair in dropped:  # it lost its place; the solver found it another slot
                 kind = "moved"
-                why = f"{dropped[pair]}; moved to {n.slot}"
+                reasons = (*dropped[pair], _r(N_("moved to %(slot)s"), slot=n.slot))
             else:
                 kind = "moved"
-                why = lost_table + (
-                    f"--move-published: moved from {o.slot} to {n.slot}, a gain larger than "
-                    f"its change cost ({changes.change_cost:g} points)"
+                reasons = (
+                    *cause,
+                    _r(
+                        N_(
+                            "--move-published: moved from %(old)s to %(new)s, a gain larger "
+                            "than its change cost (%(cost)s points)"
+                        ),
+                        old=o.slot,
+                        new=n.slot,
+                        cost=cost,
+                    ),
                 )
         elif o is not None:
             kind = "cancelled"
             if o.pair in dropped:
-                why = dropped[o.pair]
+                reasons = dropped[o.pair]
             else:
-                why = lost_table + (
-                    "--move-published: its slot served a better schedule, a gain larger than "
-                    f"its change cost ({changes.change_cost:g} points)"
+                reasons = (
+                    *cause,
+                    _r(
+                        N_(
+                            "--move-published: its slot served a better schedule, a gain "
+                            "larger than its change cost (%(cost)s points)"
+                        ),
+                        cost=cost,
+                    ),
                 )
         else:
             assert n is not None
             kind = "added"
             firsts = [pid for pid in pair if pid not in met_before]
-            why = f"a free seat in {n.slot} after the changes"
-            if firsts:
-                why += "; a first meeting for " + " and ".join(firsts)
+            reasons = (_r(N_("a free seat in %(slot)s after the changes"), slot=n.slot),)
+            if len(firsts) == 1:
+                reasons += (_r(N_("a first meeting for %(who)s"), who=firsts[0]),)
+            elif firsts:
+                reasons += (
+                    _r(N_("a first meeting for %(a)s and %(b)s"), a=firsts[0], b=firsts[1]),
+                )
         ref = o if o is not None else n
         assert ref is not None
         rows.append(
@@ -411,7 +500,45 @@ def _report(
                 old_interpreter=o.interpreter if o else None,
                 new_interpreter=n.interpreter if n else None,
                 locked=bool(o and o.locked),
-                why=why,
+                reasons=reasons,
             )
         )
     return tuple(rows)
+
+
+def _interpreter_change(
+    event: Event, old: Meeting, new: Meeting, after: Sequence[Meeting]
+) -> Reason:
+    """Why a meeting kept its slot but not its interpreter: the old one now interprets
+    another meeting of the slot, or no longer works then, or the solver reassigned them."""
+    if old.interpreter is None:
+        return _r(N_("interpreter %(new)s added"), new=new.interpreter)
+    if new.interpreter is None:
+        return _r(N_("interpreter %(old)s no longer needed"), old=old.interpreter)
+    other = next(
+        (m for m in after if m.slot == new.slot and m.interpreter == old.interpreter), None
+    )
+    if other is not None:
+        return _r(
+            N_("interpreter %(new)s instead of %(old)s, who now interprets %(meeting)s"),
+            new=new.interpreter,
+            old=old.interpreter,
+            meeting=f"{other.a}-{other.b}",
+        )
+    slot = next(s for s in event.slots if s.id == new.slot)
+    gone = next((i for i in event.interpreters if i.id == old.interpreter), None)
+    if gone is None or not gone.works_in(slot):
+        return _r(
+            N_("interpreter %(new)s instead of %(old)s, who no longer works in %(slot)s"),
+            new=new.interpreter,
+            old=old.interpreter,
+            slot=new.slot,
+        )
+    return _r(
+        N_(
+            "interpreter %(new)s instead of %(old)s: the solver reassigned the interpreters of %(slot)s"
+        ),
+        new=new.interpreter,
+        old=old.interpreter,
+        slot=new.slot,
+    )

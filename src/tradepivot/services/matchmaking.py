@@ -437,13 +437,17 @@ def match_reschedule(
     market: bool = True,
     publish: bool = False,
     workers: int | None = None,
+    language: str = "en",
 ) -> ScheduleRun:
     """Change a published schedule after cancellations, no-shows, late registrations or
     lost tables, never rewriting the past (:mod:`tradepivot.matchmaking.reschedule`): held
     meetings stay exactly, locked ones stay unless ``changes.force`` names them. The report's
     ``changes`` table has one row per published or new meeting (kept, reseated, moved,
     cancelled, added) with why. ``publish`` makes the new schedule the event's next
-    published version (as :func:`match_schedule` does), else it is the draft."""
+    published version (as :func:`match_schedule` does), else it is the draft. ``language``
+    (en, ru, hi): the language of the ``why`` column (templated sentences from the shipped
+    catalogs)."""
+    language = require_language(language)
     time_limit, workers = _solver_budget(wh, time_limit, workers, wh.settings.reschedule_time_limit)
     loaded = store.load(event_id)
     event = loaded.event
@@ -493,7 +497,7 @@ def match_reschedule(
         provenance,
         extra=counts,
     )
-    rows = [c.as_row() for c in done.changes]
+    rows = [c.as_row(language) for c in done.changes]
     report.tables["changes"] = (
         pa.Table.from_pylist(rows) if rows else pa.table({"change": pa.array([], pa.string())})
     )

@@ -315,6 +315,12 @@ def reschedule(
             help="Make the new schedule the event's next published version (else its draft).",
         ),
     ] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="Language of the why column of the change report: en, ru or hi."
+        ),
+    ] = "en",
     no_market: NoMarketOpt = False,
     column_map: MapOpt = None,
     ignore_extra: IgnoreExtraOpt = False,
@@ -354,6 +360,7 @@ def reschedule(
         seed=seed,
         market=not no_market,
         publish=publish,
+        language=lang,
     )
     _write_outputs(ctx, run, event, output_dir)
     emit(run.report, fmt.value, output, app_state.console, force=force)
