@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     spark_connect_url: str | None = Field(
         default=None,
         pattern=r"^sc://[^\s]+$",
-        description="Spark Connect server the spark engine uses instead of starting Spark itself, e.g. sc://HOST:15002 (needs pyspark[connect]).",
+        description="Spark Connect server the spark engine uses instead of starting Spark itself, e.g. sc://HOST:15002 (the spark extra installs the Connect client).",
     )
     spark_data_dir: Path | None = Field(
         default=None,

@@ -350,14 +350,25 @@ def test_a_spark_connect_url_is_checked_at_start(
 
 @pytest.mark.spark
 def test_spark_connect_without_its_client_names_the_install(tmp_path: Path) -> None:
+    """Without grpcio (hidden from a fresh interpreter) a Connect URL names the install."""
     require_spark()
-    import importlib.util
-
-    from tradepivot.data.spark import spark_session
-
-    if importlib.util.find_spec("grpc") is not None:
-        pytest.skip("PySpark's Connect client is installed here")
-    settings = Settings(cache_dir=tmp_path, spark_connect_url="sc://127.0.0.1:1")
-    with pytest.raises(UnsupportedOperationError, match="Connect client") as caught:
-        spark_session(settings)
-    assert "pyspark[connect]" in str(caught.value)
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.modules["grpc"] = None  # as if PySpark's Connect client were not installed
+        from tradepivot.config import Settings
+        from tradepivot.data.spark import spark_session
+        from tradepivot.errors import TradepivotError
+        settings = Settings(cache_dir={str(tmp_path)!r}, spark_connect_url="sc://127.0.0.1:1")
+        try:
+            spark_session(settings)
+        except TradepivotError as exc:
+            print(type(exc).__name__, exc.hint, sep="|")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    kind, hint = done.stdout.strip().splitlines()[-1].split("|")
+    assert kind == "UnsupportedOperationError", done.stderr
+    assert "pyspark[connect]" in hint
