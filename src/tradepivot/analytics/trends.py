@@ -44,6 +44,7 @@ from tradepivot.analytics.markets import in_scope
 from tradepivot.data.reference import ProductScope
 
 __all__ = [
+    "BASIS_VERSION",
     "TREND_COLUMNS",
     "Trend",
     "comparable_codes",
@@ -53,6 +54,9 @@ __all__ = [
     "trend_rows",
     "years_between",
 ]
+
+#: Version of :func:`comparable_codes`' method, in the key of its shipped or cached result.
+BASIS_VERSION = 1
 
 # Columns a trend adds to a result row (see :meth:`Trend.columns`).
 TREND_COLUMNS = (
@@ -105,6 +109,19 @@ class Trend:
             "trend_missing": ", ".join(self.missing),
             "trend_series": list(self.comparable),
         }
+
+    def short(self) -> str:
+        """Change and growth in a few words (a key figure's note)."""
+        parts = []
+        if self.change_pct is not None:
+            parts.append(f"{self.change_pct:+.1f}% on FY{self.fys[-2]}")
+        if self.cagr_pct is not None and self.cagr_from is not None:
+            parts.append(f"{self.cagr_pct:+.1f}% a year since FY{self.cagr_from}")
+        if self.comparable_pct is not None and self.comparable_pct < 95:
+            parts.append(f"codes reported every year cover {self.comparable_pct:.0f}%+")
+        if self.missing:
+            parts.append("nothing in FY" + ", FY".join(self.missing))
+        return "; ".join(parts) or "no change or growth rate"
 
     def sentence(self) -> str:
         """The trend in words, gaps included (for notes and the brief)."""
@@ -185,6 +202,7 @@ def fy_series(
     *,
     fys: Sequence[str],
     scope: ProductScope,
+    basis: ir.Table | None = None,
     by: str | None = None,
     level: int = 6,
     markets: Iterable[str] | None = None,
@@ -194,9 +212,12 @@ def fy_series(
     ``by``: ``"market"`` (one series per partner ISO3), ``"product"`` (per HS code of
     ``level`` digits, cut from the national code), or None (one series for the whole scope;
     rows whose partner has no ISO3 code count there and in product series). ``markets``
-    keeps only those partners. Returns ``key, fy, value_usd, comparable_usd`` for the
-    fiscal years ``fys`` (``key`` is ``"*"`` without ``by``)."""
-    basis = comparable_codes(exports, fys).mutate(comparable=ibis.literal(1.0))
+    keeps only those partners. ``basis``: :func:`comparable_codes` of ``exports`` over
+    ``fys`` when already at hand (a scan of every row otherwise). Returns ``key, fy,
+    value_usd, comparable_usd`` for the fiscal years ``fys`` (``key`` is ``"*"`` without
+    ``by``)."""
+    codes = comparable_codes(exports, fys) if basis is None else basis
+    marked = codes.select("code").mutate(comparable=ibis.literal(1.0))
     t = exports.filter(exports.fy.isin(list(fys)))
     if not scope.is_everything:
         t = t.filter(in_scope(t.code, scope))
@@ -210,7 +231,7 @@ def fy_series(
         t = t.mutate(key=ibis.literal("*"))
     else:
         raise ValueError(f"by must be 'market', 'product' or None, not {by!r}")
-    j = t.left_join(basis, t.code == basis.code)
+    j = t.left_join(marked, t.code == marked.code)
     return j.group_by(["key", "fy"]).aggregate(
         value_usd=j.value_usd.sum().cast("float64"),
         comparable_usd=(j.value_usd * j.comparable.coalesce(0.0)).sum().cast("float64"),

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from tradepivot import __version__
 from tradepivot.reports import columns
 from tradepivot.reports.numbers import CRORE, money, money_unit, percent
+from tradepivot.reports.sparkline import sparkline_svg
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 
 __all__ = ["VENDORED_SCRIPTS", "brief_sections", "chart_spec", "render_html", "to_unit"]
@@ -64,6 +65,7 @@ class _Cell:
     text: str
     numeric: bool
     chpl: str | None = None  # the tier, for flagged CHPL cells
+    svg: Markup | None = None  # an inline sparkline (``trend_series``)
 
     @property
     def title(self) -> str | None:
@@ -310,11 +312,21 @@ def _table_view(
                 _cell(c.name, row[c.name], currency),
                 c.numeric,
                 str(row[c.name]) if c.name == "chpl_tier" and row[c.name] else None,
+                _spark(row[c.name], currency) if c.name == "trend_series" else None,
             )
             for c in heads
         ]
         rows.append((focus is not None and row.get("exporter") == focus, cells))
     return _TableView(caption, heads, rows)
+
+
+def _spark(values: list[float] | None, currency: dict[str, Any] | None) -> Markup | None:
+    """The sparkline of a trend series, its values (in the brief's money unit) in words."""
+    if not values:
+        return None
+    amounts = ", ".join(money(v, currency) for v in values)
+    label = f"Fiscal years, codes reported every year ({money_unit(currency)}): {amounts}"
+    return sparkline_svg(values, label)
 
 
 def _column(name: str, currency: dict[str, Any] | None, focus: str | None) -> _Column:

@@ -6,6 +6,7 @@ The column naming contract: ``*_usd`` are US dollars (shown in USD millions or I
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -13,7 +14,33 @@ from babel.numbers import format_decimal
 from tradepivot.i18n import N_
 from tradepivot.reports.numbers import money, money_unit, percent
 
-__all__ = ["HIDDEN", "LABELS", "NUMERIC", "SHOWN", "cell", "is_numeric", "label", "shown", "unit"]
+__all__ = [
+    "HIDDEN",
+    "LABELS",
+    "NUMERIC",
+    "SHOWN",
+    "cell",
+    "is_numeric",
+    "label",
+    "shown",
+    "spark_text",
+    "unit",
+]
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def spark_text(values: Any) -> str:
+    """A series as block characters on a zero baseline (a year with nothing is a space, the
+    highest year █): the terminal's sparkline of the ``trend_series`` column."""
+    numbers = [float(v) if v is not None else 0.0 for v in values]
+    top = max(numbers, default=0.0)
+    if top <= 0:
+        return " " * len(numbers)
+    return "".join(
+        " " if v <= 0 else BLOCKS[max(0, math.ceil(v / top * len(BLOCKS)) - 1)] for v in numbers
+    )
+
 
 LABELS = {
     "code": N_("HS"),
@@ -63,6 +90,11 @@ LABELS = {
     "ubiquity": N_("Ubiquity"),
     "world_share_pct": N_("World share"),
     "focus_growth_pct": N_("Focus growth"),
+    # India's own statistics over fiscal years (tradepivot.analytics.trends)
+    "trend_last_usd": N_("Last FY"),
+    "trend_change_pct": N_("YoY"),
+    "trend_cagr_pct": N_("CAGR"),
+    "trend_series": N_("Trend"),
     "period": N_("Period"),
     "focus": N_("Focus"),
 }
@@ -106,7 +138,7 @@ def label(name: str, focus: str | None = None) -> str:
 
 
 def unit(name: str, currency: dict[str, Any] | None) -> str | None:
-    if name == "growth_pct":
+    if name in ("growth_pct", "trend_cagr_pct"):
         return "%/yr"
     if name.endswith("_usd"):
         return money_unit(currency)
@@ -124,6 +156,8 @@ def cell(name: str, value: Any, currency: dict[str, Any] | None, locale: str | N
     gives a web page its language's separators."""
     if value is None or (isinstance(value, float) and value != value):
         return "–"
+    if name == "trend_series":
+        return spark_text(value)
     if name.endswith("_usd"):
         return money(value, currency, locale=locale)
     if name.endswith("_pct"):
@@ -140,6 +174,25 @@ def cell(name: str, value: Any, currency: dict[str, Any] | None, locale: str | N
     return str(value)
 
 
+# A market's products (`market`): the trend columns only when the focus exporter has them.
+MARKET_PRODUCT_COLUMNS = (
+    "code",
+    "description",
+    "imports_usd",
+    "growth_pct",
+    "suppliers",
+    "top_supplier",
+    "top_supplier_name",
+    "top_supplier_share_pct",
+    "focus_value_usd",
+    "focus_share_pct",
+    "focus_rank",
+    "trend_last_usd",
+    "trend_change_pct",
+    "trend_cagr_pct",
+    "chpl_tier",
+)
+
 #: The columns a terminal or a page shows of a result, per (report kind, table): "rows" is
 #: the primary table, the others are named tables. Files and JSON carry every column; a
 #: table not listed here shows every column. Services say what a result is
@@ -154,6 +207,9 @@ SHOWN: dict[tuple[str, str], tuple[str, ...]] = {
         "supplier_rank",
         "potential_usd",
         "untapped_usd",
+        "trend_last_usd",
+        "trend_change_pct",
+        "trend_cagr_pct",
         "duty_pct",
         "ease",
         "distance_factor",
@@ -173,6 +229,8 @@ SHOWN: dict[tuple[str, str], tuple[str, ...]] = {
         "distance_factor",
         "chpl_tier",
     ),
+    ("market-products", "rows"): MARKET_PRODUCT_COLUMNS,
+    ("market-suppliers", "products"): MARKET_PRODUCT_COLUMNS,
     ("simulation", "rows"): (
         "hs6",
         "description",

@@ -210,6 +210,8 @@ def _xlsx_value(value: Any, kind: str | None) -> Any:
     10,000,000,000.00), other measures to 12 significant digits."""
     if value is None:
         return ""
+    if isinstance(value, list):  # a series (trend_series): one cell, values separated
+        return "; ".join("" if v is None else f"{v:.12g}" for v in value)
     if isinstance(value, float) and math.isfinite(value):
         if kind == "money":
             return round(value, 2)

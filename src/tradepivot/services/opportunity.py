@@ -33,6 +33,7 @@ from tradepivot.services.duties import (
     shipped_tariff_terms,
 )
 from tradepivot.services.report import Provenance, Report
+from tradepivot.services.trends import exporter_trends
 
 __all__ = [
     "METHOD_NOTE",
@@ -256,6 +257,11 @@ def rank_markets(
             )
     markets = markets.add_column(0, "rank", pa.array(range(1, markets.num_rows + 1), pa.int64()))
     markets = add_names(markets, ref, "importer", "market")
+    # The exporter's own statistics over fiscal years, where they ship (India's EIDB).
+    trend = exporter_trends(wh, exp.iso3, ctx.scope, by="market", provenance=provenance)
+    if trend is not None:
+        markets = trend.attach(markets, "importer")
+        totals.update(trend.whole_totals())
     no_distance = ref.no_distance_note(markets.column("importer").to_pylist())
     if no_distance:
         provenance.note(no_distance)
@@ -310,6 +316,9 @@ MARKET_COLUMNS = (
     "potential_usd",
     "untapped_usd",
     "world_share_gap_usd",
+    "trend_last_usd",
+    "trend_change_pct",
+    "trend_cagr_pct",
     "duty_pct",
     "duty_range",
     "duty_source",
@@ -320,6 +329,11 @@ MARKET_COLUMNS = (
     "products",
     "competitors",
     "chpl_tier",
+    "trend_change_usd",
+    "trend_cagr_from",
+    "trend_comparable_pct",
+    "trend_missing",
+    "trend_series",
 )
 
 

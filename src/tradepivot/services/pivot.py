@@ -22,6 +22,7 @@ from tradepivot.services.currency import output_currency
 from tradepivot.services.exposure import national_pattern
 from tradepivot.services.opportunity import METHOD_NOTE, rank_markets
 from tradepivot.services.report import Provenance
+from tradepivot.services.trends import TrendSet, exporter_trends, fy_label
 from tradepivot.tariffs.portfolio import Portfolio
 from tradepivot.tariffs.scenarios import Scenario
 
@@ -38,6 +39,10 @@ BRIEF_MARKET_COLUMNS = (
     "supplier_rank",
     "potential_usd",
     "untapped_usd",
+    "trend_last_usd",
+    "trend_change_pct",
+    "trend_cagr_pct",
+    "trend_series",
     "duty_pct",
     "ease",
     "distance_factor",
@@ -45,6 +50,8 @@ BRIEF_MARKET_COLUMNS = (
     "chpl_tier",
     "duty_source",
 )
+# The trend columns of a destination (the exporter's own statistics, where they ship).
+TREND_COLUMNS = ("trend_last_usd", "trend_change_pct", "trend_cagr_pct", "trend_series")
 BRIEF_PRODUCT_COLUMNS = (
     "market",
     "code",
@@ -102,6 +109,9 @@ def pivot_brief(
     away_source = ", ".join(at_away.column("source").to_pylist()) or "no source"
     share = away_value / total * 100 if total else None
     exposed = _exposed_products(pattern, away.iso3, ref, world.edition)
+    trend = exporter_trends(wh, exp.iso3, scope, by="market", provenance=provenance)
+    if trend is not None:
+        destinations = trend.attach(destinations, "importer")
 
     ranked = rank_markets(
         wh,
@@ -129,6 +139,8 @@ def pivot_brief(
         _competition_section(top_markets),
         _method_section(),
     ]
+    if trend is not None:
+        _trend_figures(sections[0], trend, away)
     if scenario is not None or portfolio is not None:
         from tradepivot.services.redirect import shock_sections
 
@@ -236,12 +248,9 @@ def _exposure_section(
         "source, named in the table below)."
     )
     top_destinations = destinations.slice(0, 12)
-    section.tables.append(
-        (
-            "Where the exports go",
-            top_destinations.select(["market", "importer", "value_usd", "share_pct", "source"]),
-        )
-    )
+    shown = ["market", "importer", "value_usd", "share_pct", "source"]
+    shown += [c for c in TREND_COLUMNS if c in top_destinations.column_names]
+    section.tables.append(("Where the exports go", top_destinations.select(shown)))
     section.charts.append(
         Chart(
             title=f"Largest destinations ({away.name} highlighted)",
@@ -253,6 +262,34 @@ def _exposure_section(
     )
     section.tables.append((f"Products most exposed in {away.name}", exposed.slice(0, 10)))
     return section
+
+
+def _trend_figures(section: Section, trend: TrendSet, away: Any) -> None:
+    """The exporter's own statistics over fiscal years: to the market being left, and to
+    every market, as key figures with the trend in words."""
+    there = trend.get(away.iso3)
+    last = trend.fys[-1]
+    section.figures += [
+        Figure(
+            f"Sales to {away.name}, FY{last} (own statistics)",
+            there.last_usd,
+            "usd",
+            f"{trend.dataset.id}: {there.short()}",
+        ),
+        Figure(
+            f"Sales to every market, FY{last} (own statistics)",
+            trend.whole.last_usd,
+            "usd",
+            f"{trend.dataset.id}: {trend.whole.short()}",
+        ),
+    ]
+    section.paragraphs.append(
+        f"Trend ({fy_label(trend.fys)}, India's fiscal years April-March, from "
+        f"{trend.dataset.id}): last fiscal year, the change on the one before (YoY) and the "
+        "compound annual growth (CAGR), on the HS8 codes reported in every year; the "
+        "sparkline draws that series. The 'Sales' figures above are the source rule's "
+        "assembly for the data's year and may differ from India's own fiscal-year figures."
+    )
 
 
 DUTY_PARAGRAPH = (

@@ -21,6 +21,7 @@ from tradepivot.errors import DataGapError, InputError
 from tradepivot.services._enrich import add_chpl, add_descriptions, add_names
 from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
+from tradepivot.services.trends import exporter_trends
 
 __all__ = ["bilateral_flows", "market_overview"]
 
@@ -285,6 +286,14 @@ def market_overview(
     products = add_descriptions(products, ref, source.edition)
     products = add_names(products, ref, "top_supplier", "top_supplier_name")
     products = add_chpl(products, ref, imp.iso3, provenance)
+    # The focus exporter's own statistics over fiscal years, where they ship (India's EIDB).
+    trend = None
+    if foc is not None:
+        trend = exporter_trends(
+            wh, foc.iso3, scope, by="product", level=lvl, markets=[imp.iso3], provenance=provenance
+        )
+    if trend is not None:
+        products = trend.attach(products, "code")
     if foc is None:
         products = products.drop_columns(["focus_value_usd", "focus_share_pct", "focus_rank"])
 
@@ -324,7 +333,10 @@ def market_overview(
         totals["focus_share_pct"] = focus_row["share_pct"] if focus_row else 0.0
         totals["focus_rank"] = focus_row["rank"] if focus_row else None
         totals["focus_growth_pct"] = focus_row["growth_pct"] if focus_row else None
-    return Report(
+    if trend is not None:
+        totals.update(trend.whole_totals("focus_trend"))
+    report = Report(
+        kind="market-products",
         title=f"{imp.name}: imports of {scope.label} ({source.period})",
         rows=primary,
         tables={other_name: other},
@@ -344,3 +356,6 @@ def market_overview(
         totals=totals,
         currency=currency_info(ref, currency, source.period),
     )
+    if by == "supplier":
+        report.kind = "market-suppliers"
+    return report
