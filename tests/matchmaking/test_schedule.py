@@ -49,12 +49,14 @@ from tradepivot.matchmaking.model import (
 )
 from tradepivot.matchmaking.relaxation import time_indexed_lp
 from tradepivot.matchmaking.schedule import (
-    SCALE,
+    Instance,
     ScheduleOptions,
     build_instance,
     evaluate,
+    lexicographic,
     reached,
     solve,
+    tiers,
     total,
 )
 from tradepivot.matchmaking.scoring import score_pairs
@@ -93,18 +95,19 @@ def exhaustive(
     *,
     fixed: Sequence[Meeting] = (),
     options: ScheduleOptions = DEFAULTS,
-    first: float = 0.0,
-    reach: bool = False,
+    tiers: Sequence[float] = (),
+    reach: int = 0,
 ) -> Optimum | None:
     """The best schedule by branch and bound over every pair x (slot or nothing); None when
     no schedule keeps the fixed meetings.
 
     The model, from the scheduler's definition: candidate pairs are the scored pairs nobody
     vetoed scoring at least ``min_score``, every must-meet and every fixed pair; a pair is
-    worth its score plus ``must_bonus`` when it is a must-meet; each delegation member adds
-    ``first`` for its first meeting and ``fairness_weight`` for each further one up to its
-    floor (``floors``: participants with a candidate). With ``reach``, the value is only the
-    number of participants with at least one meeting. Hard constraints as in the checker
+    worth its score plus ``must_bonus`` when it is a must-meet; a participant with k
+    meetings adds ``tiers[j]`` for each j < k up to its floor (``floors``: participants
+    with a candidate) and ``fairness_weight`` for each meeting after the first up to it.
+    With ``reach`` = r, the value counts only the tiers ">= 1" .. ">= r", lexicographically:
+    ``sum((n + 1) ** (r - k) * T_k)`` for n participants. Hard constraints as in the checker
     (per-slot tables and interpreters, interpreters matched to meetings per slot).
     ``floors`` is the only input taken from the scheduler (``build_instance(...).floors``).
     """
@@ -137,8 +140,8 @@ def exhaustive(
     weight = {p: score_of(p) + (options.must_bonus if p in musts else 0.0) for p in pairs}
     if reach:
         weight = dict.fromkeys(pairs, 0.0)
-        floors = dict.fromkeys(people, 1)
-        first = 1.0
+        floors = {pid: min(f, reach) for pid, f in floors.items()}
+        tiers = [float((len(people) + 1) ** (reach - k)) for k in range(1, reach + 1)]
 
     # usable slots, and for interpreted ones the eligible interpreters per slot
     usable: dict[Pair, list[tuple[int, frozenset[str] | None]]] = {}
@@ -192,7 +195,9 @@ def exhaustive(
 
     def fairness(pid: str, k: int) -> float:
         f = floors.get(pid, 0)
-        return 0.0 if f <= 0 or k <= 0 else first + fair * (min(f, k) - 1)
+        if f <= 0 or k <= 0:
+            return 0.0
+        return sum(tiers[: min(f, k)]) + fair * (min(f, k) - 1)
 
     def cap(pid: str) -> int:
         limit = people[pid].max_meetings
@@ -420,6 +425,35 @@ def cases(draw: st.DrawFn) -> Case:
     return Case(event, scores, fixed)
 
 
+def strict_tiers(
+    event: Event, floors: Mapping[str, int], scores: Mapping[Pair, float], options: ScheduleOptions
+) -> list[float]:
+    """Weights of the tiers ">= k meetings" that rank them strictly: each is one more than
+    everything below it can add up to (every later tier for everyone, every score, must
+    bonus and further-meeting weight)."""
+    below = sum(scores.values()) + options.must_bonus * len(event.preferences)
+    below += options.fairness_weight * sum(f - 1 for f in floors.values())
+    weights = []
+    for k in range(max(floors.values(), default=0), 0, -1):
+        weights.append(below + 1)
+        below += (below + 1) * sum(1 for f in floors.values() if f >= k)
+    return weights[::-1]
+
+
+def _strict_value(
+    instance: Instance, meetings: Sequence[Meeting], strict: Sequence[float]
+) -> float:
+    counts = tiers(instance, meetings)
+    return sum(w * t for w, t in zip(strict, counts, strict=True)) + evaluate(instance, meetings)
+
+
+def _not_better(a: Sequence[float], b: Sequence[float]) -> bool:
+    """a is not lexicographically above b (the score compared to 1e-6)."""
+    return tuple(a[:-1]) < tuple(b[:-1]) or (
+        tuple(a[:-1]) == tuple(b[:-1]) and a[-1] <= b[-1] + 1e-6
+    )
+
+
 def _assert_optimal(case: Case, fixed: Sequence[Meeting]) -> list[Meeting] | None:
     """Solve, check every hard constraint, compare with the exhaustive optimum."""
     event, scores = case.event, case.scores
@@ -432,37 +466,45 @@ def _assert_optimal(case: Case, fixed: Sequence[Meeting]) -> list[Meeting] | Non
         assert best is None, f"the solver says infeasible ({error}), a schedule exists"
         label(f"infeasible: {error.constraint}")
         return None
-    first = instance.first / SCALE
-    best = exhaustive(event, scores, instance.floors, fixed=fixed, options=OPTIONS, first=first)
+    strict = strict_tiers(event, instance.floors, scores, OPTIONS)
+    best = exhaustive(event, scores, instance.floors, fixed=fixed, options=OPTIONS, tiers=strict)
     assert best is not None, "the solver found a schedule where none should exist"
     meetings = list(result.meetings)
     assert check_schedule(event, meetings, scores=scores, fixed=fixed) == []
     assert unneeded_interpreters(event, meetings) == []
-    assert total(instance, best.meetings) == pytest.approx(best.value)
+    # The library's tiers and evaluate value a schedule as the exhaustive search does.
+    assert _strict_value(instance, best.meetings, strict) == pytest.approx(best.value, abs=1e-6)
     assert result.status.startswith("OPTIMAL"), result.status
-    assert total(instance, meetings) == pytest.approx(best.value), (
-        f"solver {total(instance, meetings)}, optimum {best.value}"
-    )
+    # Lexicographically optimal: every tier, then the score, equals the optimum's.
+    mine, theirs = lexicographic(instance, meetings), lexicographic(instance, best.meetings)
+    assert mine[:-1] == theirs[:-1], f"tiers: solver {mine[:-1]}, optimum {theirs[:-1]}"
+    assert mine[-1] == pytest.approx(theirs[-1], abs=1e-6)
+    assert result.tiers == mine[:-1] and result.tiers_proven == len(mine) - 1
     assert result.objective == pytest.approx(evaluate(instance, meetings))
-    # The first tier is the fewest participants without a meeting: an exhaustive search
-    # that only counts participants with a meeting finds the same number.
-    most = exhaustive(event, scores, {}, fixed=fixed, options=OPTIONS, reach=True)
+    # The fairness tiers alone: an exhaustive search that counts only participants with
+    # >= 1 meeting finds the fewest without one; counting >= 1 then >= 2, the most with
+    # two meetings among schedules reaching that many.
+    n = len(event.participants)
+    most = exhaustive(event, scores, instance.floors, fixed=fixed, options=OPTIONS, reach=1)
     assert most is not None
     assert reached(instance, meetings) == round(most.value)
     assert result.reached == round(most.value)
-    # The time-indexed LP relaxation bounds the optimum (both tiers).
+    both = exhaustive(event, scores, instance.floors, fixed=fixed, options=OPTIONS, reach=2)
+    assert both is not None
+    assert divmod(round(both.value), n + 1) == (*tiers(instance, meetings), 0, 0)[:2]
+    # The time-indexed LP relaxation bounds first x reached + score of every schedule.
     relaxation = time_indexed_lp(instance)
-    assert relaxation is not None and relaxation.bound >= best.value - 1e-6
+    assert relaxation is not None and relaxation.bound >= total(instance, best.meetings) - 1e-6
     assert result.bound is not None and result.bound >= result.objective - 1e-6
     # The baselines are valid schedules too, and never beat the optimum.
     greedy_meetings = greedy_schedule(event, scores, options=OPTIONS, fixed=fixed)
     assert check_schedule(event, greedy_meetings, scores=scores, fixed=fixed) == []
-    assert total(instance, greedy_meetings) <= best.value + 1e-6
+    assert _not_better(lexicographic(instance, greedy_meetings), theirs)
     if not resource_clashes(event, fixed):  # else it cannot book them (module docstring)
         fcfs = first_come_first_served(event, scores, seed=1, fixed=fixed)
         assert check_schedule(event, fcfs, scores=scores, fixed=fixed) == []
         assert resource_clashes(event, fcfs) == []
-        assert total(instance, fcfs) <= best.value + 1e-6
+        assert _not_better(lexicographic(instance, fcfs), theirs)
     label(f"{len(meetings)} meetings" if len(meetings) < 4 else "4+ meetings")
     return meetings
 
@@ -830,3 +872,33 @@ def test_parallel_slots_in_one_venue_are_refused_with_the_fix() -> None:
     with pytest.raises(InputError, match="overlap in the same venue") as caught:
         solve(event, {("B1", "E1"): 50.0}, OPTIONS)
     assert caught.value.hint is not None and "own venue" in caught.value.hint
+
+
+@pytest.mark.parametrize("exact_limit", [40_000, 0], ids=["one-model", "two-step"])
+def test_a_second_meeting_for_two_beats_a_higher_score(exact_limit: int) -> None:
+    # Fixed meetings leave one free table, in s2. E1-B1 (score 10) gives two participants
+    # their second meeting; E2-B2 (score 60) gives E2 its second and B2 its third. Weighted
+    # at 40 points a meeting the second wins (60 + 80 > 10 + 80); lexicographically (more
+    # participants with >= 2 meetings first) the first must.
+    people = [_person(p) for p in ("E1", "E2", "E3", "E4", "E5", "B1", "B2", "B3", "B4")]
+    tables = [Table("T1", "V1"), Table("T2", "V1")]
+    event = _event(people, [_slot("s1", 0), _slot("s2", 30), _slot("s3", 60)], tables)
+    fixed = [
+        Meeting("B3", "E1", "s1", "T1", locked=True),
+        Meeting("B2", "E3", "s1", "T2", locked=True),
+        Meeting("B4", "E2", "s2", "T1", locked=True),
+        Meeting("B1", "E4", "s3", "T1", locked=True),
+        Meeting("B2", "E5", "s3", "T2", locked=True),
+    ]
+    scores = {m.pair: 50.0 for m in fixed} | {("B1", "E1"): 10.0, ("B2", "E2"): 60.0}
+    options = ScheduleOptions(time_limit=5.0, seed=3, exact_limit=exact_limit)
+    result = solve(event, scores, options, fixed)
+    added = {m.pair for m in result.meetings} - {m.pair for m in fixed}
+    assert added == {("B1", "E1")}
+    assert result.tiers == (9, 3, 0)
+    assert check_schedule(event, result.meetings, scores=scores, fixed=fixed) == []
+    if exact_limit:
+        assert result.tiers_proven == 3
+        assert "(proven most)" in " ".join(result.notes)
+    else:
+        assert "strict weights there too" in " ".join(result.notes)

@@ -22,6 +22,7 @@ __all__ = [
     "add_parallel_halls",
     "add_person_slots",
     "add_tables",
+    "add_tiers",
 ]
 
 
@@ -72,13 +73,30 @@ def add_fairness(
 ) -> list[cp_model.IntVar]:
     """Fairness of each participant who already has ``already`` meetings and may get
     ``meetings`` more: :attr:`Instance.first` for a first meeting, ``fairness_weight`` for
-    each further one up to the floor (the one definition of :meth:`Instance.fairness`)."""
+    each further one up to the floor (the one definition of :meth:`Instance.fairness`).
+
+    When :attr:`Instance.tier_weights` fit, each step k up to the floor earns its strict
+    tier weight instead (plus ``fairness_weight`` after the first), so the objective ranks
+    ">= 1", ">= 2", ... meetings lexicographically, then score."""
     fair = round(instance.options.fairness_weight * SCALE)
+    strict = instance.tier_weights
     out = []
     for pid, floor in instance.floors.items():
         terms = meetings.get(pid)
         had = already.get(pid, 0)
         if not terms or had >= floor:
+            continue
+        if strict is not None:
+            levels: list[cp_model.IntVar] = []
+            for k in range(had + 1, floor + 1):
+                level = model.new_bool_var(f"tier{k}_{pid}")
+                objective.append((strict[k - 1] + (fair if k > 1 else 0)) * level)
+                model.add_hint(level, hinted.get(pid, 0) >= k)
+                if levels:
+                    model.add_implication(level, levels[-1])
+                levels.append(level)
+                out.append(level)
+            model.add(sum(levels) <= sum(terms))
             continue
         steps = []
         if had == 0:
@@ -96,6 +114,34 @@ def add_fairness(
             out.append(extra)
         model.add(sum(steps) <= sum(terms))
     return out
+
+
+def add_tiers(
+    model: cp_model.CpModel,
+    instance: Instance,
+    meetings: Mapping[str, Sequence[cp_model.LinearExprT]],
+    hinted: Mapping[str, int],
+) -> dict[int, list[cp_model.IntVar]]:
+    """The fairness tiers as variables, for solves that rank them one at a time: for each
+    participant with floor f, ``reach[k]`` (k = 1..f) may be 1 only when it has at least k
+    meetings (``reach[k] <= reach[k-1]``, their sum at most its meetings). Returns, per
+    tier k, the variables whose sum is the number of participants with >= k meetings (at
+    an optimum of that sum)."""
+    tiers: dict[int, list[cp_model.IntVar]] = {}
+    for pid, floor in instance.floors.items():
+        terms = meetings.get(pid)
+        if not terms:
+            continue
+        levels: list[cp_model.IntVar] = []
+        for k in range(1, floor + 1):
+            level = model.new_bool_var(f"reach{k}_{pid}")
+            model.add_hint(level, hinted.get(pid, 0) >= k)
+            if levels:
+                model.add_implication(level, levels[-1])
+            levels.append(level)
+            tiers.setdefault(k, []).append(level)
+        model.add(sum(levels) <= sum(terms))
+    return tiers
 
 
 Terms = Sequence[cp_model.LinearExprT]  # variables, and 1 for a meeting already fixed there

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from ortools.sat.python import cp_model
 
@@ -16,28 +17,41 @@ from tradepivot.matchmaking.constraints import (
     InterpreterClasses,
     add_caps,
     add_clashes,
-    add_fairness,
     add_interpreters,
     add_parallel_halls,
     add_person_slots,
     add_tables,
+    add_tiers,
 )
 from tradepivot.matchmaking.instance import SCALE, Candidate, Instance, ScheduleOptions
 from tradepivot.matchmaking.model import Event, Slot
 
 __all__ = [
     "ExactResult",
+    "Tier",
     "cp_solver",
     "solve_exact",
 ]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One fairness tier's solve: participants with >= ``k`` meetings, the count reached,
+    the most CP-SAT proved possible (given the earlier tiers), and whether it is proven."""
+
+    k: int
+    count: int
+    bound: int
+    proven: bool
 
 
 @dataclass
 class ExactResult:
     chosen: dict[tuple[str, str], str]
     groups: dict[tuple[tuple[str, str], str], int]
-    bound: float | None
+    bound: float | None  # on the score tier, given the tiers reached
     status: str
+    tiers: tuple[Tier, ...] = ()
 
 
 def cp_solver(options: ScheduleOptions, limit: float) -> cp_model.CpSolver:
@@ -116,10 +130,12 @@ def solve_exact(
         if pair in in_model:
             hinted[pair[0]] += 1
             hinted[pair[1]] += 1
-    floor_vars = add_fairness(model, instance, by_person, {}, objective, hinted)
-
-    primary = sum(objective)
-    model.maximize(primary)
+    tiers = add_tiers(model, instance, by_person, hinted)
+    fair = round(options.fairness_weight * SCALE)
+    # The last tier: score + fairness_weight per meeting after the first up to the floor
+    # (constant once the tiers are fixed; :func:`objective.evaluate`, in model units).
+    further = [v for k, vs in tiers.items() if k > 1 for v in vs]
+    primary = cp_model.LinearExpr.sum([*objective, *(fair * v for v in further)])
     for (pair, slot), var in x.items():
         placed = hint.get(pair)
         model.add_hint(var, 1 if placed is not None and placed[0] == slot else 0)
@@ -129,36 +145,58 @@ def solve_exact(
         named = placed[1] if placed is not None else None
         model.add_hint(var, 1 if used and classes[slot].of(named or "") == g else 0)
 
-    first = limit * (1 - options.compact_share) if options.compact else limit
-    solver = cp_solver(options, first)
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InfeasibleScheduleError(
-            "model",
-            [],
-            f"CP-SAT found no schedule ({solver.status_name(status)})",
-            hint="Check fixed meetings, tables and interpreters.",
+    # Lexicographic, one solve per tier: the most participants with >= 1 meeting, that
+    # count fixed as a constraint, then >= 2, ... up to the highest floor, then the score.
+    # Each tier solve may spend its share of what is left (the score gets the last share and
+    # whatever the tiers did not use); a solve that is not proven optimal fixes the value it
+    # found (then later tiers are optimal given it, not lexicographically optimal).
+    main = limit * (1 - options.compact_share) if options.compact else limit
+    levels = [k for k in sorted(tiers) if tiers[k]]
+    spent = 0.0
+    steps: list[Tier] = []
+    solver: cp_model.CpSolver | None = None
+    for n, k in enumerate(levels):
+        model.maximize(sum(tiers[k]))
+        stage = cp_solver(options, (main - spent) / (len(levels) - n + 1))
+        status = stage.solve(model)
+        spent += stage.deterministic_time
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if solver is None:
+                _no_schedule(stage, status)
+            break  # out of time without a solution: keep the tiers fixed so far
+        solver = stage
+        count = round(stage.objective_value)
+        steps.append(
+            Tier(k, count, int(stage.best_objective_bound + 1e-9), status == cp_model.OPTIMAL)
         )
-    bound = solver.best_objective_bound / SCALE
-    name = solver.status_name(status)
+        model.add(sum(tiers[k]) >= count)
+        _hint_solution(model, stage, (*x.values(), *y.values(), *_flat(tiers)))
+    model.maximize(primary)
+    stage = cp_solver(options, main - spent)
+    status = stage.solve(model)
+    spent += stage.deterministic_time
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solver = stage
+        bound: float | None = stage.best_objective_bound / SCALE
+        name = stage.status_name(status)
+    elif solver is None:
+        _no_schedule(stage, status)
+    else:  # out of time: the last tier's schedule stands, with no bound on its score
+        bound, name = None, "FEASIBLE"
+    assert solver is not None
+    if not all(t.proven for t in steps) and name == "OPTIMAL":
+        name = "FEASIBLE"  # optimal given tiers that are not proven optimal
     if options.compact:
-        # Second stage: keep the objective reached, minimise idle gaps (lexicographic).
-        best = round(solver.objective_value)
+        # Then: keep the objective reached, minimise idle gaps (lexicographic).
+        best = round(solver.objective_value) if solver is stage else None
         x_values = {key: solver.boolean_value(var) for key, var in x.items()}
-        y_values = {key: solver.boolean_value(var) for key, var in y.items()}
-        floor_values = [(var, solver.value(var)) for var in floor_vars]
         busy_now = {(pid, slot): True for (pair, slot), v in x_values.items() if v for pid in pair}
-        model.add(primary >= best)
-        model.clear_hints()  # type: ignore[no-untyped-call]
+        if best is not None:
+            model.add(primary >= best)
+        _hint_solution(model, solver, (*x.values(), *y.values(), *_flat(tiers)))
         idle_terms = _idle_terms(model, event, by_person_slot, busy_now)
-        for x_key, x_var in x.items():
-            model.add_hint(x_var, x_values[x_key])
-        for y_key, y_var in y.items():
-            model.add_hint(y_var, y_values[y_key])
-        for floor_var, value in floor_values:
-            model.add_hint(floor_var, value)
         model.minimize(sum(idle_terms))
-        second = cp_solver(options, limit - first)
+        second = cp_solver(options, limit - spent)
         status2 = second.solve(model)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solver = second
@@ -168,6 +206,30 @@ def solve_exact(
         groups={(pair, slot): g for (pair, slot, g), var in y.items() if solver.boolean_value(var)},
         bound=bound,
         status=name,
+        tiers=tuple(steps),
+    )
+
+
+def _flat(tiers: Mapping[int, Sequence[cp_model.IntVar]]) -> list[cp_model.IntVar]:
+    return [v for vs in tiers.values() for v in vs]
+
+
+def _hint_solution(
+    model: cp_model.CpModel, solver: cp_model.CpSolver, variables: Sequence[cp_model.IntVar]
+) -> None:
+    """The next solve starts from this solution (it stays feasible: constraints are only
+    added that it meets)."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    for var in variables:
+        model.add_hint(var, solver.value(var))
+
+
+def _no_schedule(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus) -> NoReturn:
+    raise InfeasibleScheduleError(
+        "model",
+        [],
+        f"CP-SAT found no schedule ({solver.status_name(status)})",
+        hint="Check fixed meetings, tables and interpreters.",
     )
 
 

@@ -121,14 +121,50 @@ class Instance:
         )
         return rest + 1
 
+    @cached_property
+    def max_floor(self) -> int:
+        """The highest fairness floor: the number of fairness tiers (>= 1, >= 2, ...)."""
+        return max(self.floors.values(), default=0)
+
+    @cached_property
+    def tier_weights(self) -> tuple[int, ...] | None:
+        """Strict weights of the tiers ">= k meetings", k = 1 .. :attr:`max_floor` (model
+        units), when they provably fit; else None.
+
+        Tier k's weight is one more than everything below it can add up to together (every
+        participant reaching every later tier, every candidate's best value, every further
+        meeting's ``fairness_weight``), so one weighted objective ranks the tiers strictly,
+        lexicographically. Such weights grow like participants ** floor: with a floor of 4
+        they overflow int64 at ~2,000 participants. They are returned only when the largest
+        objective they make stays below 2**53, so CP-SAT's objective (a double) and its
+        int64 arithmetic are both exact."""
+        fair = round(self.options.fairness_weight * SCALE)
+        below = sum(c.best for c in self.candidates) + fair * sum(
+            f - 1 for f in self.floors.values()
+        )
+        weights: list[int] = []
+        for k in range(self.max_floor, 0, -1):
+            weight = below + 1
+            weights.append(weight)
+            below += weight * sum(1 for f in self.floors.values() if f >= k)
+            if below >= 2**53:
+                return None
+        return tuple(reversed(weights))
+
     def fairness(self, pid: str, count: int) -> int:
         """Model units of fairness for ``pid`` with ``count`` meetings: :attr:`first` for the
-        first, ``fairness_weight`` for each further one up to the floor."""
+        first, ``fairness_weight`` for each further one up to the floor; with
+        :attr:`tier_weights` (when they fit), each tier's strict weight instead, plus
+        ``fairness_weight`` per meeting after the first (as :func:`add_fairness` prices it)."""
         floor = self.floors.get(pid, 0)
         if floor <= 0 or count <= 0:
             return 0
         fair = round(self.options.fairness_weight * SCALE)
-        return self.first + fair * (min(floor, count) - 1)
+        reached = min(floor, count)
+        strict = self.tier_weights
+        if strict is not None:
+            return sum(strict[:reached]) + fair * (reached - 1)
+        return self.first + fair * (reached - 1)
 
 
 class _Eligibility:

@@ -343,7 +343,14 @@ def improve(
                 after_pairs = {
                     key[0]: key[1] for key, var in x.items() if solver.boolean_value(var)
                 }
-                after = _window_value(instance, after_pairs, window, list(after_pairs), count)
+                # The fixed meetings of the window count as before (they stay where they are).
+                after = _window_value(
+                    instance,
+                    {**{p: chosen[p] for p in pinned}, **after_pairs},
+                    window,
+                    list(after_pairs),
+                    count,
+                )
                 if after <= before:
                     continue
                 for pair in movable:

@@ -401,6 +401,12 @@ class Schedule:
     reached: int = 0
     reach_bound: int | None = None
     lp_bound: float | None = None  # the time-indexed LP relaxation's bound (second tier)
+    # Participants with >= k meetings among those whose floor is >= k, k = 1, 2, ...: the
+    # fairness tiers, ranked in this order before the score (``tiers[0] == reached``).
+    tiers: tuple[int, ...] = ()
+    # How many leading tiers are proven lexicographically optimal (0 on the large-event
+    # path unless its bound proves the first; see docs/matchmaking.md).
+    tiers_proven: int = 0
 
     @property
     def gap(self) -> float | None:

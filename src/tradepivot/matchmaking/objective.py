@@ -16,7 +16,9 @@ __all__ = [
     "as_meetings",
     "evaluate",
     "idle_slots",
+    "lexicographic",
     "reached",
+    "tiers",
     "total",
 ]
 
@@ -54,6 +56,24 @@ def reached(instance: Instance, meetings: Iterable[Meeting]) -> int:
     """Participants with a candidate who have at least one meeting (the first tier)."""
     count = _counts(meetings)
     return sum(1 for pid in instance.floors if count.get(pid, 0) > 0)
+
+
+def tiers(instance: Instance, meetings: Iterable[Meeting]) -> tuple[int, ...]:
+    """Participants with at least k meetings among those whose floor is at least k, for
+    k = 1 .. the highest floor: the fairness tiers, ranked in this order."""
+    count = _counts(meetings)
+    return tuple(
+        sum(1 for pid, floor in instance.floors.items() if floor >= k and count.get(pid, 0) >= k)
+        for k in range(1, instance.max_floor + 1)
+    )
+
+
+def lexicographic(instance: Instance, meetings: Iterable[Meeting]) -> tuple[float, ...]:
+    """The objective as the exact solver ranks it: the tiers in order, then
+    :func:`evaluate` (score + ``fairness_weight`` per meeting after the first, up to the
+    floor, which is fixed once the tiers are)."""
+    meetings = list(meetings)
+    return (*tiers(instance, meetings), evaluate(instance, meetings))
 
 
 def total(instance: Instance, meetings: Iterable[Meeting]) -> float:

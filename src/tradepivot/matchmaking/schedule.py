@@ -47,7 +47,7 @@ import time
 from collections.abc import Collection, Iterable, Mapping
 
 from tradepivot.matchmaking.constraints import InterpreterClasses
-from tradepivot.matchmaking.exact import solve_exact
+from tradepivot.matchmaking.exact import Tier, solve_exact
 from tradepivot.matchmaking.greedy import greedy
 from tradepivot.matchmaking.instance import (
     SCALE,
@@ -58,7 +58,15 @@ from tradepivot.matchmaking.instance import (
 )
 from tradepivot.matchmaking.large import fill, improve, select_flow, select_pairs
 from tradepivot.matchmaking.model import Event, Meeting, Schedule
-from tradepivot.matchmaking.objective import as_meetings, evaluate, idle_slots, reached, total
+from tradepivot.matchmaking.objective import (
+    as_meetings,
+    evaluate,
+    idle_slots,
+    lexicographic,
+    reached,
+    tiers,
+    total,
+)
 from tradepivot.matchmaking.seating import name_interpreters, seat
 
 __all__ = [
@@ -70,8 +78,10 @@ __all__ = [
     "evaluate",
     "greedy",
     "idle_slots",
+    "lexicographic",
     "reached",
     "solve",
+    "tiers",
     "total",
 ]
 
@@ -103,11 +113,15 @@ def solve(
     size = sum(len(c.slots) for c in instance.candidates)
     notes = list(instance.notes)
     hint = greedy(instance)
-    if size <= options.exact_limit:
+    exact = size <= options.exact_limit
+    steps: tuple[Tier, ...] = ()
+    if exact:
         result = solve_exact(instance, instance.candidates, classes, hint, options.time_limit)
         bound = result.bound
         status = result.status
         chosen, groups = result.chosen, result.groups
+        steps = result.tiers
+        notes.append(_tiers_note(steps))
     else:
         moving = any(c.home is not None for c in instance.candidates)
         flow = select_flow(instance)
@@ -142,6 +156,7 @@ def solve(
             )
         added = fill(instance, chosen, groups, classes)
         status = f"{select_status}/LNS"
+        notes.append(_large_note(instance))
         notes.append(
             f"Solved in two steps ({size:,} pair x slot variables): {len(selected):,} pairs "
             f"chosen, {first:,} placed greedily, improved over {rounds} rounds of slot-pair "
@@ -152,10 +167,22 @@ def solve(
     meetings = seat(instance, chosen, interpreters)
     objective = evaluate(instance, meetings)
     met = reached(instance, meetings)
-    unit = instance.first / SCALE
+    counts = tiers(instance, meetings)
     reach_bound: int | None = None
     second: float | None = None
-    if bound is not None:
+    proven = 0
+    if exact:
+        # One solve per tier: the first tier's bound is CP-SAT's on that count, the
+        # score's is on the score of schedules reaching the tiers as this one does.
+        if steps and steps[0].k == 1:
+            reach_bound = max(met, min(len(instance.floors), steps[0].bound))
+        second = None if bound is None else max(bound, objective)
+        for step in steps:
+            if not step.proven:
+                break
+            proven += 1
+    elif bound is not None:
+        unit = instance.first / SCALE
         # Lexicographic: no schedule reaches more than bound / first participants, and
         # among those reaching as many as this one, none scores above bound - first * met.
         reach_bound = max(met, min(len(instance.floors), int(bound / unit + 1e-9)))
@@ -169,6 +196,7 @@ def solve(
             alt = select_flow(instance, first=fair)
             if alt is not None:
                 second = max(min(second, alt[1] - fair / SCALE * met), objective)
+        proven = 1 if reach_bound == met else 0
     return Schedule(
         meetings=meetings,
         objective=objective,
@@ -181,4 +209,49 @@ def solve(
         eligible=len(instance.floors),
         reached=met,
         reach_bound=reach_bound,
+        tiers=counts,
+        tiers_proven=proven,
+    )
+
+
+def _tiers_note(steps: tuple[Tier, ...]) -> str:
+    """What the exact path's tier solves established."""
+    parts = []
+    for step in steps:
+        if step.proven:
+            parts.append(f">= {step.k}: {step.count:,} (proven most)")
+        else:
+            parts.append(f">= {step.k}: {step.count:,} (at most {step.bound:,}; not proven)")
+    text = (
+        "Fairness tiers solved one at a time, each count then fixed (participants with "
+        + "; ".join(parts)
+        + "), then the score"
+    )
+    if steps and not all(s.proven for s in steps):
+        text += (
+            ". A tier not proven within its share of the time limit keeps the count found:"
+            " later tiers are then the best given it, not lexicographically proven"
+        )
+    return text + "."
+
+
+def _large_note(instance: Instance) -> str:
+    """What the large-event path guarantees about the fairness tiers."""
+    if instance.tier_weights is not None:
+        tiers_text = (
+            "the tiers >= 2 .. >= floor carry strict weights there too (they fit 2**53 at "
+            "this size), so no re-solve trades a participant's k-th meeting for score or for "
+            "a later tier"
+        )
+    else:
+        tiers_text = (
+            "the tiers >= 2 .. >= floor are weighted (fairness_weight points per meeting up "
+            "to the floor), not strictly ranked: strict weights would not fit 64-bit "
+            "integers at this size"
+        )
+    return (
+        "Large event: the first tier is strict in the pair selection and in every two-slot "
+        "re-solve (each re-solve is exact for its window and never lowers the number of "
+        f"participants with a meeting); {tiers_text}. No tier is proven optimal on this path, "
+        "except the first when the selection bound equals it."
     )
