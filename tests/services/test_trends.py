@@ -72,6 +72,12 @@ def test_rank_market_and_pivot_show_one_trend(
     assert rus["trend_comparable_pct"] == pytest.approx(min(shares))
     assert rus["trend_cagr_from"] == "2017-18" and rus["trend_missing"] == ""
     assert ranked.totals["trend_period"] == "FY2017-18 to FY2024-25"
+    # The markets the world matrix cannot rank still show what India sells there.
+    not_assessed = {r["importer"]: r for r in ranked.tables["not_assessed"].to_pylist()}
+    assert not_assessed["USA"]["trend_last_usd"] == pytest.approx(_sql_series("U S A", LEATHER)[-1])
+    assert not_assessed["DEU"]["trend_series"] == pytest.approx(
+        _sql_series("GERMANY", LEATHER, comparable=True)
+    )
     assert any("Trend columns: IND's exports" in n for n in ranked.provenance.notes)
 
     market = market_overview(wh, "RUS", sector="leather", focus="IND", level=4, top=None)

@@ -193,6 +193,17 @@ MARKET_PRODUCT_COLUMNS = (
     "chpl_tier",
 )
 
+# Markets a ranking cannot assess, with the exporter's own statistics there where they ship.
+NOT_ASSESSED_COLUMNS = (
+    "importer",
+    "market",
+    "reason",
+    "trend_last_usd",
+    "trend_change_pct",
+    "trend_cagr_pct",
+    "trend_series",
+)
+
 #: The columns a terminal or a page shows of a result, per (report kind, table): "rows" is
 #: the primary table, the others are named tables. Files and JSON carry every column; a
 #: table not listed here shows every column. Services say what a result is
@@ -229,6 +240,8 @@ SHOWN: dict[tuple[str, str], tuple[str, ...]] = {
         "distance_factor",
         "chpl_tier",
     ),
+    ("rank-markets", "not_assessed"): NOT_ASSESSED_COLUMNS,
+    ("rank-products", "not_assessed"): NOT_ASSESSED_COLUMNS,
     ("market-products", "rows"): MARKET_PRODUCT_COLUMNS,
     ("market-suppliers", "products"): MARKET_PRODUCT_COLUMNS,
     ("simulation", "rows"): (

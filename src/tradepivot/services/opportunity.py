@@ -293,6 +293,8 @@ def rank_markets(
     title = f"{exp.name}: markets ranked by untapped export potential, {ctx.scope.label} ({ctx.source.period})"
     primary, tables = (markets, {}) if products is None else (products, {"markets": markets})
     tables["not_assessed"] = _not_assessed(ctx, ref)
+    if trend is not None:  # what the exporter's own statistics say it sells there
+        tables["not_assessed"] = trend.attach(tables["not_assessed"], "importer")
     return Report(
         kind="rank-markets" if products is None else "rank-products",
         title=title,
