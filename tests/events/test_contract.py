@@ -196,3 +196,28 @@ def test_two_publishers_from_one_version_one_wins(store: EventStore) -> None:
     assert sorted(r.split(" ")[0] for r in results) == ["conflict", "published"]
     assert "computed from version 0" in next(r for r in results if r.startswith("conflict"))
     assert [v.number for v in store.history("tiny")] == [1]
+
+
+def test_update_scores_replaces_one_participants_pairs_under_a_new_key(
+    store: EventStore, reference: Reference
+) -> None:
+    event = store.load("tiny").event
+    scores = score_pairs(event, MarketEvidence.empty(), reference=reference)
+    assert not store.update_scores(
+        "tiny", base_key="k1", key="k2", participants=frozenset({"bu1"}), scores={}
+    )  # nothing kept under k1 yet
+    store.save_scores("tiny", ScoreSet("k1", scores))
+    mine = {p: s for p, s in scores.items() if "bu1" in p}
+    assert mine and len(mine) < len(scores)
+    changed = {p: dataclasses.replace(s, total=s.total + 1.0) for p, s in list(mine.items())[1:]}
+    assert store.update_scores(
+        "tiny", base_key="k1", key="k2", participants=frozenset({"bu1"}), scores=changed
+    )
+    assert store.load_scores("tiny", "k1") is None
+    kept = store.load_scores("tiny", "k2")
+    assert kept is not None
+    assert kept.scores == {**{p: s for p, s in scores.items() if "bu1" not in p}, **changed}
+    assert not store.update_scores(
+        "tiny", base_key="k1", key="k3", participants=frozenset({"bu1"}), scores={}
+    )  # stale base: nothing changes
+    assert store.load_scores("tiny", "k2") is not None

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, delete, func, insert, select, update
@@ -65,6 +65,7 @@ from tradepivot.events.store import (
     score_json,
 )
 from tradepivot.matchmaking.model import Event, Meeting, Participant
+from tradepivot.matchmaking.scoring import Score
 
 __all__ = ["SqlStore"]
 
@@ -359,6 +360,37 @@ class SqlStore:
                     ],
                 )
             row.scores_key = scores.key
+
+    def update_scores(
+        self,
+        event_id: str,
+        *,
+        base_key: str,
+        key: str,
+        participants: frozenset[str],
+        scores: Mapping[tuple[str, str], Score],
+    ) -> bool:
+        with self._writing(event_id) as session:
+            row = self._event(session, event_id, lock=True)
+            if row.scores_key != base_key:
+                return False
+            touched = sorted(participants)
+            session.execute(
+                delete(CandidateScoreRow).where(
+                    CandidateScoreRow.event_id == event_id,
+                    CandidateScoreRow.a.in_(touched) | CandidateScoreRow.b.in_(touched),
+                )
+            )
+            if scores:
+                session.execute(
+                    insert(CandidateScoreRow),
+                    [
+                        {"event_id": event_id, "a": a, "b": b, "score": score_json(scores[(a, b)])}
+                        for a, b in sorted(scores)
+                    ],
+                )
+            row.scores_key = key
+        return True
 
     def load_scores(
         self, event_id: str, key: str, *, participant: str | None = None

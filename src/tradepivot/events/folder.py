@@ -71,6 +71,7 @@ from tradepivot.events.writer import (
 )
 from tradepivot.inputs import read_yaml
 from tradepivot.matchmaking.model import Event, Meeting
+from tradepivot.matchmaking.scoring import Score
 from tradepivot.outputs import write_bytes
 
 __all__ = ["FolderStore", "load_event"]
@@ -515,6 +516,29 @@ class FolderStore:
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="zstd")
         write_bytes(folder / STATE / "scores.parquet", sink.getvalue().to_pybytes())
+
+    def update_scores(
+        self,
+        event_id: str,
+        *,
+        base_key: str,
+        key: str,
+        participants: frozenset[str],
+        scores: Mapping[tuple[str, str], Score],
+    ) -> bool:
+        folder = self.folder(event_id)
+        with self._locked(event_id, folder):
+            kept = self.load_scores(event_id, base_key)
+            if kept is None:
+                return False
+            merged = {
+                pair: s
+                for pair, s in kept.scores.items()
+                if pair[0] not in participants and pair[1] not in participants
+            }
+            merged.update(scores)
+            self.save_scores(event_id, ScoreSet(key, merged))
+        return True
 
     def load_scores(
         self, event_id: str, key: str, *, participant: str | None = None

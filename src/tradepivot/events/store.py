@@ -154,6 +154,21 @@ class EventStore(Protocol):
         pairs of ``participant`` when given."""
         ...
 
+    def update_scores(
+        self,
+        event_id: str,
+        *,
+        base_key: str,
+        key: str,
+        participants: frozenset[str],
+        scores: Mapping[tuple[str, str], Score],
+    ) -> bool:
+        """Replace the kept pairs that touch ``participants`` with ``scores`` and keep the
+        whole set under ``key``, atomically and only when the kept scores are still under
+        ``base_key`` (an incremental re-score after an edit); False, changing nothing,
+        otherwise."""
+        ...
+
 
 _SCORE = TypeAdapter(Score)
 

@@ -198,6 +198,25 @@ class MarketEvidence:
         )
         return cls(wanted, valid, present, reference, notes, imports, supplied, untapped)
 
+    def same_figures(self, other: MarketEvidence, codes: Iterable[str]) -> bool:
+        """Whether ``other`` answers every lookup about ``codes`` as this one does (the same
+        country pairs and markets, the same imports, supplies and untapped potential):
+        what lets scores computed with one stand for scores computed with the other."""
+        wanted = frozenset(codes)
+        if self.pairs != other.pairs or self.markets != other.markets:
+            return False
+        if (self.codes & wanted) != (other.codes & wanted):
+            return False
+        for mine, theirs, at in (
+            (self._imports, other._imports, 1),
+            (self._supplied, other._supplied, 2),
+            (self._untapped, other._untapped, 2),
+        ):
+            keys = {k for k in (*mine, *theirs) if k[at] in wanted}
+            if any(mine.get(k, 0.0) != theirs.get(k, 0.0) for k in keys):
+                return False
+        return True
+
     # ------------------------------------------------------------------ lookups
     def has_market(self, importer: str) -> bool:
         """Whether the world matrix holds ``importer``'s 2024 imports."""

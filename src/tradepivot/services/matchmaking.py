@@ -37,6 +37,7 @@ from tradepivot.matchmaking.reschedule import Changes, reschedule
 from tradepivot.matchmaking.schedule import Instance, ScheduleOptions, build_instance, solve
 from tradepivot.matchmaking.scoring import Score, explain, score_pairs
 from tradepivot.matchmaking.unmet import unmet
+from tradepivot.services.evidence_cache import event_evidence
 from tradepivot.services.report import Provenance, Report
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "match_reschedule",
     "match_schedule",
     "match_suggest",
+    "score_key",
 ]
 
 SYNTHETIC_NOTE = "This event is labelled synthetic: its participants are invented."
@@ -68,7 +70,7 @@ def _canonical(value: object) -> object:
     return value
 
 
-def _score_key(wh: Warehouse, event: Event, market: bool) -> str:
+def score_key(wh: Warehouse, event: Event, market: bool) -> str:
     """What the scores depend on, hashed: the event without its schedule, the market data
     used (dataset and checksum), tradepivot's version (scoring rules, reference tables)."""
     world = wh.dataset() if market else None
@@ -95,7 +97,7 @@ def event_scores(
     is off) and kept. ``participant`` limits a stored read to that participant's pairs."""
     provenance = provenance if provenance is not None else Provenance()
     event = loaded.event
-    key = _score_key(wh, event, market)
+    key = score_key(wh, event, market)
     if market:
         provenance.use(wh.dataset(), all_importers=True)
     else:
@@ -103,7 +105,7 @@ def event_scores(
     kept = store.load_scores(loaded.id, key, participant=participant)
     if kept is not None:
         return dict(kept.scores)
-    evidence = MarketEvidence.for_event(wh, event) if market else MarketEvidence.empty()
+    evidence = event_evidence(wh, event) if market else MarketEvidence.empty()
     provenance.note(*evidence.notes)
     scores = score_pairs(event, evidence, reference=wh.reference)
     try:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from tradepivot.errors import InputError
+from tradepivot.events.store import LoadedEvent
 from tradepivot.i18n import negotiate
 from tradepivot.matchmaking.model import COOPERATION
 from tradepivot.reports.agenda import agenda_ics, agenda_pdf
@@ -28,6 +29,7 @@ from tradepivot.services.participation import (
     update_profile,
     without_contacts,
 )
+from tradepivot.services.rescoring import rescore_after_edit
 from tradepivot.services.search import search_products
 from tradepivot.web.language import page_language
 from tradepivot.web.portal.auth import OrganiserOf, ParticipantOf
@@ -223,6 +225,7 @@ def save_profile(
         organisation, description, offers, seeks, tuple(cooperation_sought or ()),
         languages, timezone, frozenset(available or ()),
     )  # fmt: skip
+    before = app.backend.store.load(me.event_id)
     try:
         update_profile(app.backend.store, me.event_id, me.participant_id, edit)
     except InputError as exc:
@@ -234,8 +237,17 @@ def save_profile(
              "cooperation": COOPERATION},
             status_code=422,
         )  # fmt: skip
+    _rescore(app, before)
     app.flash(request, "saved")
     return RedirectResponse("/portal/me/profile", status_code=303)
+
+
+def _rescore(app: Portal, before: LoadedEvent) -> None:
+    """Re-score the pairs the edit changed (the others' kept scores stay), so suggestions
+    and agendas need no full re-score of the event."""
+    after = app.backend.store.load(before.id)
+    with app.web.cursor() as wh:
+        rescore_after_edit(wh, app.backend.store, before, after)
 
 
 @router.get("/portal/me/products")
@@ -293,10 +305,12 @@ def preference(
     level: Annotated[str, Form(pattern=r"^(must|no|clear)$")],
 ) -> Response:
     """Must meet, never meet, or no preference for ``target`` (never shown to them)."""
+    before = app.backend.store.load(me.event_id)
     set_preference(
         app.backend.store, me.event_id, me.participant_id, target,
         None if level == "clear" else level,
     )  # fmt: skip
+    _rescore(app, before)
     app.flash(request, "preference")
     return RedirectResponse("/portal/me/suggestions", status_code=303)
 
