@@ -289,11 +289,14 @@ def weighted_main(args: argparse.Namespace) -> int:
         evaluate,
         reached,
         solve,
+        tiers,
     )
 
     checker = _checker()
     info = machine()
     report: dict[str, Any] = {"benchmark": "schedule-weights", "machine": info, "events": {}}
+    report["load_start"] = os.getloadavg()
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="tp-bench-weights-") as tmp:
         for name in args.weights:
             event, scores = weighted_event(Path(tmp), name)
@@ -325,7 +328,9 @@ def weighted_main(args: argparse.Namespace) -> int:
                 value = evaluate(instance, meetings) + fair * reached(instance, meetings)
                 met = {p for m in meetings for p in m.pair}
                 none = len(event.participants) - len(met)
+                counts = tiers(instance, meetings)  # participants with >= 1, >= 2, ... meetings
                 results[method] = {
+                    "tiers": list(counts),
                     "seconds": seconds,
                     "meetings": len(meetings),
                     "value": value,
@@ -344,6 +349,7 @@ def weighted_main(args: argparse.Namespace) -> int:
                         f"{100 * value / flow[1]:.2f}%" if flow else "-",
                         f"{100 * value / lp.bound:.2f}%" if lp else "-",
                         none,
+                        " / ".join(f"{n:,}" for n in counts),
                         "ok" if not violations else f"{len(violations)} violations",
                     ]
                 )
@@ -366,6 +372,7 @@ def weighted_main(args: argparse.Namespace) -> int:
                         "of flow bound",
                         "of LP bound",
                         "with none",
+                        ">= 1 / >= 2 / ... (floor)",
                         "checker",
                     ],
                     rows,
@@ -380,7 +387,9 @@ def weighted_main(args: argparse.Namespace) -> int:
                 f"{solver['without_meeting']})"
             )
             print()
+            print(f"  load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             report["events"][name] = {
+                "load_end": os.getloadavg(),
                 "flow_bound": flow[1] if flow else None,
                 "lp_bound": lp.bound if lp else None,
                 "lp_seconds": lp.seconds if lp else None,
