@@ -71,7 +71,36 @@ def test_one_more_interpreter_is_worth_a_first_meeting() -> None:
     value = relaxation.interpreters[("s1", "en–ru")]
     assert value / relaxation.first >= 1.99
     assert relaxation.tables["s1"] == 0.0  # a table is not what is missing
-    (sentence,) = help_sentences(relaxation, instance)
+    # Re-solved with the interpreter added: one more meeting, and it reaches the two
+    # participants the schedule leaves without one.
+    meetings = solve(event, scores, OPTIONS).meetings
+    none = sorted(set(event.participants) - {p for m in meetings for p in m.pair})
+    assert len(none) == 2
+    (sentence,) = help_sentences(relaxation, instance, unmet=none)
     assert sentence.startswith(
-        "One more en–ru interpreter in s1: about 2 more participants with a meeting (+50 points)"
-    )
+        "One more en–ru interpreter in s1 would give about 1 more meeting, a first meeting "
+        "for 2 of the participants who have none"
+    ), sentence
+    # Those who have a meeting already are not counted.
+    (sentence,) = help_sentences(relaxation, instance, unmet=none[:1])
+    assert "a first meeting for 1 of the participants" in sentence, sentence
+
+
+def test_a_table_short_is_priced_and_re_solved() -> None:
+    # One slot, one table, three pairs who share a language: a second table seats one more
+    # pair, two participants who have none.
+    slots = [_slot("s1", 0)]
+    people = [_person(p, ("en",)) for p in ("E1", "E2", "E3", "B1", "B2", "B3")]
+    event = _event(people, slots, [Table("T1", "V1")])
+    scores = {("B1", "E1"): 50.0, ("B2", "E2"): 40.0, ("B3", "E3"): 30.0}
+    instance = build_instance(event, scores, OPTIONS)
+    relaxation = time_indexed_lp(instance)
+    assert relaxation is not None and relaxation.tables["s1"] > 0
+    meetings = solve(event, scores, OPTIONS).meetings
+    none = sorted(set(event.participants) - {p for m in meetings for p in m.pair})
+    assert len(meetings) == 1 and len(none) == 4
+    (sentence,) = help_sentences(relaxation, instance, unmet=none)
+    assert sentence.startswith(
+        "One more table in s1 would give about 1 more meeting, a first meeting for 2 of the "
+        "participants who have none"
+    ), sentence

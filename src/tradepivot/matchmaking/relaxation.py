@@ -21,13 +21,23 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
 
 from tradepivot.matchmaking.schedule import SCALE, Instance
 
-__all__ = ["Relaxation", "help_sentences", "time_indexed_lp"]
+__all__ = ["Outcome", "Relaxation", "help_sentences", "time_indexed_lp"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an LP solution gives: meetings (fractional), and each participant's share of a
+    first meeting (``u1`` in [0, 1])."""
+
+    meetings: float
+    reached: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,12 @@ class Relaxation:
     # (slot, language pairs the class covers, e.g. "en-ru") -> points per extra interpreter
     interpreters: dict[tuple[str, str], float] = field(default_factory=dict)
     seconds: float = 0.0
+    outcome: Outcome = field(default_factory=lambda: Outcome(0.0, {}))
+    # Re-solves the same LP (warm-started) with more tables or interpreters in some slots:
+    # (extra tables per slot, extra interpreters per (slot, label)) -> outcome, or None.
+    what_if: Callable[[Mapping[str, int], Mapping[tuple[str, str], int]], Outcome | None] | None = (
+        field(default=None, compare=False, repr=False)
+    )
 
 
 def _label(pairs: frozenset[frozenset[str]]) -> str:
@@ -133,12 +149,14 @@ def time_indexed_lp(instance: Instance, first: float | None = None) -> Relaxatio
                 row.SetCoefficient(x, 1.0)
     first = instance.first / SCALE if first is None else first
     fair = options.fairness_weight
+    firsts: dict[str, pywraplp.Variable] = {}
     for pid, floor in instance.floors.items():
         xs = by_person.get(pid, [])
         if not xs:
             continue
         row = solver.Constraint(-inf, 0.0)
         u1 = solver.NumVar(0.0, 1.0, f"u1_{pid}")
+        firsts[pid] = u1
         objective.SetCoefficient(u1, first)
         row.SetCoefficient(u1, 1.0)
         if floor > 1:
@@ -150,6 +168,35 @@ def time_indexed_lp(instance: Instance, first: float | None = None) -> Relaxatio
     objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
+    every_x = [x for xs in by_slot.values() for x in xs]
+
+    def outcome() -> Outcome:
+        # A participant's share of a first meeting: its fractional meetings, at most 1 (u1
+        # itself may be traded against u2 when both are priced alike).
+        return Outcome(
+            meetings=sum(x.solution_value() for x in every_x),
+            reached={
+                pid: min(1.0, sum(x.solution_value() for x in by_person[pid])) for pid in firsts
+            },
+        )
+
+    base = outcome()
+    rows_by_label = {(s, _label(kind)): row for (s, kind), row in interpreter_rows.items()}
+
+    def what_if(
+        tables: Mapping[str, int], interpreters: Mapping[tuple[str, str], int]
+    ) -> Outcome | None:
+        """Re-solve with more capacity (GLOP starts from the last basis), then restore."""
+        changed = [(table_rows[s], n) for s, n in tables.items() if s in table_rows]
+        changed += [(rows_by_label[k], n) for k, n in interpreters.items() if k in rows_by_label]
+        for row, n in changed:
+            row.SetUb(row.ub() + n)
+        try:
+            return outcome() if solver.Solve() == pywraplp.Solver.OPTIMAL else None
+        finally:
+            for row, n in changed:
+                row.SetUb(row.ub() - n)
+
     return Relaxation(
         bound=objective.Value(),
         first=first,
@@ -159,6 +206,8 @@ def time_indexed_lp(instance: Instance, first: float | None = None) -> Relaxatio
             for (s, kind), row in interpreter_rows.items()
         },
         seconds=time.perf_counter() - started,
+        outcome=base,
+        what_if=what_if,
     )
 
 
@@ -174,37 +223,76 @@ def _ranges(slots: list[str], order: dict[str, int]) -> str:
     return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
-def help_sentences(relaxation: Relaxation, instance: Instance, top: int = 4) -> list[str]:
-    """What one more interpreter or table would be worth, from the shadow prices, largest
-    first: "One more en–ru interpreter in each of s05–s08: about 3 more participants with
-    a meeting (+120 points) (marginal values ...)"."""
+def help_sentences(
+    relaxation: Relaxation, instance: Instance, top: int = 4, unmet: Collection[str] = ()
+) -> list[str]:
+    """What more interpreters or tables would be worth, largest first.
+
+    The shadow prices pick and rank what binds (one more interpreter of a language pair, or
+    one more table, in each slot where its price is positive). Each of the ``top`` is then
+    checked by re-solving the relaxation with that capacity added: "One more en–ru
+    interpreter in each of s05–s08 would give about 31 more meetings, a first meeting for 12
+    of the participants who have none". ``unmet``: the participants without a meeting in
+    the schedule; the second count is how much nearer to a first meeting the re-solve
+    brings them together (the rise of their fractional meetings, each capped at 1, summed
+    and rounded down): participants, not meetings, since two of them may meet each other.
+    Both counts come from a relaxation (fractional meetings), so they are estimates of what
+    the capacity allows, not a promise of the next schedule."""
     order = {s.id: k for k, s in enumerate(instance.event.slots)}
-    items: list[tuple[float, str]] = []
+    candidates: list[tuple[float, str, dict[str, int], dict[tuple[str, str], int]]] = []
     by_kind: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for (slot, label), value in relaxation.interpreters.items():
         if value > 1e-6:
             by_kind[label].append((slot, value))
-    tables = [(s, v) for s, v in relaxation.tables.items() if v > 1e-6]
-    groups = [(f"one more {label} interpreter", v) for label, v in by_kind.items()]
-    if tables:
-        groups.append(("one more table", tables))
-    for what, values in groups:
-        worth = sum(v for _, v in values)
+    for label, values in by_kind.items():
         slots = [s for s, _ in values]
-        where = slots[0] if len(slots) == 1 else "each of " + _ranges(slots, order)
-        # A first meeting outweighs everything else: the whole part counts participants.
-        # (only when the relaxation priced a first meeting above everything else)
-        tiers = relaxation.first >= instance.first / SCALE
-        firsts = int(worth / relaxation.first + 1e-9) if tiers else 0
-        rest = worth - firsts * relaxation.first
-        gain = (
-            f"about {firsts} more participants with a meeting (+{rest:.0f} points)"
-            if firsts
-            else f"about {worth:.0f} more points of score and fairness"
+        candidates.append(
+            (
+                sum(v for _, v in values),
+                f"one more {label} interpreter in {_where(slots, order)}",
+                {},
+                {(s, label): 1 for s in slots},
+            )
         )
-        items.append((worth, f"{what[0].upper()}{what[1:]} in {where}: {gain}"))
-    items.sort(key=lambda item: -item[0])
-    return [
-        text + " (marginal values from the LP relaxation's shadow prices)."
-        for _, text in items[:top]
-    ]
+    tables = [(s, v) for s, v in relaxation.tables.items() if v > 1e-6]
+    if tables:
+        slots = [s for s, _ in tables]
+        candidates.append(
+            (
+                sum(v for _, v in tables),
+                f"one more table in {_where(slots, order)}",
+                dict.fromkeys(slots, 1),
+                {},
+            )
+        )
+    candidates.sort(key=lambda item: -item[0])
+    base = relaxation.outcome
+    out = []
+    for worth, what, more_tables, more_interpreters in candidates[:top]:
+        after = (
+            relaxation.what_if(more_tables, more_interpreters)
+            if relaxation.what_if is not None
+            else None
+        )
+        head = f"{what[0].upper()}{what[1:]}"
+        if after is None:
+            out.append(
+                f"{head}: about {worth:,.0f} more points of score and fairness (marginal "
+                "values from the LP relaxation's shadow prices)."
+            )
+            continue
+        meetings = round(after.meetings - base.meetings)
+        firsts = max(
+            0, int(sum(after.reached.get(p, 0.0) - base.reached.get(p, 0.0) for p in unmet) + 1e-6)
+        )
+        out.append(
+            f"{head} would give about {meetings:,} more meeting{'' if meetings == 1 else 's'}, "
+            f"a first meeting for {firsts:,} of the participants who have none (shadow price "
+            f"{worth:,.0f} points; counts from the LP relaxation re-solved with that capacity "
+            "added)."
+        )
+    return out
+
+
+def _where(slots: list[str], order: dict[str, int]) -> str:
+    return slots[0] if len(slots) == 1 else "each of " + _ranges(slots, order)

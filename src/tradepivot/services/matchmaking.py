@@ -424,7 +424,8 @@ def _unmet_report(
             + " (the without_meeting table names each with why)."
         )
     if relaxation is not None:
-        report.provenance.note(*help_sentences(relaxation, instance))
+        none = [u.participant for u in left]
+        report.provenance.note(*help_sentences(relaxation, instance, unmet=none))
 
 
 # ---------------------------------------------------------------------------- reschedule
