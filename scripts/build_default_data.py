@@ -732,14 +732,16 @@ def manifest(out: Path, built: dict[str, dict[str, Any]], src: Path) -> dict[str
                     "id": "cagr-indicative",
                     "when": "growth",
                     "text": (
-                        "Growth (% a year) is the world matrix's cagr_8y, each flow's growth over the"
-                        " previous eight years as republished upstream, which documents no method. "
-                        "Against India's own statistics it behaves like an endpoint growth rate "
-                        "(correlation 0.78 with EIDB's FY2017-18 to FY2024-25 CAGR on 9,310 India "
-                        "flows, median difference +0.7 points), and exactly 0.0 marks a flow without "
-                        "a base value (98% of India's such flows had no exports to the market in "
-                        "FY2017-18): indicative only. India's own trends (trend columns) are computed"
-                        " from EIDB by a stated method instead."
+                        "Growth (% a year) is the world matrix's cagr_8y, each flow's growth over the "
+                        "previous eight years as republished upstream, which documents no method. Against"
+                        " India's own statistics it behaves like an endpoint growth rate (correlation "
+                        "0.78 with EIDB's FY2017-18 to FY2024-25 CAGR on 9,310 India flows, median "
+                        "difference +0.7 points), and exactly 0.0 marks a flow without a base value (98% "
+                        "of India's such flows had no exports to the market in FY2017-18), so such flows "
+                        "count as unknown. Aggregates lean on flows falling 50% a year or more (India's "
+                        "imports read -0.9% a year here, +8.2% officially from FY2016-17 to FY2024-25): "
+                        "indicative only. India's own trends (trend columns) are computed from EIDB by a "
+                        "stated method instead."
                     ),
                 },
             ],

@@ -118,6 +118,36 @@ def cagr8y(con: duckdb.DuckDBPyConnection, data: Path) -> None:
     )
 
 
+def aggregates(con: duckdb.DuckDBPyConnection, data: Path) -> None:
+    """Market growth as `market` aggregates cagr_8y (implied base values summed), with and
+    without the flows whose rate is -50% a year or lower."""
+    world = _sql_path(data / "world_2024" / "*.parquet")
+    rows = con.sql(
+        f"""
+        WITH t AS (SELECT hs6, sum(value_usd) AS world FROM read_parquet('{world}') GROUP BY 1),
+        f AS (
+            SELECT importer, value_usd AS v, cagr_8y_tenths / 10.0 AS g,
+                   value_usd / power(1 + cagr_8y_tenths / 1000.0, 8) AS v0, world
+            FROM read_parquet('{world}') JOIN t USING (hs6)
+            WHERE cagr_8y_tenths > -1000 AND cagr_8y_tenths <> 0),
+        p AS (SELECT * FROM f WHERE v0 <= world)
+        SELECT importer, sum(v) / 1e9,
+               (power(sum(v) / sum(v0), 1 / 8.0) - 1) * 100,
+               (power(sum(v) FILTER (WHERE g > -50) / sum(v0) FILTER (WHERE g > -50),
+                      1 / 8.0) - 1) * 100,
+               sum(v0) FILTER (WHERE g <= -50) / sum(v0) * 100
+        FROM p WHERE importer IN ('CHN', 'JPN', 'IND', 'ITA', 'ARE', 'BRA', 'RUS', 'KAZ')
+        GROUP BY 1 ORDER BY 2 DESC
+        """
+    ).fetchall()
+    print(
+        "Imports growth from cagr_8y, % a year (all plausible flows / without g <= -50; "
+        "share of the base from g <= -50):"
+    )
+    for importer, bn, every, without, share in rows:
+        print(f"  {importer}: USD {bn:,.1f} bn, {every:+.2f} / {without:+.2f}; {share:.1f}%")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cagr8y", action="store_true", help="compare upstream cagr_8y too")
@@ -128,6 +158,7 @@ def main() -> None:
     totals()
     if args.cagr8y:
         cagr8y(con, data)
+        aggregates(con, data)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def with_base(flows: list[Row], universe: list[Row]) -> list[Row]:
     for f in flows:
         g = f["cagr_8y"]
         base = None
-        if g is not None and g > -100:
+        if g is not None and g != 0 and g > -100:  # 0.0: no base value upstream
             candidate = f["value_usd"] / (1 + g / 100) ** GROWTH_YEARS
             if candidate <= world[f["hs6"]]:
                 base = candidate

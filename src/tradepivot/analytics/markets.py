@@ -7,7 +7,10 @@ CAGR = ((sum v / sum v0)^(1/8) - 1) * 100 over the flows whose g is known (indic
 A flow's g counts as unknown when its implied v0 exceeds the whole world's trade in the
 product today: upstream growth rates near -100% imply base values of quadrillions of
 dollars (61,475 flows worth USD 5.3 bn in 2024, 0.03% of world trade) and would otherwise
-swamp every aggregate.
+swamp every aggregate. It counts as unknown too when it is exactly 0.0, the upstream mark
+of a flow without a base value (871,906 flows worth USD 103 bn; 98% of India's such flows
+had no exports to the market in FY2017-18 by India's own statistics): counted as "no
+growth" they would pull every aggregate towards zero.
 
 Functions take and return Ibis tables with the flows layout
 ``exporter, importer, hs6, value_usd, cagr_8y`` and run on any Ibis backend.
@@ -82,7 +85,8 @@ def with_base_value(flows: ir.Table, universe: ir.Table) -> ir.Table:
     # Ingested datasets may store growth as FLOAT: without the cast DuckDB divides in float32.
     growth = joined.cagr_8y.cast("float64")
     base = joined.value_usd / (1 + growth / 100) ** GROWTH_YEARS
-    plausible = growth.notnull() & (growth > -100) & (base <= joined.world_usd)
+    # Exactly 0.0 marks a flow without a base value upstream (docs/methods.md), not "no growth".
+    plausible = growth.notnull() & (growth != 0) & (growth > -100) & (base <= joined.world_usd)
     return joined.mutate(
         value_base=ibis.cases((plausible, base), else_=ibis.null("float64")),
         value_known=ibis.cases((plausible, joined.value_usd), else_=0.0),
