@@ -120,6 +120,12 @@ def test_fy_series_on_a_small_table() -> None:
         trends.fy_series(t, fys=fys, scope=EVERYTHING, by="product", level=4).to_pyarrow(), fys
     )
     assert by_product["7113"].values == (32.0, 0.0) and by_product["7113"].missing == ("2024-25",)
+    pairs = trends.trend_rows(
+        trends.fy_series(t, fys=fys, scope=EVERYTHING, by="market-product", level=6).to_pyarrow(),
+        fys,
+    )
+    assert set(pairs) == {"RUS|420221", "RUS|640399", "USA|640399", "RUS|420231"}
+    assert pairs["RUS|640399"].values == (4.0, 0.0)
 
 
 # --- The embedded EIDB table, recomputed with pandas alone ---------------------------------

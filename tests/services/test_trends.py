@@ -25,10 +25,12 @@ FYS = ("2017-18", "2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-2
 LEATHER = (41, 42, 43, 64)
 
 
-def _sql_series(partner: str, chapters: tuple[int, ...], comparable: bool = False) -> list[float]:
-    """India's exports to an EIDB partner name in the chapters, per fiscal year, by plain SQL
-    over the embedded Parquet file: every code, or (``comparable``) the codes with a value
-    for some partner in each of the eight years."""
+def _sql_series(
+    partner: str, chapters: tuple[int, ...], comparable: bool = False, hs6: int | None = None
+) -> list[float]:
+    """India's exports to an EIDB partner name in the chapters (or one HS6), per fiscal year,
+    by plain SQL over the embedded Parquet file: every code, or (``comparable``) the codes
+    with a value for some partner in each of the eight years."""
     path = default_dir() / "india_eidb" / "exports_hs8.parquet"
     basis = (
         f"AND hs8 IN (SELECT hs8 FROM read_parquet('{path}') WHERE value_10k_usd > 0 "
@@ -40,6 +42,7 @@ def _sql_series(partner: str, chapters: tuple[int, ...], comparable: bool = Fals
         f"""
         SELECT fy_start, sum(value_10k_usd) * 1e4 FROM read_parquet('{path}')
         WHERE partner_eidb = '{partner}' AND hs8 // 1000000 IN {chapters} {basis}
+          {"" if hs6 is None else f"AND hs8 // 100 = {hs6}"}
         GROUP BY 1 ORDER BY 1
         """
     ).fetchall()
@@ -150,3 +153,19 @@ def test_terminal_and_json_show_the_trend(capsys: pytest.CaptureFixture[str]) ->
     assert main(["rank", "IND", "--sector", "leather", "--top", "3"]) == 0
     out = capsys.readouterr().out
     assert "Last FY" in out and "CAGR" in out and "trend period: FY2017-18 to FY2024-25" in out
+
+
+def test_rank_products_carry_the_trend_of_their_market_and_product(wh: Warehouse) -> None:
+    ranked = rank_markets(wh, "IND", sector="leather", top=3, by="product", detail_markets=3)
+    rows = ranked.rows.to_pylist()
+    russia = [r for r in rows if r["importer"] == "RUS"]
+    assert russia
+    shoes = next(r for r in russia if r["code"] == "640399")
+    assert shoes["trend_last_usd"] == pytest.approx(_sql_series("RUSSIA", (64,), hs6=640399)[-1])
+    assert shoes["trend_series"] == pytest.approx(
+        _sql_series("RUSSIA", (64,), comparable=True, hs6=640399)
+    )
+    markets = {r["importer"]: r for r in ranked.tables["markets"].to_pylist()}
+    for market in {r["importer"] for r in rows}:
+        shown = sum(r["trend_last_usd"] for r in rows if r["importer"] == market)
+        assert shown <= markets[market]["trend_last_usd"] + 1  # a part of the market's total

@@ -45,6 +45,7 @@ from tradepivot.data.reference import ProductScope
 
 __all__ = [
     "BASIS_VERSION",
+    "KEY_SEPARATOR",
     "TREND_COLUMNS",
     "Trend",
     "comparable_codes",
@@ -57,6 +58,9 @@ __all__ = [
 
 #: Version of :func:`comparable_codes`' method, in the key of its shipped or cached result.
 BASIS_VERSION = 1
+
+#: Joins the parts of a ``market-product`` key (``RUS|420221``).
+KEY_SEPARATOR = "|"
 
 # Columns a trend adds to a result row (see :meth:`Trend.columns`).
 TREND_COLUMNS = (
@@ -210,7 +214,8 @@ def fy_series(
     """Yearly sums of a ``national_exports`` table (``fy, code, partner, value_usd``).
 
     ``by``: ``"market"`` (one series per partner ISO3), ``"product"`` (per HS code of
-    ``level`` digits, cut from the national code), or None (one series for the whole scope;
+    ``level`` digits, cut from the national code), ``"market-product"`` (per partner and
+    code, keyed ``ISO3|code``), or None (one series for the whole scope;
     rows whose partner has no ISO3 code count there and in product series). ``markets``
     keeps only those partners. ``basis``: :func:`comparable_codes` of ``exports`` over
     ``fys`` when already at hand (a scan of every row otherwise). Returns ``key, fy,
@@ -225,12 +230,15 @@ def fy_series(
         t = t.filter(t.partner.isin(list(markets)))
     if by == "market":
         t = t.filter(t.partner.notnull()).mutate(key=t.partner)
+    elif by == "market-product":
+        t = t.filter(t.partner.notnull())
+        t = t.mutate(key=t.partner.concat(KEY_SEPARATOR, t.code.left(level)))
     elif by == "product":
         t = t.mutate(key=t.code.left(level))
     elif by is None:
         t = t.mutate(key=ibis.literal("*"))
     else:
-        raise ValueError(f"by must be 'market', 'product' or None, not {by!r}")
+        raise ValueError(f"by must be 'market', 'product', 'market-product' or None, not {by!r}")
     j = t.left_join(marked, t.code == marked.code)
     return j.group_by(["key", "fy"]).aggregate(
         value_usd=j.value_usd.sum().cast("float64"),

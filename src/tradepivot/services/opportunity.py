@@ -275,6 +275,12 @@ def rank_markets(
         shown = markets.column("importer").to_pylist()[:detail_markets]
         detail = rows.filter(rows.importer.isin(shown) & (rows.potential_usd > 0)).to_pyarrow()
         products = _product_detail(detail, ref, ctx.source.edition, provenance)
+        if trend is not None:  # the exporter's own statistics per market and product
+            per_product = exporter_trends(
+                wh, exp.iso3, ctx.scope, by="market-product", markets=shown
+            )
+            assert per_product is not None
+            products = per_product.attach(products, "importer", "code")
         products = _order(
             attach_duties(products, exp.iso3, demand, duties, Provenance()), PRODUCT_COLUMNS
         )
@@ -406,6 +412,9 @@ PRODUCT_COLUMNS = (
     "potential_usd",
     "untapped_usd",
     "world_share_gap_usd",
+    "trend_last_usd",
+    "trend_change_pct",
+    "trend_cagr_pct",
     "duty_pct",
     "duty_source",
     "supply",
@@ -413,6 +422,11 @@ PRODUCT_COLUMNS = (
     "tariff_advantage",
     "ease",
     "chpl_tier",
+    "trend_change_usd",
+    "trend_cagr_from",
+    "trend_comparable_pct",
+    "trend_missing",
+    "trend_series",
 )
 
 

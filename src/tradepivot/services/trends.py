@@ -60,9 +60,14 @@ class TrendSet:
         found = self.by_key.get(key)
         return found if found is not None else trends.summarise(self.fys, {})
 
-    def attach(self, table: pa.Table, column: str) -> pa.Table:
-        """``table`` with the ``trend_*`` columns of each row's key in ``column``."""
-        rows = [self.get(k).columns() for k in table.column(column).to_pylist()]
+    def attach(self, table: pa.Table, *columns: str) -> pa.Table:
+        """``table`` with the ``trend_*`` columns of each row's key: the value of ``columns``
+        (two for ``market-product`` trends: the market's ISO3, then the product code)."""
+        parts = [table.column(c).to_pylist() for c in columns]
+        keys = [
+            trends.KEY_SEPARATOR.join(str(p) for p in values) for values in zip(*parts, strict=True)
+        ]
+        rows = [self.get(k).columns() for k in keys]
         for name, kind in _COLUMN_TYPES.items():
             table = table.append_column(name, pa.array([r[name] for r in rows], kind))
         return table
