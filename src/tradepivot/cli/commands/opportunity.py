@@ -75,6 +75,9 @@ def rank(
 ) -> None:
     """Markets ranked by untapped export potential for a product set, with the factors behind it.
 
+    For India each market (and each market not assessed) also shows India's own exports there
+    over fiscal years (EIDB): the last year, the change on the one before and the CAGR.
+
     Example: tradepivot rank IND --sector leather --exclude USA --top 20
     """
     from tradepivot.services.opportunity import rank_markets

@@ -91,6 +91,9 @@ def pivot(
 ) -> None:
     """Brief: exposure to the market being left, alternative markets, products, competitors.
 
+    For India the brief adds India's own exports over fiscal years (EIDB) to each market:
+    last year, change, CAGR and a sparkline.
+
     Example: tradepivot pivot IND --sector leather --away-from USA --report brief.html
 
     With --scenario (and --portfolio): the redirect chain, from the simulated loss to the

@@ -95,6 +95,9 @@ def market(
 ) -> None:
     """A market's imports by product and by supplier, with the focus exporter's share and rank.
 
+    With India as the focus, each product also shows India's own exports to the market over
+    fiscal years (EIDB): the last year, the change on the one before and the CAGR.
+
     Example: tradepivot market RUS --sector leather
     """
     from tradepivot.services import market_overview
