@@ -13,9 +13,10 @@ the five-year average (``--world-potential 25``: only for those N). With ``--spa
 queries run again on the Spark engine (``TRADEPIVOT_ENGINE=spark``, local[2] unless
 ``TRADEPIVOT_SPARK_MASTER`` says otherwise) for those N; the first Spark query includes
 writing the dataset's Parquet copy, one file per year, that Spark reads. Wall time, CPU
-time (of the Python process; Spark's JVM is a grandchild and is not in it, so read wall
-time for Spark) and the child's own peak RSS per step; the slope is CPU seconds per million
-rows (least squares over the N measured). Each step is printed, and the JSON rewritten, as
+time and peak RSS per step, of the child and of the children it waited for: for Spark that
+includes the JVM (PySpark waits for it when the warehouse closes), and the peak is the larger
+of the Python process and the JVM, not their sum. The slope is CPU seconds per million rows
+(least squares over the N measured). Each step is printed, and the JSON rewritten, as
 soon as it is measured, so a run stopped early keeps what it measured.
 
 Checks before any time is reported: the ingest's row count equals the CSV's, each query
