@@ -50,6 +50,7 @@ __all__ = [
     "history_slots",
     "reschedule",
     "validate_changes",
+    "why_text",
 ]
 
 ChangeKind = Literal["kept", "reseated", "moved", "cancelled", "added"]
