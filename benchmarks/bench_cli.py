@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -89,6 +90,7 @@ def main() -> int:
     args = parser.parse_args()
 
     keys = args.only or list(COMMANDS)
+    info = machine()  # load average at the start
     variants = {"now": None}
     if args.baseline_src is not None:
         variants["baseline"] = str(args.baseline_src.resolve())
@@ -160,7 +162,12 @@ def main() -> int:
             results[key]["baseline"] = {**base, "cpu_median_s": base_cpu, "peak_rss_mb": base_rss}
             results[key]["ratio_median"] = ratio
         rows.append(row)
-    print(f"Cold CLI, {args.runs} interleaved runs per command ({' '.join(variants)})")
+    load_end = [round(x, 2) for x in os.getloadavg()]
+    print(
+        f"Cold CLI, {args.runs} interleaved runs per command ({' '.join(variants)}), "
+        f"{info['date']}, load average (1/5/15 min) {info['loadavg_at_start']} at the start, "
+        f"{load_end} at the end"
+    )
     print(table(header, rows))
     for problem in problems:
         print("CHECK FAILED:", problem)
@@ -168,7 +175,12 @@ def main() -> int:
         print("All checks passed.")
     write_json(
         args.json,
-        {"machine": machine(), "runs": args.runs, "results": results, "problems": problems},
+        {
+            "machine": {**info, "loadavg_at_end": load_end},
+            "runs": args.runs,
+            "results": results,
+            "problems": problems,
+        },
     )
     missed = any(r[7] == "FAIL" for r in rows)
     return 1 if problems or (args.strict and missed) else 0

@@ -15,13 +15,14 @@ from pathlib import Path
 import typer
 
 from tradepivot.cli import app
-from tradepivot.cli import commands as _commands  # noqa: F401  (registers the commands)
+from tradepivot.cli.commands import load
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 
 
 def command_paths() -> list[list[str]]:
     """Every command and sub-command, depth first, in help order."""
+    load()  # every command
     root = typer.main.get_command(app)
     paths: list[list[str]] = [[]]
 

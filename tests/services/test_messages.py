@@ -17,8 +17,8 @@ import pytest
 import typer
 
 import tradepivot
-import tradepivot.cli.commands
 from tradepivot.cli import app as cli_app
+from tradepivot.cli.commands import load as load_commands
 from tradepivot.cli.params import ALIASES, cli_names, command_chain, param_namer
 from tradepivot.config import Settings
 from tradepivot.errors import PARAM_MARK, InputError
@@ -124,6 +124,7 @@ def test_every_placeholder_is_a_declared_parameter() -> None:
 
 
 def _cli_known() -> set[str]:
+    load_commands()
     root = typer.main.get_command(cli_app)
     known: set[str] = set()
     stack = [root]
@@ -167,6 +168,7 @@ def test_the_api_knows_every_parameter_named(tmp_path_factory: pytest.TempPathFa
 
 
 def test_the_cli_spells_the_parameter_of_the_command_that_ran() -> None:
+    load_commands()
     root = typer.main.get_command(cli_app)
     chain = command_chain(root, ["products", "IND", "--top", "5"])
     assert [c.name for c in chain][1:] == ["products"]

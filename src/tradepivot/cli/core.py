@@ -144,14 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     anything is called an internal error.
     """
     from tradepivot.boundary import journal, translate
-    from tradepivot.cli import commands  # noqa: F401  (registers the commands)
+    from tradepivot.cli.commands import load
     from tradepivot.cli.interrupts import Interrupts
     from tradepivot.errors import Interrupted
 
+    args = sys.argv[1:] if argv is None else list(argv)
+    load(args)  # the invoked command's module only (all of them for --help)
     command = typer.main.get_command(app)
     err = Console(stderr=True, highlight=False)
     app_state = AppState()
-    args = sys.argv[1:] if argv is None else list(argv)
     with Interrupts() as signals, journal() as changes:
         try:
             try:
