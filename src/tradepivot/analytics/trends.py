@@ -35,13 +35,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
 import pyarrow as pa
 
-from tradepivot.analytics.markets import in_scope
 from tradepivot.data.reference import ProductScope
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = [
     "BASIS_VERSION",
@@ -221,6 +222,10 @@ def fy_series(
     ``fys`` when already at hand (a scan of every row otherwise). Returns ``key, fy,
     value_usd, comparable_usd`` for the fiscal years ``fys`` (``key`` is ``"*"`` without
     ``by``)."""
+    import ibis  # the trend summaries above need no Ibis: only the queries import it
+
+    from tradepivot.analytics.markets import in_scope
+
     codes = comparable_codes(exports, fys) if basis is None else basis
     marked = codes.select("code").mutate(comparable=ibis.literal(1.0))
     t = exports.filter(exports.fy.isin(list(fys)))

@@ -8,14 +8,17 @@ told about it (the dataset, its period, its HS edition, notes).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import ibis
-import ibis.expr.types as ir
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = [
     "FlowSource",
@@ -28,6 +31,7 @@ __all__ = [
     "parse_years",
     "sales_inputs",
     "select_years",
+    "year_selection",
 ]
 
 # A year range (first, last), both included; one year is (y, y).
@@ -39,14 +43,29 @@ EIDB_SOURCE = "india-eidb"
 
 @dataclass(frozen=True)
 class FlowSource:
-    """A flows table and its provenance."""
+    """A flows table and its provenance.
 
-    table: ir.Table
+    The table is built on first use (``make``): what to tell the user, and the shape of a
+    compiled query (:meth:`Warehouse.fetch`), are known without importing Ibis.
+    """
+
+    make: Callable[[], ir.Table]
     manifest: DatasetManifest
     edition: str
     period: str
     complete_market: bool  # False when the table cannot give a market's imports from all suppliers
     notes: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def table(self) -> ir.Table:
+        """``exporter, importer, hs6, value_usd, cagr_8y`` as an Ibis table."""
+        return self.make()
+
+    @property
+    def shape(self) -> tuple[str, str | None, str, str, bool]:
+        """What the table's expression depends on: dataset, its content, period, edition."""
+        m = self.manifest
+        return (m.id, m.checksum_sha256, self.period, self.edition, self.complete_market)
 
 
 def missing_importers(manifest: DatasetManifest) -> set[str]:
@@ -73,10 +92,16 @@ def flow_source(
         return _census(wh, manifest, importer=importer)
     if manifest.kind == "national_exports":
         return _eidb(wh, manifest, exporter=exporter)
-    table, manifest = wh.table(manifest.id, "bilateral")
-    table, years, notes = select_years(table, manifest, years_span)
+    manifest = wh.dataset(manifest.id, "bilateral")
+    _, years, notes = year_selection(manifest, years_span)
+
+    def make() -> ir.Table:
+        table, held = wh.table(manifest.id, "bilateral")
+        table = select_years(table, held, years_span)[0]
+        return table.select("exporter", "importer", "hs6", "value_usd", "cagr_8y")
+
     base = FlowSource(
-        table.select("exporter", "importer", "hs6", "value_usd", "cagr_8y"),
+        make,
         manifest,
         manifest.hs_edition,
         years,
@@ -139,21 +164,19 @@ def choose_years(year: int | None, years: str | None = None) -> YearSpan | None:
     return None if year is None else (year, year)
 
 
-def select_years(
-    table: ir.Table, manifest: DatasetManifest, span: YearSpan | None
-) -> tuple[ir.Table, str, tuple[str, ...]]:
-    """One year of a bilateral table, or the average of a range of years, with its period.
+def year_selection(
+    manifest: DatasetManifest, span: YearSpan | None
+) -> tuple[list[int] | None, str, tuple[str, ...]]:
+    """The years :func:`select_years` reads (None: the table as it is), its period and notes.
 
     Without ``span`` a multi-year dataset answers for its latest year (summing the years
-    would count every flow several times). A range averages each flow's value over the
-    range's years, a flow absent in a year counting as zero there (ITC's export potential
-    uses a five-year average of supply and demand); every year of the range must be in the
-    dataset, or the error names the years it holds.
+    would count every flow several times); every year of a range must be in the dataset,
+    or the error names the years it holds.
     """
     held = sorted(int(y) for y in manifest.years)
     if span is None:
         if len(held) <= 1:
-            return table, ", ".join(map(str, held)), ()
+            return None, ", ".join(map(str, held)), ()
         span = (held[-1], held[-1])
         notes: tuple[str, ...] = (
             f"{manifest.id} holds {len(held)} years; figures are for {held[-1]}.",
@@ -169,22 +192,38 @@ def select_years(
             hint="Pick years from those with $year (or $years=FIRST-LAST for an average).",
             param="year" if span[0] == span[1] else "years",
         )
-    columns = ("exporter", "importer", "hs6", "value_usd", "cagr_8y")
     if len(wanted) == 1:
-        if len(held) > 1:
-            table = table.filter(table.year == wanted[0])
-        return table.select(*columns), str(wanted[0]), notes
-    ranged = table.filter(table.year.between(span[0], span[1]))
-    averaged = ranged.group_by("exporter", "importer", "hs6").aggregate(
-        value_usd=ranged.value_usd.sum() / len(wanted),
-        cagr_8y=ranged.cagr_8y.mean(),
-    )
-    period = f"{span[0]}-{span[1]} average"
+        return wanted, str(wanted[0]), notes
     note = (
         f"Values are the average of {span[0]}-{span[1]} ({len(wanted)} years; a flow absent "
         "in a year counts as zero there)."
     )
-    return averaged.select(*columns), period, (note,)
+    return wanted, f"{span[0]}-{span[1]} average", (note,)
+
+
+def select_years(
+    table: ir.Table, manifest: DatasetManifest, span: YearSpan | None
+) -> tuple[ir.Table, str, tuple[str, ...]]:
+    """One year of a bilateral table, or the average of a range of years, with its period.
+
+    The years are :func:`year_selection`'s. A range averages each flow's value over the
+    range's years, a flow absent in a year counting as zero there (ITC's export potential
+    uses a five-year average of supply and demand).
+    """
+    wanted, period, notes = year_selection(manifest, span)
+    if wanted is None:
+        return table, period, notes
+    columns = ("exporter", "importer", "hs6", "value_usd", "cagr_8y")
+    if len(wanted) == 1:
+        if len(manifest.years) > 1:
+            table = table.filter(table.year == wanted[0])
+        return table.select(*columns), period, notes
+    ranged = table.filter(table.year.between(wanted[0], wanted[-1]))
+    averaged = ranged.group_by("exporter", "importer", "hs6").aggregate(
+        value_usd=ranged.value_usd.sum() / len(wanted),
+        cagr_8y=ranged.cagr_8y.mean(),
+    )
+    return averaged.select(*columns), period, notes
 
 
 def _census(
@@ -196,20 +235,26 @@ def _census(
             hint="Drop $dataset to use the world matrix.",
             param="dataset",
         )
-    table, manifest = wh.table(manifest.id, "us_imports")
-    flows = table.select(
-        exporter=table.partner,
-        importer=ibis.literal("USA"),
-        hs6=table.hs6,
-        value_usd=table.value_usd,
-        cagr_8y=ibis.null("float64"),
-    )
+    manifest = wh.dataset(manifest.id, "us_imports")
+
+    def make() -> ir.Table:
+        import ibis
+
+        table = wh.table(manifest.id, "us_imports")[0]
+        return table.select(
+            exporter=table.partner,
+            importer=ibis.literal("USA"),
+            hs6=table.hs6,
+            value_usd=table.value_usd,
+            cagr_8y=ibis.null("float64"),
+        )
+
     note = (
         "US Census data: EU members appear only as one bloc supplier (EU27); partners outside "
         "the 50 largest are absent at HS6 (the data covers 98.7% of US imports by value)."
     )
     return FlowSource(
-        flows,
+        make,
         manifest,
         manifest.hs_edition,
         ", ".join(str(y) for y in manifest.years),
@@ -221,6 +266,8 @@ def _census(
 def _eidb(
     wh: Warehouse, manifest: DatasetManifest, *, exporter: str | None, notes: tuple[str, ...] = ()
 ) -> FlowSource:
+    import ibis
+
     table, manifest = wh.table(manifest.id, "national_exports")
     reporters = {
         r for r in table.select("reporter").distinct().to_pyarrow().column(0).to_pylist() if r
@@ -243,7 +290,7 @@ def _eidb(
     # ITC-HS is HS2022-based from 1 January 2023, so FY2023-24 onwards reads as HS2022.
     edition = "HS2022" if latest >= "2023-24" else "HS2017"
     return FlowSource(
-        flows,
+        lambda: flows,
         manifest,
         edition,
         f"FY{latest}",

@@ -38,7 +38,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
 from pathlib import Path
 from types import ModuleType
@@ -56,6 +56,7 @@ from tradepivot.data.warehouse import EMBEDDED_VIEWS, Warehouse, user_columns
 from tradepivot.errors import DataSourceError, TradepivotError, UnsupportedOperationError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pyspark.sql import SparkSession
 
 __all__ = [
@@ -394,7 +395,6 @@ def _backend_class() -> type[Any]:
     Built on first use because subclassing it imports PySpark.
     """
     import ibis
-    import pyarrow as pa
 
     ibis.load_backend("pyspark")  # registers its options, which a plain import does not
     from ibis.backends.pyspark import Backend
@@ -703,6 +703,17 @@ class SparkWarehouse(Warehouse):
             "cursors", "serving concurrent requests", hint="Serve with --engine duckdb."
         )
         return self  # pragma: no cover  (unreachable: spark lacks the capability)
+
+    def fetch(
+        self,
+        query: str,
+        build: Callable[[Mapping[str, str]], ir.Table],
+        *,
+        shape: object,
+        params: Mapping[str, str],
+    ) -> pa.Table:
+        """Run the expression on Spark (compiled SQL is the DuckDB engine's shortcut)."""
+        return build(params).to_pyarrow()
 
     def materialise(self, expr: ir.Table) -> ir.Table:
         """Run ``expr`` once and keep the result cached in Spark as a temp view."""

@@ -7,13 +7,12 @@ analytics, enriches the result (descriptions, names, compliance flags) and retur
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
-import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tradepivot.analytics import markets
 from tradepivot.data.flows import FlowSource, YearSpan, flow_source, missing_importers
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
@@ -23,7 +22,13 @@ from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
 from tradepivot.services.trends import exporter_trends
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 __all__ = ["bilateral_flows", "market_overview"]
+
+# An Ibis expression of the string parameters it is given (see Warehouse.fetch).
+Build = Callable[[Mapping[str, str]], "ir.Table"]
 
 Level = Literal[2, 4, 6]
 
@@ -37,9 +42,74 @@ def _scope(
 def _world(wh: Warehouse, source: FlowSource) -> ir.Table:
     """Each product's world trade in ``source``, computed once per dataset and year and kept
     as a derived table (a scan of every flow, ~0.5 s of a cold `flows` or `market`)."""
-    table = source.table
+    from tradepivot.analytics import markets
+
     key = f"product-world-v1-{source.period.replace(', ', '-').replace(' ', '-')}"
-    return wh.derived(source.manifest, key, lambda: markets.product_world(table))
+    return wh.derived(source.manifest, key, lambda: markets.product_world(source.table))
+
+
+def _shape(source: FlowSource, scope: ProductScope, *more: object) -> list[object]:
+    """Every input of a query's expression other than its string parameters."""
+    return [source.shape, scope.prefixes, scope.exclude, *more]
+
+
+def _flows_by_product(
+    wh: Warehouse, source: FlowSource, scope: ProductScope, level: Level
+) -> Build:
+    def build(p: Mapping[str, str]) -> ir.Table:
+        from tradepivot.analytics import markets
+
+        table = markets.by_product(
+            source.table,
+            importer=p["importer"],
+            exporter=p["exporter"],
+            scope=scope,
+            level=level,
+            world=_world(wh, source),
+        )
+        table = table.filter(table.value_usd.notnull() & (table.value_usd > 0))
+        return table.select(
+            "code",
+            "value_usd",
+            growth_pct="value_growth_pct",
+            market_imports_usd="imports_usd",
+            market_share_pct="share_pct",
+            supplier_rank="rank",
+            suppliers="suppliers",
+        )
+
+    return build
+
+
+def _market(
+    wh: Warehouse, source: FlowSource, scope: ProductScope, level: Level, what: str
+) -> Build:
+    """The market's products (with the focus exporter's place, when ``p`` names one), its
+    suppliers, or its total growth as a one-row table."""
+
+    def build(p: Mapping[str, str]) -> ir.Table:
+        from tradepivot.analytics import markets
+
+        world = _world(wh, source)
+        if what == "products":
+            return markets.by_product(
+                source.table,
+                importer=p["importer"],
+                exporter=p.get("focus"),
+                scope=scope,
+                level=level,
+                world=world,
+            )
+        if what == "suppliers":
+            return markets.by_supplier(
+                source.table, importer=p["importer"], scope=scope, world=world
+            )
+        growth = markets.total_growth(
+            source.table, importer=p["importer"], scope=scope, world=world
+        )
+        return growth.name("growth_pct").as_table()
+
+    return build
 
 
 def _check_level(level: int) -> Level:
@@ -93,24 +163,12 @@ def bilateral_flows(
     )
     provenance.note(*source.notes, *scope.notes)
 
-    table = markets.by_product(
-        source.table,
-        importer=imp.iso3,
-        exporter=exp.iso3,
-        scope=scope,
-        level=lvl,
-        world=_world(wh, source),
+    result = wh.fetch(
+        "flows-by-product",
+        _flows_by_product(wh, source, scope, lvl),
+        shape=_shape(source, scope, lvl),
+        params={"exporter": exp.iso3, "importer": imp.iso3},
     )
-    table = table.filter(table.value_usd.notnull() & (table.value_usd > 0))
-    result = table.select(
-        "code",
-        "value_usd",
-        growth_pct="value_growth_pct",
-        market_imports_usd="imports_usd",
-        market_share_pct="share_pct",
-        supplier_rank="rank",
-        suppliers="suppliers",
-    ).to_pyarrow()
     total = pc.sum(result.column("value_usd")).as_py() or 0.0
     market_total = pc.sum(result.column("market_imports_usd")).as_py() or 0.0
     result = result.add_column(
@@ -225,18 +283,19 @@ def market_overview(
     provenance.use(source.manifest, importers=[imp.iso3], scope=scope, growth=True)
     provenance.note(*source.notes, *scope.notes)
 
-    world = _world(wh, source)
-    products = markets.by_product(
-        source.table,
-        importer=imp.iso3,
-        exporter=foc.iso3 if foc else None,
-        scope=scope,
-        level=lvl,
-        world=world,
-    ).to_pyarrow()
-    suppliers = markets.by_supplier(
-        source.table, importer=imp.iso3, scope=scope, world=world
-    ).to_pyarrow()
+    params = {"importer": imp.iso3} | ({"focus": foc.iso3} if foc else {})
+    products = wh.fetch(
+        "market-products",
+        _market(wh, source, scope, lvl, "products"),
+        shape=_shape(source, scope, lvl, foc is None),
+        params=params,
+    )
+    suppliers = wh.fetch(
+        "market-suppliers",
+        _market(wh, source, scope, lvl, "suppliers"),
+        shape=_shape(source, scope),
+        params={"importer": imp.iso3},
+    )
     if products.num_rows == 0:
         provenance.note(
             f"{imp.name} reports no imports in {scope.describe()} in {source.manifest.id}."
@@ -320,10 +379,13 @@ def market_overview(
         "imports_usd": total,
         "products": n_products,
         "suppliers": n_suppliers,
-        "growth_pct": markets.total_growth(
-            source.table, importer=imp.iso3, scope=scope, world=world
+        "growth_pct": wh.fetch(
+            "market-growth",
+            _market(wh, source, scope, lvl, "growth"),
+            shape=_shape(source, scope),
+            params={"importer": imp.iso3},
         )
-        .to_pyarrow()
+        .column(0)[0]
         .as_py(),
         "period": source.period,
     }

@@ -9,8 +9,9 @@ exporters there is no trend, and nothing is added.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -20,6 +21,9 @@ from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.services.report import Provenance
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["OWN_STATISTICS", "TrendSet", "exporter_trends", "fy_label"]
 
@@ -111,13 +115,33 @@ def exporter_trends(
     dataset_id = OWN_STATISTICS.get(exporter)
     if dataset_id is None:
         return None
-    table, manifest = wh.table(dataset_id, "national_exports")
+    manifest = wh.dataset(dataset_id, "national_exports")
     fys = tuple(str(y) for y in manifest.years)
-    basis = wh.derived(manifest, BASIS_KEY, lambda: trends.comparable_codes(table, fys))
     wanted = None if markets is None else list(markets)
-    series = trends.fy_series(
-        table, fys=fys, scope=scope, basis=basis, by=by, level=level, markets=wanted
-    ).to_pyarrow()
+
+    def build(p: Mapping[str, str]) -> ir.Table:
+        table = wh.table(dataset_id, "national_exports")[0]
+        basis = wh.derived(manifest, BASIS_KEY, lambda: trends.comparable_codes(table, fys))
+        chosen = None if wanted is None else [p[f"market{i}"] for i in range(len(wanted))]
+        return trends.fy_series(
+            table, fys=fys, scope=scope, basis=basis, by=by, level=level, markets=chosen
+        )
+
+    series = wh.fetch(
+        "exporter-trends",
+        build,
+        shape=[
+            manifest.id,
+            manifest.checksum_sha256,
+            fys,
+            scope.prefixes,
+            scope.exclude,
+            by,
+            level,
+            None if wanted is None else len(wanted),
+        ],
+        params={f"market{i}": market for i, market in enumerate(wanted or [])},
+    )
     by_key = trends.trend_rows(series, fys)
     whole = _whole(series, fys, by)
     result = TrendSet(exporter, manifest, fys, by_key, whole)
