@@ -66,7 +66,8 @@ import sys
 from pathlib import Path
 import tradepivot
 from tradepivot.analytics import potential
-from tradepivot.services.opportunity import _exporter_slices, potential_context
+from tradepivot.analytics.potential_context import potential_context
+from tradepivot.services.opportunity import _exporter_slices
 wh = tradepivot.open()
 ctx = potential_context(wh, None, None, None)
 totals = wh.materialise(potential.raw_totals(ctx.data, ctx.pairs))

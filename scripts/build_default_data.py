@@ -946,9 +946,9 @@ def build_raw_totals(out: Path) -> dict[str, Any]:
     (market, product): the denominator every `rank` and the full-world file need, which
     does not depend on the product scope. Needs the pair terms shipped first."""
     from tradepivot.analytics import potential
+    from tradepivot.analytics.potential_context import RAW_TOTALS_KEY, potential_context
     from tradepivot.config import Settings
     from tradepivot.data.warehouse import Warehouse
-    from tradepivot.services.opportunity import RAW_TOTALS_KEY, potential_context
 
     wh = Warehouse(Settings(warehouse=out / "none.duckdb"))
     ctx = potential_context(wh, None, None, None)

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pytest
 
 from tradepivot import __version__
+from tradepivot.i18n.numbers import money
 from tradepivot.reports.brief_html import VENDORED_SCRIPTS, chart_spec, render_html, to_unit
-from tradepivot.reports.numbers import money
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 from tradepivot.services.report import Provenance
 

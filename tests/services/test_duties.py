@@ -15,20 +15,18 @@ from tradepivot.data.reference import Reference
 from tradepivot.data.tariff_schedule import other_tariff_files
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError, UnknownProductError
-from tradepivot.services.duties import (
+from tradepivot.services.duties import base_stack, base_timeline, tariff_coverage
+from tradepivot.services.opportunity import rank_markets
+from tradepivot.services.report import Provenance
+from tradepivot.services.tariffs import tariff_stack, tariff_timeline
+from tradepivot.tariffs.shipped import (
     attach_duties,
-    base_stack,
-    base_timeline,
     covered_markets,
     duty_rates,
     duty_tables,
     market_duties,
     schedules,
-    tariff_coverage,
 )
-from tradepivot.services.opportunity import rank_markets
-from tradepivot.services.report import Provenance
-from tradepivot.services.tariffs import tariff_stack, tariff_timeline
 
 DAY = dt.date(2026, 3, 1)
 

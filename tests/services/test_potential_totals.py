@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tradepivot.analytics import potential
+from tradepivot.analytics.potential_context import potential_context
 from tradepivot.data.warehouse import Warehouse
-from tradepivot.services.opportunity import potential_context
 
 
 @pytest.mark.parametrize(("hs", "sector"), [(None, "leather"), (["300490", "8703"], None)])

@@ -90,7 +90,7 @@ def render_table(
 
 
 def _totals_line(report: Report) -> str:
-    from tradepivot.reports.numbers import money, money_unit, percent
+    from tradepivot.i18n.numbers import money, money_unit, percent
 
     parts = []
     for key, value in report.totals.items():
@@ -158,7 +158,7 @@ def emit(
 
 
 def _figure(figure: Figure, currency: dict[str, Any] | None) -> str:
-    from tradepivot.reports.numbers import money, money_unit, percent
+    from tradepivot.i18n.numbers import money, money_unit, percent
 
     if figure.value is None:
         value = "–"

@@ -130,11 +130,11 @@ class MarketEvidence:
         ``pairs`` are (exporter ISO3, importer ISO3); ``codes`` HS2017 codes of 2, 4 or 6
         digits (anything else, or a code that is not in HS2017, is left out: its lookups give
         ``None``). Untapped potential comes from the export-potential method of
-        :mod:`tradepivot.services.opportunity`, limited to these codes, exporters and markets.
+        :mod:`tradepivot.analytics.potential_context`, limited to these codes, exporters and markets.
         """
         # Imported here: the warehouse and the potential service pull in ibis, which plain
         # scoring (MarketEvidence.empty()) does not need.
-        from tradepivot.services.opportunity import potential_context
+        from tradepivot.analytics.potential_context import potential_context
 
         reference = wh.reference
         wanted = frozenset((e, m) for e, m in pairs if e != m)

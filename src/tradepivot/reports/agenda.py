@@ -31,6 +31,7 @@ from tradepivot.matchmaking.agenda import AgendaData, AgendaRow, CancelledMeetin
 from tradepivot.matchmaking.model import Meeting, Participant
 
 __all__ = [
+    "agenda_calendars",
     "agenda_cancellations_ics",
     "agenda_html",
     "agenda_ics",
@@ -406,3 +407,19 @@ def agenda_cancellations_ics(
     for gone in cancelled:
         calendar.add_component(_cancelled_event(data, t, gone, stamp))  # type: ignore[attr-defined]
     return _finish(calendar, [c.start for c in cancelled])
+
+
+def agenda_calendars(
+    data: AgendaData,
+    language: str = "en",
+    *,
+    sequences: Mapping[tuple[str, str], int] | None = None,
+    cancelled: Sequence[CancelledMeeting] = (),
+    stamp: dt.datetime | None = None,
+) -> tuple[bytes, bytes | None]:
+    """Both calendar files of a participant: :func:`agenda_ics` and
+    :func:`agenda_cancellations_ics` (what a schedule-change e-mail attaches)."""
+    return (
+        agenda_ics(data, language, sequences=sequences, cancelled=cancelled, stamp=stamp),
+        agenda_cancellations_ics(data, cancelled, language, stamp=stamp),
+    )

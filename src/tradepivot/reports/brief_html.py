@@ -3,7 +3,7 @@
 The page opens offline and makes no request: CSS is inline, charts are Vega-Lite specs (built
 with Altair) drawn by vega, vega-lite and vega-embed, whose minified builds ship in
 ``reports/static`` and are inlined into the page. Numbers are formatted as in the terminal
-(``reports/numbers.py``): amounts in USD millions, or INR crore with Indian digit grouping.
+(``i18n/numbers.py``): amounts in USD millions, or INR crore with Indian digit grouping.
 Every chart also carries its data as a table inside ``<details>`` for screen readers and print.
 """
 
@@ -24,8 +24,8 @@ import pyarrow as pa
 from markupsafe import Markup
 
 from tradepivot import __version__
+from tradepivot.i18n.numbers import CRORE, money, money_unit, percent
 from tradepivot.reports import columns
-from tradepivot.reports.numbers import CRORE, money, money_unit, percent
 from tradepivot.reports.sparkline import sparkline_svg
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 

@@ -12,7 +12,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from tradepivot.i18n import N_
-from tradepivot.reports.numbers import money, money_unit, percent
+from tradepivot.i18n.numbers import money, money_unit, percent
 
 __all__ = [
     "HIDDEN",

@@ -9,12 +9,13 @@ import pyarrow.compute as pc
 
 from tradepivot.analytics import balance
 from tradepivot.analytics.markets import in_scope
+from tradepivot.analytics.potential_context import PotentialContext
 from tradepivot.data.flows import YearSpan, flow_source, missing_importers
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
 from tradepivot.services._enrich import add_chpl, add_descriptions
 from tradepivot.services.currency import currency_info
-from tradepivot.services.opportunity import METHOD_NOTE, PotentialContext
+from tradepivot.services.opportunity import METHOD_NOTE
 from tradepivot.services.report import Provenance, Report
 
 __all__ = ["bilateral_balance"]

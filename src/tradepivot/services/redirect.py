@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from tradepivot.data.flows import YearSpan
 from tradepivot.data.warehouse import Warehouse
-from tradepivot.reports.numbers import money
+from tradepivot.i18n.numbers import money
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.briefing import Chart, Figure, Section
 from tradepivot.services.currency import output_currency

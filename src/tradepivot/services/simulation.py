@@ -30,11 +30,11 @@ from tradepivot.errors import InputError, SourceFileError
 from tradepivot.inputs import HS_EXPECTED, HsCodeError, normalise_hs, read_text
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.currency import currency_info
-from tradepivot.services.duties import base_duties
 from tradepivot.services.report import Provenance, Report
 from tradepivot.services.tariffs import DISCLAIMER, schedule_for
 from tradepivot.tariffs.apply import additional_duties
 from tradepivot.tariffs.scenarios import ElasticityOverride, Scenario
+from tradepivot.tariffs.shipped import base_duties
 from tradepivot.tariffs.smart import SENSITIVITY, Elasticities, simulate_range
 
 __all__ = [

@@ -20,9 +20,9 @@ import pyarrow as pa
 
 from tradepivot.data.reference import Reference
 from tradepivot.i18n import Translator
+from tradepivot.i18n.numbers import money_unit
 from tradepivot.reports import columns
 from tradepivot.reports.brief_html import chart_spec, to_unit
-from tradepivot.reports.numbers import money_unit
 from tradepivot.services.briefing import Chart
 from tradepivot.services.report import Report
 

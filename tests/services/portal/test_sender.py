@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from tradepivot.config import Settings
 from tradepivot.db.engine import write_session
 from tradepivot.matchmaking.model import Meeting
+from tradepivot.reports.agenda import agenda_calendars
 from tradepivot.services.portal import PortalDatabase
 from tradepivot.services.portal.notify import notify_published
 from tradepivot.services.portal.outbox import outbox
@@ -139,11 +140,13 @@ def test_a_published_schedule_mails_calendars_that_update(
     inbox, settings = smtp
     store = portal.store
     store.publish("forum", [Meeting("bu1", "ex1", "s1", "t1", "i1")], base_version=0)
-    assert notify_published(portal.engine, store, "forum") == 2
+    assert notify_published(portal.engine, store, "forum", agenda_calendars) == 2
     store.publish("forum", [Meeting("bu1", "ex1", "s2", "t1", "i1")], base_version=1)
-    assert notify_published(portal.engine, store, "forum") == 2  # moved: both told
+    assert (
+        notify_published(portal.engine, store, "forum", agenda_calendars) == 2
+    )  # moved: both told
     store.publish("forum", [Meeting("bu2", "ex2", "s2", "t1")], base_version=2)
-    assert notify_published(portal.engine, store, "forum") == 4
+    assert notify_published(portal.engine, store, "forum", agenda_calendars) == 4
     assert send_due(portal.engine, settings).sent == 8
     kinds = {(m.kind, m.recipient) for m in outbox(portal.engine)}
     assert ("meeting_cancelled", "anil.rao@kavirath.example") in kinds

@@ -1,8 +1,9 @@
 """E-mail for a published schedule: each participant whose meetings changed gets a message
 with a calendar file that updates their calendar.
 
-The calendar is the agenda's own (:func:`tradepivot.reports.agenda.agenda_ics`): one UID per
-meeting, ``SEQUENCE`` counting its changes across the published versions, cancelled
+The calendar is the agenda's own, written by the interface's :class:`CalendarFiles` (the web
+app and the CLI pass :func:`tradepivot.reports.agenda.agenda_calendars`, so this service does
+not depend on the reports layer): one UID per meeting, ``SEQUENCE`` counting its changes across the published versions, cancelled
 meetings as ``STATUS:CANCELLED`` plus a ``METHOD:CANCEL`` calendar. The kind of message is
 ``schedule_published`` (the participant's first meetings), ``meeting_changed`` or
 ``meeting_cancelled`` (only removals).
@@ -10,26 +11,50 @@ meetings as ``STATUS:CANCELLED`` plus a ``METHOD:CANCEL`` calendar. The kind of 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
 from sqlalchemy import Engine
 
 from tradepivot.db.engine import write_session
 from tradepivot.db.store import SqlStore
-from tradepivot.matchmaking.agenda import calendar_changes, participant_agenda
+from tradepivot.matchmaking.agenda import (
+    AgendaData,
+    CancelledMeeting,
+    calendar_changes,
+    participant_agenda,
+)
 from tradepivot.matchmaking.model import Meeting
-from tradepivot.reports.agenda import agenda_cancellations_ics, agenda_ics
 from tradepivot.services.portal.messages import compose, mail_language
 from tradepivot.services.portal.outbox import Attachment, enqueue
 
-__all__ = ["notify_published"]
+__all__ = ["CalendarFiles", "notify_published"]
+
+
+class CalendarFiles(Protocol):
+    """Writes one participant's calendar files: the agenda (``METHOD:PUBLISH``, ``SEQUENCE``
+    from ``sequences``, cancelled meetings as ``STATUS:CANCELLED``) and, when meetings were
+    cancelled, a ``METHOD:CANCEL`` calendar (else None)."""
+
+    def __call__(
+        self,
+        data: AgendaData,
+        language: str,
+        *,
+        sequences: Mapping[tuple[str, str], int],
+        cancelled: Sequence[CancelledMeeting],
+    ) -> tuple[bytes, bytes | None]: ...
 
 
 def _mine(meetings: tuple[Meeting, ...], pid: str) -> set[tuple[str, str, str, str | None]]:
     return {(m.a + "|" + m.b, m.slot, m.table, m.interpreter) for m in meetings if pid in m.pair}
 
 
-def notify_published(engine: Engine, store: SqlStore, event_id: str) -> int:
+def notify_published(
+    engine: Engine, store: SqlStore, event_id: str, calendars: CalendarFiles
+) -> int:
     """Queue the e-mails of the event's current published version (compared with the one
-    before); returns how many were queued."""
+    before), each with the calendar files ``calendars`` writes; returns how many were queued."""
     loaded = store.load(event_id)
     history = store.history(event_id)
     if not history:
@@ -46,14 +71,12 @@ def notify_published(engine: Engine, store: SqlStore, event_id: str) -> int:
             language = mail_language(participant.languages)
             data = participant_agenda(event, current.meetings, pid)
             sequences, cancelled = calendar_changes(event, earlier, pid, current.meetings)
+            agenda, cancel = calendars(data, language, sequences=sequences, cancelled=cancelled)
             attachments = [
                 Attachment(
-                    f"{event_id}-{pid}.ics",
-                    "text/calendar; method=PUBLISH",
-                    agenda_ics(data, language, sequences=sequences, cancelled=cancelled).decode(),
+                    f"{event_id}-{pid}.ics", "text/calendar; method=PUBLISH", agenda.decode()
                 )
             ]
-            cancel = agenda_cancellations_ics(data, cancelled, language)
             if cancel is not None:
                 attachments.append(
                     Attachment(

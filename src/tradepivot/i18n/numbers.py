@@ -1,4 +1,9 @@
-"""Number formatting for people: USD millions, or INR crore with Indian digit grouping."""
+"""Number formatting for people: USD millions, or INR crore with Indian digit grouping.
+
+One formatting of money and percentages, on Babel, for every layer that writes for people
+(the CLI, the web pages, the briefs and the services' sentences), so a figure reads the same
+wherever it is shown.
+"""
 
 from __future__ import annotations
 
