@@ -8,7 +8,8 @@ them), and the market figures those pairs look up. When that holds, the pairs th
 changed participant are scored again on the edited event and replace theirs in the store
 (:meth:`~tradepivot.events.store.EventStore.update_scores`) under the edited event's score
 key, so the next agenda or suggestions request reads them. The result equals a full
-re-score exactly (tests/services/test_rescoring.py); when it could not, nothing is written
+re-score (tests/services/test_rescoring.py: the same sentences and facts, points within
+1e-9 relative, the float noise of market figures summed in another order); when it could not, nothing is written
 and the next read re-scores the whole event, as it always did.
 """
 
