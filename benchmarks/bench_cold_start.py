@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pstats
 import sys
 import tempfile
@@ -497,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile or (rank_median > RANK_TARGET_S and not args.no_profile):
             profile = profile_rank(by_key["rank"], env)
 
+    load_end = [round(x, 2) for x in os.getloadavg()]
     checks = check(by_key)
     results: dict[str, Any] = {}
     rows = []
@@ -549,7 +551,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"Cold start, {args.runs} fresh processes per command, {info['cpus']} CPUs, "
-        f"{info['memory_gb']} GB, {info['date']}"
+        f"{info['memory_gb']} GB, {info['date']}, load average (1/5/15 min) "
+        f"{info['loadavg_at_start']} at the start, {load_end} at the end"
     )
     print(table(["command", "min s", "median s", "max s", "peak RSS MB", "median vs base"], rows))
     print()
@@ -575,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json,
         {
             "benchmark": "cold_start",
-            "machine": info,
+            "machine": {**info, "loadavg_at_end": load_end},
             "runs": args.runs,
             "warmup": not args.no_warmup,
             "results": results,

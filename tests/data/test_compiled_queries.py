@@ -75,6 +75,11 @@ def _same(a: pa.Table, b: pa.Table) -> bool:
     [
         ({"exporter": "IND", "importer": "RUS"}, {"exporter": "DEU", "importer": "JPN"}),
         ({"exporter": "CHN", "importer": "BRA"}, {"exporter": "O'X", "importer": "RUS"}),
+        # a value that looks like another placeholder is not replaced in its turn
+        (
+            {"exporter": "IND", "importer": "RUS"},
+            {"exporter": "'__tp_param_importer__'", "importer": "CHN"},
+        ),
     ],
 )
 def test_cached_sql_gives_what_ibis_gives_for_other_values(
