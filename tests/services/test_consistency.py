@@ -24,9 +24,12 @@ from tradepivot.config import Settings
 from tradepivot.data.embedded import default_dir
 from tradepivot.data.reference import Reference
 from tradepivot.data.warehouse import Warehouse
+from tradepivot.services.balance import bilateral_balance
 from tradepivot.services.briefing import Brief
-from tradepivot.services.exposure import exposure_report, national_pattern
+from tradepivot.services.exposure import exposure_report
+from tradepivot.services.opportunity import rank_markets
 from tradepivot.services.pivot import pivot_brief
+from tradepivot.services.sales import national_pattern
 from tradepivot.services.tariffs import load_scenario
 from tradepivot.tariffs.portfolio import load_portfolio
 from tradepivot.web import create_app
@@ -187,3 +190,38 @@ def test_a_rupee_portfolio_comes_back_as_entered_in_exposure_and_pivot(wh: Wareh
     assert sold * rate == pytest.approx(1_000e7)
     loss = figure(brief, "Simulated loss (central)")
     assert loss == pytest.approx(exposure.totals["at_risk_central_usd"])
+
+
+def test_rank_and_balance_report_the_same_sales(
+    wh: Warehouse,
+    client: Client,
+    pattern: Any,
+    independent: dict[str, float],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """rank's sales total and each market's sales, and balance's exports, are the one
+    assembly's figures (rank once said India's leather 'world exports' were 3.34 bn: the
+    matrix's mirror figure, now labelled as the model's input beside the sales)."""
+    table, _ = pattern
+    russia = pc.sum(table.filter(pc.equal(table.column("market"), "RUS")).column("value_usd"))
+    ranked = rank_markets(wh, "IND", sector="leather", top=None)
+    assert ranked.totals["sales_usd"] == pytest.approx(independent["total"])
+    assert ranked.totals["matrix_exports_usd"] < ranked.totals["sales_usd"]  # mirror, not sales
+    row = next(r for r in ranked.rows.to_pylist() if r["importer"] == "RUS")
+    assert row["sales_usd"] == pytest.approx(russia.as_py())
+    api = client.get("/api/v1/rank/IND?sector=leather&top=3").json()
+    assert api["meta"]["totals"]["sales_usd"] == pytest.approx(independent["total"])
+    assert main(["rank", "IND", "--sector", "leather", "--top", "3", "-f", "json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["meta"]["totals"]["sales_usd"] == pytest.approx(independent["total"])
+
+    us = bilateral_balance(wh, "IND", "USA", sector="leather")
+    assert us.totals["exports_usd"] == pytest.approx(independent["usa"])
+    ru = bilateral_balance(wh, "IND", "RUS", sector="leather")
+    assert ru.totals["exports_usd"] == pytest.approx(russia.as_py())
+    api = client.get("/api/v1/balance/IND/RUS?sector=leather").json()
+    assert api["meta"]["totals"]["exports_usd"] == pytest.approx(russia.as_py())
+    # the other direction has no own statistics: mirror data (India's imports from Russia)
+    back = bilateral_balance(wh, "RUS", "IND", sector="leather")
+    assert back.totals["imports_usd"] == pytest.approx(russia.as_py())
+    assert any(n.startswith("Source rule:") for n in back.provenance.notes)

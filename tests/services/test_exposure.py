@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from tradepivot.data.reference import Reference
 from tradepivot.data.warehouse import Warehouse
-from tradepivot.services.exposure import allocate, assess_exposure, national_pattern, redirect
+from tradepivot.services.exposure import allocate, assess_exposure, redirect
+from tradepivot.services.sales import national_pattern
 from tradepivot.services.tariffs import load_scenario
 from tradepivot.tariffs.portfolio import load_portfolio
 

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from tradepivot.analytics import balance
 from tradepivot.analytics.markets import in_scope
 from tradepivot.analytics.potential_context import PotentialContext
-from tradepivot.data.flows import YearSpan, flow_source, missing_importers
+from tradepivot.data.flows import FlowSource, YearSpan, flow_source, missing_importers
+from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
+from tradepivot.i18n.numbers import money
 from tradepivot.services._enrich import add_chpl, add_descriptions
 from tradepivot.services.currency import currency_info
 from tradepivot.services.opportunity import METHOD_NOTE
 from tradepivot.services.report import Provenance, Report
+from tradepivot.services.sales import exporter_sales_of
 
 __all__ = ["bilateral_balance"]
 
@@ -71,8 +75,13 @@ def bilateral_balance(
         provenance.note(*src.notes)
     provenance.note(*scope.notes)
 
-    exports = balance.direction(out_source.table, a.iso3, b.iso3)
-    imports = balance.direction(back_source.table, b.iso3, a.iso3)
+    # Each direction is what its exporter sells to the other under the one source rule
+    # (its own statistics where it reports them, mirror data elsewhere): the same figures
+    # as pivot, exposure and rank.
+    exports, imports = (
+        _sold(wh, seller, buyer, scope, dataset, years_span, provenance)
+        for seller, buyer in ((a.iso3, b.iso3), (b.iso3, a.iso3))
+    )
     world = out_source.table.filter(out_source.table.importer == b.iso3).select("hs6", "value_usd")
     if not scope.is_everything:
         exports, imports, world = (
@@ -103,6 +112,7 @@ def bilateral_balance(
         "period": out_source.period,
     }
     totals["balance_usd"] = totals["exports_usd"] - totals["imports_usd"]
+    _mirror_note(out_source, back_source, a.iso3, b.iso3, scope, totals, provenance)
     totals["trade_usd"] = totals["exports_usd"] + totals["imports_usd"]
     if out_source.period != back_source.period:
         provenance.note(
@@ -129,6 +139,51 @@ def bilateral_balance(
         totals=totals,
         currency=currency_info(ref, currency, out_source.period),
     )
+
+
+def _mirror_note(
+    out_source: FlowSource,
+    back_source: FlowSource,
+    a: str,
+    b: str,
+    scope: ProductScope,
+    totals: dict[str, Any],
+    provenance: Provenance,
+) -> None:
+    """Say what the mirror data alone would give where the source rule's figure differs
+    from it by more than 1% (India's own statistics against the partner's imports)."""
+    for key, source, seller, buyer in (
+        ("exports_usd", out_source, a, b),
+        ("imports_usd", back_source, b, a),
+    ):
+        flows = balance.direction(source.table, seller, buyer)
+        if not scope.is_everything:
+            flows = flows.filter(in_scope(flows.hs6, scope))
+        mirror = float(flows.value_usd.sum().to_pyarrow().as_py() or 0.0)
+        shown = float(totals[key])
+        if abs(shown - mirror) > 0.01 * max(abs(mirror), abs(shown), 1.0):
+            provenance.note(
+                f"{seller}'s sales to {buyer} read USD {money(shown)} m by the source rule; "
+                f"mirror data alone ({source.manifest.id}, {buyer}'s imports from {seller}) "
+                f"say USD {money(mirror)} m. Own and mirror statistics differ in coverage "
+                "(see the data gaps), valuation (FOB against CIF) and period."
+            )
+
+
+def _sold(
+    wh: Warehouse,
+    seller: str,
+    buyer: str,
+    scope: ProductScope,
+    dataset: str | None,
+    years_span: YearSpan | None,
+    provenance: Provenance,
+) -> ir.Table:
+    """``seller``'s sales to ``buyer`` (hs6, value_usd) from :func:`exporter_sales_of`."""
+    found = exporter_sales_of(wh, seller, scope, dataset=dataset, years_span=years_span)
+    provenance.merge(found.provenance)
+    rows = found.rows.filter(found.rows.market == buyer)
+    return rows.select("hs6", "value_usd")
 
 
 def _opportunities(

@@ -14,13 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tradepivot.analytics.sales import exporter_sales
-from tradepivot.data.flows import YearSpan, flow_source, sales_inputs
+from tradepivot.data.flows import YearSpan, flow_source
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
@@ -28,6 +26,7 @@ from tradepivot.services._enrich import add_descriptions, add_names
 from tradepivot.services.currency import output_currency
 from tradepivot.services.opportunity import potential_rows
 from tradepivot.services.report import Provenance, Report
+from tradepivot.services.sales import national_pattern
 from tradepivot.services.simulation import SimulationResult, run_simulation
 from tradepivot.tariffs.portfolio import Portfolio, expand
 from tradepivot.tariffs.scenarios import Scenario
@@ -37,62 +36,10 @@ __all__ = [
     "allocate",
     "assess_exposure",
     "exposure_report",
-    "national_pattern",
     "redirect",
 ]
 
 CASES = ("central", "low", "high")
-
-
-def national_pattern(
-    wh: Warehouse,
-    exporter: str,
-    scope: ProductScope,
-    *,
-    dataset: str | None = None,
-    years_span: YearSpan | None = None,
-) -> tuple[pa.Table, Provenance]:
-    """``exporter``'s exports in ``scope`` by HS6 and market, each from one source.
-
-    Columns ``hs6, market, value_usd, source``, assembled by
-    :func:`tradepivot.analytics.sales.exporter_sales` under its printed source rule: India's
-    own statistics (EIDB) for the products they cover, mirror data (the world matrix or
-    ``dataset``, the US Census for the US) elsewhere; ``years_span`` picks a year of a
-    multi-year dataset (:func:`tradepivot.data.flows.sales_inputs`).
-    """
-    inputs = sales_inputs(wh, exporter, dataset=dataset, years_span=years_span)
-    sales = exporter_sales(
-        exporter, scope, inputs.edition, inputs.mirrors, inputs.own, inputs.concordance
-    )
-    pattern = sales.rows.select("hs6", "market", "value_usd", "source").to_pyarrow()
-    pattern = pattern.cast(
-        pa.schema(
-            [
-                ("hs6", pa.string()),
-                ("market", pa.string()),
-                ("value_usd", pa.float64()),
-                ("source", pa.string()),
-            ]
-        )
-    ).sort_by([("market", "ascending"), ("hs6", "ascending")])
-    provenance = Provenance()
-    used = set(pattern.column("source").unique().to_pylist())
-    for manifest in inputs.manifests:
-        if manifest.id in used:
-            provenance.use(manifest, exporters=[exporter], scope=scope, all_importers=True)
-    provenance.note(sales.rule, *inputs.notes)
-    if inputs.own is not None:
-        uncovered = sales.uncovered.order_by([ibis.desc("value_usd"), "hs6"]).to_pyarrow()
-        if uncovered.num_rows:
-            listed = ", ".join(
-                f"{r['hs6']} (USD {r['value_usd'] / 1e6:,.1f} m)"
-                for r in uncovered.slice(0, 8).to_pylist()
-            )
-            more = f" and {uncovered.num_rows - 8} more" if uncovered.num_rows > 8 else ""
-            provenance.note(
-                f"Products {inputs.own.id} does not cover, taken from mirror data: {listed}{more}."
-            )
-    return pattern, provenance
 
 
 @dataclass

@@ -28,6 +28,7 @@ from tradepivot.errors import DataGapError, InputError
 from tradepivot.services._enrich import add_descriptions, add_names, chpl_disclaimer
 from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
+from tradepivot.services.sales import national_pattern, sales_by_market
 from tradepivot.services.trends import exporter_trends
 from tradepivot.tariffs.shipped import (
     attach_duties,
@@ -82,6 +83,15 @@ def _provenance(
     return provenance
 
 
+SALES_NOTE = (
+    "Totals: sales = what {exporter} sells to every market in the scope under the source rule "
+    "(the figure pivot, exposure and balance report; markets not assessed included); matrix "
+    "exports and current = the {dataset} mirror figures the export-potential model uses, the "
+    "same source for every exporter, so they can differ from sales where {exporter} reports "
+    "its own statistics. Each market's sales_usd is in the csv/json/xlsx output."
+)
+
+
 def rank_markets(
     wh: Warehouse,
     exporter: str,
@@ -125,9 +135,22 @@ def rank_markets(
     markets = _attach_competitors(markets, competitors, standing, ref)
     n_markets = markets.num_rows
     markets = markets.sort_by([("untapped_usd", "descending"), ("importer", "ascending")])
+    # What the exporter sells in each market: the one assembly every command reports
+    # (its own statistics where it has them, mirror data elsewhere), beside the model's input.
+    pattern, sold = national_pattern(
+        wh, exp.iso3, ctx.scope, dataset=dataset, years_span=years_span
+    )
+    sales = sales_by_market(pattern)
+    markets = markets.append_column(
+        "sales_usd",
+        pa.array([sales.get(m, 0.0) for m in markets.column("importer").to_pylist()], pa.float64()),
+    )
+    provenance.merge(sold)
+    provenance.note(SALES_NOTE.format(exporter=exp.iso3, dataset=ctx.source.manifest.id))
     totals: dict[str, Any] = {
         "exporter": exp.iso3,
-        "world_exports_usd": world_exports,
+        "sales_usd": sum(sales.values()),
+        "matrix_exports_usd": world_exports,
         "current_usd": pc.sum(markets.column("current_usd")).as_py(),
         "potential_usd": pc.sum(markets.column("potential_usd")).as_py(),
         "untapped_usd": pc.sum(markets.column("untapped_usd")).as_py(),
@@ -204,6 +227,7 @@ MARKET_COLUMNS = (
     "market",
     "demand_usd",
     "current_usd",
+    "sales_usd",
     "share_pct",
     "supplier_rank",
     "potential_usd",

@@ -19,9 +19,9 @@ from tradepivot.errors import DataGapError
 from tradepivot.services._enrich import add_descriptions, add_names
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 from tradepivot.services.currency import output_currency
-from tradepivot.services.exposure import national_pattern
 from tradepivot.services.opportunity import METHOD_NOTE, rank_markets
 from tradepivot.services.report import Provenance
+from tradepivot.services.sales import national_pattern
 from tradepivot.services.trends import TrendSet, exporter_trends, fy_label
 from tradepivot.tariffs.portfolio import Portfolio
 from tradepivot.tariffs.scenarios import Scenario
