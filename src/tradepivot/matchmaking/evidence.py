@@ -36,26 +36,6 @@ YEAR = 2024
 
 _HS_NOISE = re.compile(r"[\s.\-]")
 
-_IMPORTS_SQL = """
-SELECT importer, hs6, sum(value_usd) AS value_usd
-FROM world_2024
-WHERE list_contains($markets, importer)
-  AND (list_contains($chapters, left(hs6, 2)) OR list_contains($headings, left(hs6, 4))
-       OR list_contains($subheadings, hs6))
-GROUP BY importer, hs6
-"""
-_SUPPLIED_SQL = """
-SELECT exporter, importer, hs6, sum(value_usd) AS value_usd
-FROM world_2024
-WHERE list_contains($exporters, exporter) AND list_contains($markets, importer)
-  AND (list_contains($chapters, left(hs6, 2)) OR list_contains($headings, left(hs6, 4))
-       OR list_contains($subheadings, hs6))
-GROUP BY exporter, importer, hs6
-"""
-_PRESENT_SQL = """
-SELECT DISTINCT importer FROM world_2024 WHERE list_contains($markets, importer)
-"""
-
 
 def clean_codes(codes: Iterable[str]) -> tuple[str, ...]:
     """HS codes as scoring reads them: digits only (dots, dashes and spaces dropped), national
@@ -147,31 +127,32 @@ class MarketEvidence:
         markets = sorted({m for _, m in wanted})
         if not wanted or not valid:
             return cls(wanted, valid, frozenset(), reference)
-        scope = {
-            "chapters": sorted(c for c in valid if len(c) == 2),
-            "headings": sorted(c for c in valid if len(c) == 4),
-            "subheadings": sorted(c for c in valid if len(c) == 6),
-        }
-        con = wh.con
-        present = frozenset(
-            r[0] for r in con.execute(_PRESENT_SQL, {"markets": markets}).fetchall()
-        )
+        # The 2024 matrix on the warehouse's engine (Ibis: DuckDB or Spark), the same figures
+        # as `market` and `rank`'s share: the market's imports and each supplier's part of them.
+        from tradepivot.analytics.markets import in_scope
+
+        flows, _ = wh.table(DATASET, "bilateral")
+        scope = reference.product_scope(hs=sorted(valid), edition=EDITION)
+        asked = flows.filter(flows.importer.isin(markets))
+        present = frozenset(asked.select("importer").distinct().to_pyarrow().column(0).to_pylist())
+        scoped = asked.filter(in_scope(asked.hs6, scope))
+        by_market = scoped.group_by(["importer", "hs6"]).aggregate(value_usd=scoped.value_usd.sum())
         imports: dict[tuple[str, str], float] = {}
-        for importer, hs6, value in con.execute(
-            _IMPORTS_SQL, {"markets": markets, **scope}
-        ).fetchall():
-            for code in _codes_of(hs6, valid):
-                key = (importer, code)
-                imports[key] = imports.get(key, 0.0) + float(value)
+        for row in by_market.to_pyarrow().to_pylist():
+            for code in _codes_of(row["hs6"], valid):
+                key = (row["importer"], code)
+                imports[key] = imports.get(key, 0.0) + float(row["value_usd"])
+        sold = scoped.filter(scoped.exporter.isin(exporters))
+        sold = sold.group_by(["exporter", "importer", "hs6"]).aggregate(
+            value_usd=sold.value_usd.sum()
+        )
         supplied: dict[tuple[str, str, str], float] = {}
-        for exporter, importer, hs6, value in con.execute(
-            _SUPPLIED_SQL, {"exporters": exporters, "markets": markets, **scope}
-        ).fetchall():
-            if (exporter, importer) not in wanted:
+        for row in sold.to_pyarrow().to_pylist():
+            if (row["exporter"], row["importer"]) not in wanted:
                 continue
-            for code in _codes_of(hs6, valid):
-                key3 = (exporter, importer, code)
-                supplied[key3] = supplied.get(key3, 0.0) + float(value)
+            for code in _codes_of(row["hs6"], valid):
+                key3 = (row["exporter"], row["importer"], code)
+                supplied[key3] = supplied.get(key3, 0.0) + float(row["value_usd"])
 
         untapped: dict[tuple[str, str, str], float] = {}
         served = sorted(present)
