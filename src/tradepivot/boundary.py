@@ -454,6 +454,8 @@ def translate(exc: BaseException, at: Edge | None = None) -> TradepivotError | N
         return Interrupted()  # DuckDB turns SIGINT into this plain RuntimeError
     if isinstance(exc, UnicodeError):
         return _unicode(exc, at)
+    if isinstance(exc, BrokenPipeError):
+        return None  # the reader closed the pipe (`| head`): not an error of ours to name
     if isinstance(exc, OSError):
         return _os_error(exc, at)
     if isinstance(exc, RecursionError):

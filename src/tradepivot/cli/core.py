@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -217,6 +218,10 @@ def _other(exc: BaseException, err: Console) -> int:
             err.print(f"Error: {exc.format_message()}")
         return int(exc.exit_code)
     if isinstance(exc, BrokenPipeError):
+        # The reader stopped reading (`| head`): quiet, and no second error when Python
+        # flushes stdout at exit.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     if isinstance(exc, SystemExit):
         return int(exc.code) if isinstance(exc.code, int) else 1
