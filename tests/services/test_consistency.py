@@ -31,6 +31,7 @@ from tradepivot.services.opportunity import rank_markets
 from tradepivot.services.pivot import pivot_brief
 from tradepivot.services.sales import national_pattern
 from tradepivot.services.tariffs import load_scenario
+from tradepivot.services.trade import bilateral_flows
 from tradepivot.tariffs.portfolio import load_portfolio
 from tradepivot.web import create_app
 
@@ -225,3 +226,12 @@ def test_rank_and_balance_report_the_same_sales(
     back = bilateral_balance(wh, "RUS", "IND", sector="leather")
     assert back.totals["imports_usd"] == pytest.approx(russia.as_py())
     assert any(n.startswith("Source rule:") for n in back.provenance.notes)
+
+
+def test_flows_says_its_values_are_mirror_data_and_where_the_sales_are(wh: Warehouse) -> None:
+    """flows shows the market's imports from India (so shares are of one source); it says
+    so and points to the commands that report India's sales by the source rule."""
+    report = bilateral_flows(wh, "IND", "RUS", sector="leather")
+    assert any("mirror data" in n and "balance IND RUS" in n for n in report.provenance.notes)
+    china = bilateral_flows(wh, "CHN", "RUS", sector="leather")  # no own statistics ship
+    assert not any("mirror data" in n for n in china.provenance.notes)

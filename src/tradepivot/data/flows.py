@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 __all__ = [
+    "OWN_STATISTICS",
     "FlowSource",
     "SalesInputs",
     "Source",
@@ -39,6 +40,8 @@ YearSpan = tuple[int, int]
 
 US_SOURCE = "us-census-2024"
 EIDB_SOURCE = "india-eidb"
+# Exporters whose own export statistics ship: the source rule takes their sales from them.
+OWN_STATISTICS = {"IND": EIDB_SOURCE}
 
 
 @dataclass(frozen=True)
@@ -350,13 +353,13 @@ def sales_inputs(
         manifests.append(census.manifest)
     own = None
     latest = str(max((int(y) for y in world.years), default=0))
-    if exporter == "IND" and period != latest:
+    if exporter in OWN_STATISTICS and period != latest:
         notes.append(
             f"India's own statistics (one recent fiscal year) are not mixed with {period} "
             "mirror data: every figure is mirror data."
         )
-    elif exporter == "IND":
-        eidb = _eidb(wh, wh.dataset(EIDB_SOURCE), exporter=exporter)
+    elif exporter in OWN_STATISTICS:
+        eidb = _eidb(wh, wh.dataset(OWN_STATISTICS[exporter]), exporter=exporter)
         own = Source(eidb.manifest.id, eidb.table.select(*columns), eidb.edition)
         manifests.append(eidb.manifest)
         notes.append(

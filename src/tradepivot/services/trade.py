@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tradepivot.data.flows import FlowSource, YearSpan, flow_source, missing_importers
+from tradepivot.data.flows import (
+    OWN_STATISTICS,
+    FlowSource,
+    YearSpan,
+    flow_source,
+    missing_importers,
+)
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
@@ -184,6 +190,14 @@ def bilateral_flows(
             )
         provenance.note(
             f"{source.manifest.id} holds only {exp.name}'s side: market totals and ranks are not available."
+        )
+    own = OWN_STATISTICS.get(exp.iso3)
+    if own is not None and source.manifest.id != own:
+        provenance.note(
+            f"Values are {imp.name}'s imports from {exp.name} as {source.manifest.id} records "
+            f"them (mirror data), the source of the market totals, so the shares compare like "
+            f"with like. {exp.name}'s own statistics ({own}) give its sales, which pivot, "
+            f"exposure, rank and balance report: `tradepivot balance {exp.iso3} {imp.iso3}`."
         )
     products_in_scope = result.num_rows
     result = _sorted_top(result, "value_usd", top)
