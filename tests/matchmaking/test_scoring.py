@@ -19,6 +19,7 @@ from tradepivot.matchmaking.model import (
     ComponentWeights,
     Event,
     Interpreter,
+    PairWeight,
     Participant,
     Preference,
     PreferenceLevel,
@@ -570,4 +571,55 @@ def test_a_veto_always_gives_zero(
     else:
         event = pair_event(p, q, other, "no")
     score = score_pair(event, "p1", "p2", pool_evidence)
+    assert score.veto and score.total == 0.0
+
+
+# ---------------------------------------------------------------------- organiser's scores
+def _weighted(*weights: PairWeight, prefs: tuple[Preference, ...] = ()) -> Event:
+    return dataclasses.replace(
+        make_event(EXPORTER, *BUYERS, preferences=prefs), pair_weights=weights
+    )
+
+
+def test_the_organisers_scores_replace_or_add_and_say_so() -> None:
+    """scores.csv changes the pair's score (it was loaded but ignored by the scorer), the
+    points still add up to the total, and the reason is one of the pair's sentences."""
+    plain = score_pairs(make_event(EXPORTER, *BUYERS), MarketEvidence.empty())
+    pair = ("b-shoes", "e-kanpur")
+    built = plain[pair].total
+    replaced = score_pairs(
+        _weighted(PairWeight("e-kanpur", "b-shoes", 92.5, "CRM lead score A")),
+        MarketEvidence.empty(),
+    )[pair]
+    assert built < 50 and replaced.total == 92.5
+    assert sum(replaced.parts.values()) == pytest.approx(92.5)
+    assert (
+        "CRM lead score A" in replaced.reasons[-1]
+        and f"instead of {built:g}" in (replaced.reasons[-1])
+    )
+    lowered = score_pairs(
+        _weighted(PairWeight("b-hand", "e-kanpur", -1000.0, "", "add")), MarketEvidence.empty()
+    )[("b-hand", "e-kanpur")]
+    assert lowered.total == 0.0 and sum(lowered.parts.values()) == pytest.approx(0.0)
+    both = score_pairs(
+        _weighted(
+            PairWeight("b-hand", "e-kanpur", 30.0, "council", "replace"),
+            PairWeight("e-kanpur", "b-hand", 5.0, "CRM", "add"),
+        ),
+        MarketEvidence.empty(),
+    )[("b-hand", "e-kanpur")]
+    assert both.total == 35.0 and "council; CRM" in both.reasons[-1]
+
+
+def test_a_weighted_pair_is_a_candidate_and_a_zero_or_a_no_still_rules() -> None:
+    two_buyers = _weighted(PairWeight("b-hand", "b-shoes", 60.0))
+    assert ("b-hand", "b-shoes") not in candidate_pairs(make_event(EXPORTER, *BUYERS))
+    assert ("b-hand", "b-shoes") in candidate_pairs(two_buyers)
+    zero = _weighted(PairWeight("b-hand", "e-kanpur", 0.0))
+    assert ("b-hand", "e-kanpur") not in candidate_pairs(zero)
+    vetoed = _weighted(
+        PairWeight("b-hand", "e-kanpur", 99.0),
+        prefs=(Preference("b-hand", "e-kanpur", "no"),),
+    )
+    score = score_pairs(vetoed, MarketEvidence.empty())[("b-hand", "e-kanpur")]
     assert score.veto and score.total == 0.0

@@ -66,10 +66,12 @@ __all__ = [
     "LEVEL_SIMILARITY",
     "SECTIONS",
     "Facts",
+    "OrganiserWeight",
     "Score",
     "candidate_pairs",
     "explain",
     "hs_similarity",
+    "organiser_weights",
     "score_pair",
     "score_pairs",
     "section_of",
@@ -280,6 +282,7 @@ class Facts:
     interpreter: tuple[str, str] | None = None  # language pair when no language is shared
     text: str = ""
     market_code: str | None = None  # the HS code the market figures are about
+    organiser: str = ""  # the organiser's own score for the pair (scores.csv), as a sentence
 
 
 @dataclass(frozen=True)
@@ -323,7 +326,39 @@ def candidate_pairs(event: Event) -> set[tuple[str, str]]:
         s, t = pref.source, pref.target
         if pref.level != "no" and s != t and s in people and t in people:
             pairs.add((s, t) if s < t else (t, s))
+    # The organiser's own scores: a weighted pair is a candidate whatever its sides are, and
+    # a pair whose score is replaced by 0 is none.
+    for pair, own in organiser_weights(event).items():
+        if own.replace == 0.0 and not own.add:
+            pairs.discard(pair)
+        elif all(pid in people for pid in pair):
+            pairs.add(pair)
     return pairs
+
+
+@dataclass(frozen=True)
+class OrganiserWeight:
+    """What scores.csv says of one pair: the score that replaces the built-in one (the
+    file's last ``replace`` row, None without one), the points its ``add`` rows add, and
+    their reasons."""
+
+    replace: float | None
+    add: float
+    reasons: tuple[str, ...]
+
+
+def organiser_weights(event: Event) -> dict[tuple[str, str], OrganiserWeight]:
+    """The event's pair weights (``scores.csv``) per unordered pair ``(a, b)``, ``a < b``."""
+    found: dict[tuple[str, str], OrganiserWeight] = {}
+    for weight in event.pair_weights:
+        a, b = sorted((weight.source, weight.target))
+        old = found.get((a, b), OrganiserWeight(None, 0.0, ()))
+        reasons = old.reasons + ((weight.reason,) if weight.reason else ())
+        if weight.mode == "replace":
+            found[(a, b)] = OrganiserWeight(weight.weight, old.add, reasons)
+        else:
+            found[(a, b)] = OrganiserWeight(old.replace, old.add + weight.weight, reasons)
+    return found
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -383,6 +418,7 @@ class _Scorer:
         scale = 100.0 / sum(values.values())
         self.points = {k: v * scale for k, v in values.items()}
         self.prefs = _preferences(event)
+        self.organiser = organiser_weights(event)
         self._labels: dict[str, str] = {}
         self._market_cache: dict[tuple[str, str, str], tuple[float, float | None]] = {}
         self._names: dict[str, str] = {}
@@ -514,7 +550,16 @@ class _Scorer:
             "language": points["language"] * (1.0 if shared_language else 0.0),
             "text": points["text"] * similarity,
         }
-        total = 0.0 if veto else max(0.0, min(100.0, round(sum(parts.values()), 6)))
+        built = max(0.0, min(100.0, round(sum(parts.values()), 6)))
+        total, organiser = built, ""
+        own = self.organiser.get((a, b))
+        if own is not None:  # the organiser's own score replaces or adds to the built-in one
+            base = built if own.replace is None else own.replace
+            total = max(0.0, round(base + own.add, 6))
+            parts["organiser"] = round(total - sum(parts.values()), 6)
+            organiser = _organiser_sentence(own, built, total)
+        if veto:
+            total = 0.0
         facts = Facts(
             product,
             tuple(coverage),
@@ -525,6 +570,7 @@ class _Scorer:
             interpreter,
             text,
             market_code,
+            organiser,
         )
         return Score(
             a,
@@ -719,7 +765,15 @@ def _sentences(facts: Facts, a: str, b: str, event: Event, viewer: str | None) -
         out.append(facts.language)
     if facts.text:
         out.append(facts.text)
+    if facts.organiser:
+        out.append(facts.organiser)
     return tuple(out)
+
+
+def _organiser_sentence(own: OrganiserWeight, built: float, total: float) -> str:
+    """How the organiser's score changed the pair's: '... (score 92.5 instead of 40.2)'."""
+    why = f": {'; '.join(own.reasons)}" if own.reasons else ""
+    return f"the organiser's own score{why} ({total:g} points instead of {built:g})"
 
 
 # ---------------------------------------------------------------------------- public API
