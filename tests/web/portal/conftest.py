@@ -80,6 +80,11 @@ class MemoryBackend:
         self.outbox: list[tuple[str, str]] = []  # (recipient, body)
         self.tokens: dict[str, tuple[str, str]] = {}
         self.requests: list[MeetingRequest] = []
+        self.notified: list[tuple[str, Any]] = []  # (event id, calendar writer) per publish
+
+    def notify_published(self, event_id: str, calendars: Any) -> int:
+        self.notified.append((event_id, calendars))
+        return 0
 
     def send_sign_in_link(self, event_id: str, participant_id: str, base_url: str) -> None:
         token = secrets.token_urlsafe(32)

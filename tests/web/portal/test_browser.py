@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 
 from tests.web.portal.conftest import EXAMPLE
 from tests.web.test_browser import ARGS, CHROMIUM, _sync_api
@@ -173,3 +174,14 @@ def test_organiser_and_participants_run_a_forum(portal_server: tuple[str, Settin
         _shot(phone, "portal-6-agenda-ru")
         browser.close()
     assert not errors, errors
+    # publishing e-mailed A the calendar file of their meetings (with the meeting with B)
+    engine = open_database(settings)
+    try:
+        told = [m for m in outbox(engine, recipient="natalia.morozova@kestrilon.example")
+                if m.kind == "schedule_published"]  # fmt: skip
+    finally:
+        engine.dispose()
+    assert len(told) == 1, told
+    (calendar,) = [a for a in told[0].attachments if a.filename.endswith(".ics")]
+    summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(calendar.text).walk("VEVENT")]
+    assert any("Anvant Leather Pvt Ltd" in text for text in summaries), summaries

@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from tests.web.portal.conftest import EXAMPLE, Browser, backend_of, participant
 from tradepivot.events import load_event
+from tradepivot.reports.agenda import agenda_calendars
 
 pytestmark = pytest.mark.slow
 
@@ -67,6 +68,9 @@ def test_run_review_lock_publish_and_the_agenda(irf: Browser) -> None:
     assert published.status_code == 303
     version = backend_of(irf).store.published("irf")
     assert version is not None and version.number == 1
+    # participants are told, with the agenda's calendar files (the mail itself:
+    # tests/services/portal/test_sender.py on the database's own backend)
+    assert backend_of(irf).notified == [("irf", agenda_calendars)]
 
     # the buyer's agenda, in Russian, shows the meeting with the seller; the feed too
     agenda = buyer.get("/portal/me?lang=ru")

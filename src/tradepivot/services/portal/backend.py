@@ -21,9 +21,10 @@ from tradepivot.db.engine import read_session, write_session
 from tradepivot.db.models import EventRow, ParticipantRow, UserRow
 from tradepivot.db.store import SqlStore
 from tradepivot.errors import InputError
-from tradepivot.services.portal import accounts, requests
+from tradepivot.services.portal import accounts, notify, requests
 from tradepivot.services.portal.accounts import Account
 from tradepivot.services.portal.messages import compose, mail_language
+from tradepivot.services.portal.notify import CalendarFiles
 from tradepivot.services.portal.outbox import enqueue
 from tradepivot.services.portal.requests import MeetingRequest, RequestPolicy
 from tradepivot.services.portal.tokens import consume_token, issue_token
@@ -133,3 +134,7 @@ class PortalDatabase:
         self, event_id: str, participant_id: str, request_id: int, accept: bool
     ) -> MeetingRequest:
         return requests.decide_request(self.engine, event_id, participant_id, request_id, accept)
+
+    def notify_published(self, event_id: str, calendars: CalendarFiles) -> int:
+        """Queue the e-mails of the latest published version (:func:`notify_published`)."""
+        return notify.notify_published(self.engine, self._store, event_id, calendars)

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from tradepivot.events.store import EventStore
 from tradepivot.services.portal.accounts import Account
+from tradepivot.services.portal.notify import CalendarFiles
 from tradepivot.services.portal.requests import MeetingRequest
 
 __all__ = ["Account", "MeetingRequest", "PortalBackend"]
@@ -82,4 +83,10 @@ class PortalBackend(Protocol):
     ) -> MeetingRequest:
         """The recipient accepts or declines a pending request (InputError for anyone else
         or a request no longer pending); the requester is notified."""
+        ...
+
+    def notify_published(self, event_id: str, calendars: CalendarFiles) -> int:
+        """Queue an e-mail to every participant whose meetings the latest published
+        version changed, with the calendar files ``calendars`` writes (the agenda with
+        ``SEQUENCE`` grown, and ``METHOD:CANCEL`` for cancelled meetings); how many."""
         ...

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from tradepivot.errors import InputError
-from tradepivot.reports.agenda import agenda_pdf
+from tradepivot.reports.agenda import agenda_calendars, agenda_pdf
 from tradepivot.reports.export import MEDIA_TYPES
 from tradepivot.services.event_review import (
     ReviewFilter,
@@ -135,8 +135,12 @@ def lock_meetings(
 
 @router.post("/portal/events/{event_id}/schedule/publish")
 def publish(request: Request, app: App, access: OrganiserOf, event_id: EventId) -> Response:
-    """Publish the draft: participants' agendas and calendar feeds show it from now on."""
+    """Publish the draft: participants' agendas and calendar feeds show it from now on, and
+    each participant whose meetings changed is e-mailed the calendar files."""
     publish_draft(app.backend.store, event_id)
+    # every participant whose meetings changed gets an e-mail with calendar files that
+    # update their calendar (cancelled meetings leave it)
+    app.backend.notify_published(event_id, agenda_calendars)
     app.flash(request, "published")
     return RedirectResponse(f"/portal/events/{event_id}/schedule?view=published", status_code=303)
 
