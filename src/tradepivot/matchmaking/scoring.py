@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 from tradepivot.data.reference import Reference
 from tradepivot.errors import InputError
+from tradepivot.matchmaking.classifications import Match, best_match
 from tradepivot.matchmaking.evidence import EDITION, YEAR, MarketEvidence, clean_codes
 from tradepivot.matchmaking.model import (
     ComponentWeights,
@@ -236,6 +237,18 @@ class _Profile:
 
 
 _LEVEL_ORDER = (6, 4, 2, 1)
+
+
+def _other_match(a: Participant, b: Participant) -> Match | None:
+    """The best services (EBOPS 2010) or skills (ISCO-08) match of the pair, either way."""
+    found = (
+        best_match("EBOPS", a.services_offered, b.services_sought),
+        best_match("EBOPS", b.services_offered, a.services_sought),
+        best_match("ISCO", a.skills_offered, b.skills_sought),
+        best_match("ISCO", b.skills_offered, a.skills_sought),
+    )
+    matches = [m for m in found if m is not None]
+    return max(matches, key=lambda m: m.similarity) if matches else None
 
 
 def _best_level(offerer: _Profile, seeker: _Profile) -> tuple[int, frozenset[str]]:
@@ -527,8 +540,14 @@ class _Scorer:
                 else f"similar descriptions (text similarity {similarity:.2f})"
             )
 
+        # services (EBOPS) and skills (ISCO): the deepest match of either direction
+        other = _other_match(pa.p, pb.p)
+        similarity_product = LEVEL_SIMILARITY[level]
+
         # product sentence: the code of the market evidence when it is at the best level
-        if level == 0:
+        if other is not None and other.similarity > similarity_product:
+            product, similarity_product = other.sentence, other.similarity
+        elif level == 0:
             product = "no product in common"
         else:
             shared = (shared_ab if level_ab == level else frozenset()) | (
@@ -542,7 +561,7 @@ class _Scorer:
 
         points = self.points
         parts = {
-            "product": points["product"] * LEVEL_SIMILARITY[level],
+            "product": points["product"] * similarity_product,
             "coverage": points["coverage"] * best_cover,
             "cooperation": points["cooperation"] * (0.0, 0.75, 1.0)[directions],
             "market": points["market"] * market_value,

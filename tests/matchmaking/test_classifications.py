@@ -1,0 +1,73 @@
+"""Services (EBOPS 2010) and skills (ISCO-08) are scored by hierarchy, as HS codes are.
+
+They were loaded and validated but the scorer ignored them: an IT services firm and a buyer
+of software scored 0 points for product."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tradepivot.matchmaking.classifications import best_match
+from tradepivot.matchmaking.evidence import MarketEvidence
+from tradepivot.matchmaking.model import Event, Participant
+from tradepivot.matchmaking.scoring import score_pairs
+
+
+@pytest.mark.parametrize(
+    ("scheme", "offers", "seeks", "similarity"),
+    [
+        ("EBOPS", ["9.2"], ["9.2"], 1.0),  # the same code: a full match
+        ("EBOPS", ["9.2.1"], ["9.2"], 0.5),  # two levels shared
+        ("EBOPS", ["9.2.1"], ["9.2.2"], 0.5),
+        ("EBOPS", ["9.1"], ["9.2"], 0.25),  # the main component only
+        ("EBOPS", ["10.2"], ["1.2"], None),  # 10 is not 1: components, not characters
+        ("ISCO", ["2512"], ["2512"], 1.0),
+        ("ISCO", ["2512"], ["2513"], 0.75),
+        ("ISCO", ["2512"], ["25"], 0.5),
+        ("ISCO", ["2512"], ["3"], None),
+        ("ISCO", ["7", "2512"], ["2511", "71"], 0.75),  # the best pair of codes wins
+    ],
+)
+def test_hierarchy_similarity(
+    scheme: str, offers: list[str], seeks: list[str], similarity: float | None
+) -> None:
+    found = best_match(scheme, offers, seeks)  # type: ignore[arg-type]
+    assert (found.similarity if found else None) == similarity
+
+
+def _event(*people: Participant) -> Event:
+    return Event(
+        name="services forum", timezone="Europe/Moscow",
+        participants={p.id: p for p in people}, venues={}, slots=(), tables=(),
+    )  # fmt: skip
+
+
+IT_FIRM = Participant(
+    "e-it", "Pune Software Services", "exporter", "IND", services_offered=("9.2",),
+    skills_offered=("2512",), languages=("en",),
+)  # fmt: skip
+
+
+def test_services_and_skills_earn_product_points_with_a_reason() -> None:
+    buyer = Participant(
+        "b-soft", "Kazan Retail IT", "buyer", "RUS", services_sought=("9.2",), languages=("en",)
+    )
+    recruiter = Participant(
+        "b-hr", "Ural Staffing", "buyer", "RUS", skills_sought=("2513",), languages=("en",)
+    )
+    nobody = Participant("b-none", "Tea Importer", "buyer", "RUS", seeks=("0902",))
+    scores = score_pairs(_event(IT_FIRM, buyer, recruiter, nobody), MarketEvidence.empty())
+    full = scores[("b-soft", "e-it")]
+    assert full.parts["product"] == pytest.approx(35.0)
+    assert any("EBOPS 9.2 (telecommunications, computer" in r for r in full.reasons)
+    near = scores[("b-hr", "e-it")]
+    assert near.parts["product"] == pytest.approx(35.0 * 0.75)
+    assert any("skills in common within ISCO-08 251" in r for r in near.reasons)
+    assert scores[("b-none", "e-it")].parts["product"] == 0.0
+    # goods still count: the deeper of goods and services is taken, never their sum
+    both = dataclasses.replace(buyer, seeks=("8471",))
+    goods = dataclasses.replace(IT_FIRM, offers=("847130",))
+    pair = score_pairs(_event(goods, both), MarketEvidence.empty())[("b-soft", "e-it")]
+    assert pair.parts["product"] == pytest.approx(35.0)
