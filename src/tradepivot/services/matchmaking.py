@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -46,6 +46,7 @@ __all__ = [
     "ScheduleRun",
     "event_scores",
     "match_agenda",
+    "match_agendas",
     "match_reschedule",
     "match_schedule",
     "match_suggest",
@@ -542,6 +543,54 @@ class AgendaRequest:
     cancelled: tuple[agendas.CancelledMeeting, ...]
 
 
+def _schedule_of(
+    store: EventStore, event_id: str, draft: bool
+) -> tuple[tuple[Meeting, ...], int | None]:
+    """The meetings of the published schedule (the draft with ``draft``) and its version."""
+    if draft:
+        kept = store.draft(event_id)
+        if kept is None:
+            raise InputError(
+                f"Event {event_id!r} has no draft schedule.",
+                hint="Run `tradepivot match schedule EVENT` (without $publish) first.",
+                mentions=("publish",),
+            )
+        return kept.meetings, None
+    published = store.published(event_id)
+    if published is None:
+        raise InputError(
+            f"Event {event_id!r} has no published schedule.",
+            hint="Publish one with `tradepivot match schedule EVENT` and $publish, or read "
+            "the draft with $draft.",
+            mentions=("publish", "draft"),
+        )
+    return published.meetings, published.number
+
+
+def _agenda_of(
+    event: Event,
+    pid: str,
+    meetings: tuple[Meeting, ...],
+    version: int | None,
+    scores: Mapping[tuple[str, str], Score],
+    history: list[tuple[Meeting, ...]],
+    language: str | None,
+) -> AgendaRequest:
+    explanations = {
+        m.pair: explain(scores[m.pair], pid, event)
+        for m in meetings
+        if pid in m.pair and m.pair in scores
+    }
+    data = agendas.participant_agenda(event, meetings, pid, explanations)
+    sequences, cancelled = agendas.calendar_changes(event, history, pid, meetings)
+    chosen = (
+        require_language(language)
+        if language is not None
+        else negotiate(event.participants[pid].languages)
+    )
+    return AgendaRequest(data, event, version, chosen, sequences, cancelled)
+
+
 def match_agenda(
     wh: Warehouse,
     store: EventStore,
@@ -562,38 +611,27 @@ def match_agenda(
     loaded = store.load(event_id)
     event = loaded.event
     pid = _participant(event, participant)
-    version: int | None
-    if draft:
-        kept = store.draft(event_id)
-        if kept is None:
-            raise InputError(
-                f"Event {event_id!r} has no draft schedule.",
-                hint="Run `tradepivot match schedule EVENT` (without $publish) first.",
-                mentions=("publish",),
-            )
-        meetings, version = kept.meetings, None
-    else:
-        published = store.published(event_id)
-        if published is None:
-            raise InputError(
-                f"Event {event_id!r} has no published schedule.",
-                hint="Publish one with `tradepivot match schedule EVENT` and $publish, or read "
-                "the draft with $draft.",
-                mentions=("publish", "draft"),
-            )
-        meetings, version = published.meetings, published.number
+    meetings, version = _schedule_of(store, event_id, draft)
     scores = event_scores(wh, store, loaded, market=market, participant=pid)
-    explanations = {
-        m.pair: explain(scores[m.pair], pid, event)
-        for m in meetings
-        if pid in m.pair and m.pair in scores
-    }
-    data = agendas.participant_agenda(event, meetings, pid, explanations)
     history = [v.meetings for v in store.history(event_id)]
-    sequences, cancelled = agendas.calendar_changes(event, history, pid, meetings)
-    chosen = (
-        require_language(language)
-        if language is not None
-        else negotiate(event.participants[pid].languages)
-    )
-    return AgendaRequest(data, event, version, chosen, sequences, cancelled)
+    return _agenda_of(event, pid, meetings, version, scores, history, language)
+
+
+def match_agendas(
+    wh: Warehouse,
+    store: EventStore,
+    event_id: str,
+    *,
+    draft: bool = False,
+    market: bool = True,
+    language: str | None = None,
+) -> Iterator[AgendaRequest]:
+    """Every participant's agenda (as :func:`match_agenda`), in participant order, with
+    the scores and the history read once for all of them."""
+    loaded = store.load(event_id)
+    event = loaded.event
+    meetings, version = _schedule_of(store, event_id, draft)
+    scores = event_scores(wh, store, loaded, market=market)
+    history = [v.meetings for v in store.history(event_id)]
+    for pid in event.participants:
+        yield _agenda_of(event, pid, meetings, version, scores, history, language)

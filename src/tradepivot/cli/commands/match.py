@@ -366,6 +366,75 @@ def reschedule(
     emit(run.report, fmt.value, output, app_state.console, force=force)
 
 
+@match_app.command("agendas")
+def agendas_command(
+    ctx: typer.Context,
+    event: EventArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Folder to write agenda-ID.FORMAT into (created if needed)."
+        ),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="html, pdf (printable) or ics (calendar).")
+    ] = "pdf",
+    force: ForceOpt = False,
+    draft: Annotated[
+        bool,
+        typer.Option("--draft", help="Read the draft schedule instead of the published one."),
+    ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="en, ru or hi for everyone (default: each participant's first language "
+            "among them, else en).",
+            show_default=False,
+        ),
+    ] = None,
+    no_market: NoMarketOpt = False,
+    column_map: MapOpt = None,
+    ignore_extra: IgnoreExtraOpt = False,
+) -> None:
+    """Every participant's agenda in one run, one file each (participants without a meeting
+    too: their agenda says so), each in the participant's language.
+
+    Example: tradepivot match agendas examples/india-russia-forum --format pdf -o agendas
+    """
+    from tradepivot.outputs import write_bytes
+    from tradepivot.reports.agenda import agenda_calendars, agenda_html, agenda_pdf
+    from tradepivot.services.matchmaking import match_agendas
+
+    if fmt not in ("html", "pdf", "ics"):
+        raise typer.BadParameter("use html, pdf or ics.", param_hint="--format")
+    app_state = state(ctx)
+    store, event_id = _store(ctx, event, column_map, ignore_extra)
+    folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise typer.BadParameter(f"{folder} is not a folder.", param_hint="--output")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for request in match_agendas(
+        app_state.warehouse, store, event_id, draft=draft, market=not no_market, language=lang
+    ):
+        data, language = request.agenda, request.language
+        pid = data.participant.id
+        if fmt == "html":
+            content = agenda_html(data, language).encode("utf-8")
+        elif fmt == "pdf":
+            content = agenda_pdf(data, language)
+        else:
+            content, cancel = agenda_calendars(
+                data, language, sequences=request.sequences, cancelled=request.cancelled
+            )
+            if cancel is not None:
+                write_bytes(folder / f"agenda-{pid}.cancel.ics", cancel, force=force)
+        write_bytes(folder / f"agenda-{pid}.{fmt}", content, force=force)
+        written += 1
+    app_state.err.print(f"Wrote {written} agendas ({fmt}) to {folder}.")
+
+
 @match_app.command("agenda")
 def agenda(
     ctx: typer.Context,
