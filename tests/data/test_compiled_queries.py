@@ -80,6 +80,12 @@ def _same(a: pa.Table, b: pa.Table) -> bool:
             {"exporter": "IND", "importer": "RUS"},
             {"exporter": "'__tp_param_importer__'", "importer": "CHN"},
         ),
+        # hostile values are data: named parameters, never spliced into the SQL text
+        ({"exporter": "IND", "importer": "RUS"}, {"exporter": "x' OR 1=1 --", "importer": "RUS"}),
+        (
+            {"exporter": "IND", "importer": "RUS"},
+            {"exporter": "IND'; DROP TABLE t; --", "importer": "$tp_importer"},
+        ),
     ],
 )
 def test_cached_sql_gives_what_ibis_gives_for_other_values(
