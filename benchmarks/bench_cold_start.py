@@ -250,6 +250,11 @@ def cases() -> list[Case]:
             "reference: tradepivot --version (interpreter + CLI imports)",
             [TRADEPIVOT, "--version"],
         ),
+        Case(
+            "help",
+            "reference: tradepivot --help (every command module, the whole Typer app)",
+            [TRADEPIVOT, "--help"],
+        ),
     ]
 
 
@@ -267,7 +272,7 @@ def check(by_key: dict[str, Case]) -> list[dict[str, Any]]:
 
     parsed: dict[str, Any] = {}
     for key, case in by_key.items():
-        if key == "version":
+        if key in ("version", "help"):
             continue
         last = case.runs[-1]
         try:

@@ -907,8 +907,35 @@ def build_derived(out: Path) -> dict[str, Any]:
                 "checksum_sha256": sha256_of([path]),
             },
             **build_raw_totals(out),
+            **build_product_world(out),
         },
         **build_trend_basis(out),
+    }
+
+
+def build_product_world(out: Path) -> dict[str, Any]:
+    """Each product's world trade in the embedded matrix (:func:`tradepivot.analytics.markets.
+    product_world`): the plausibility ceiling of growth rates, a scan of all 10 M flows that
+    the first `flows` or `market` of every install would otherwise make."""
+    from tradepivot.analytics import markets
+    from tradepivot.config import Settings
+    from tradepivot.data.flows import flow_source
+    from tradepivot.data.warehouse import Warehouse
+
+    wh = Warehouse(Settings(warehouse=out / "none.duckdb"))
+    source = flow_source(wh)
+    key = markets.product_world_key(source.period)
+    table = markets.product_world(source.table).order_by("hs6").to_pyarrow()
+    path = write_parquet(table, out / "derived" / source.manifest.id / f"{key}.parquet")
+    wh.close()
+    return {
+        key: {
+            "file": str(path.relative_to(out)),
+            "rows": table.num_rows,
+            "method": "tradepivot.analytics.markets.product_world: per HS6 product, the sum "
+            f"of every flow in {source.period} (the ceiling of a plausible base value)",
+            "checksum_sha256": sha256_of([path]),
+        }
     }
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "in_scope",
     "product_code",
     "product_world",
+    "product_world_key",
     "total_growth",
     "with_base_value",
 ]
@@ -70,6 +71,12 @@ def product_world(flows: ir.Table) -> ir.Table:
 
     A scan of every flow; callers that answer many questions keep it as a derived table."""
     return flows.group_by("hs6").aggregate(world_usd=flows.value_usd.sum())
+
+
+def product_world_key(period: str) -> str:
+    """The name :func:`product_world` of one period of a dataset is kept under (derived
+    tables: shipped with the embedded data, or in the user's cache)."""
+    return f"product-world-v1-{period.replace(', ', '-').replace(' ', '-')}"
 
 
 def with_base_value(flows: ir.Table, universe: ir.Table) -> ir.Table:

@@ -264,20 +264,33 @@ class Reference:
             ) from None
 
     def describe(self, code: str, edition: str) -> str | None:
-        return self._descriptions.get(edition, {}).get(code)
+        descriptions = self._descriptions.get(edition)
+        if descriptions is None:
+            descriptions = self._descriptions[edition] = self._read_descriptions(edition)
+        return descriptions.get(code)
 
     @cached_property
     def _descriptions(self) -> dict[str, dict[str, str]]:
-        # Three columns into plain dicts (~25 ms) rather than every HSCode of every
-        # edition (~0.15 s): what a result's description column needs.
+        return {}
+
+    def _read_descriptions(self, edition: str) -> dict[str, str]:
+        # One edition's codes and texts into a plain dict (~8 ms) rather than every HSCode
+        # of every edition (~0.15 s): what a result's description column needs. The rows
+        # are cut by slices, not a compute filter (which would import pandas, ~0.15 s).
         table = read_parquet_file(
             self._dir / "hs_nomenclature.parquet", columns=("edition", "code", "description")
         )
-        found: dict[str, dict[str, str]] = {}
-        for edition, code, text in zip(
-            *(table.column(i).to_pylist() for i in range(3)), strict=True
-        ):
-            found.setdefault(edition, {})[code] = text
+        found: dict[str, str] = {}
+        editions = table.column("edition").to_pylist()
+        start = None
+        for i, name in enumerate([*editions, None]):
+            if name == edition and start is None:
+                start = i
+            elif name != edition and start is not None:
+                part = table.slice(start, i - start)
+                codes, texts = (part.column(c).to_pylist() for c in ("code", "description"))
+                found.update(zip(codes, texts, strict=True))
+                start = None
         return found
 
     def hs(self, query: str, edition: str = "HS2017") -> HSCode:

@@ -360,7 +360,9 @@ class Warehouse:
         that SQL with the values as DuckDB's named parameters, without importing Ibis (~0.6 s
         of a cold command).
         The SQL is Ibis' own compilation of the one expression: no second copy of a figure's
-        logic. A cached query that fails (a file it reads was removed) is compiled again.
+        logic. ``build`` may use a parameter only as a value in the expression, never to
+        choose between expressions (that choice belongs in ``shape``): it is called with
+        placeholders. A cached query that fails (a file it reads was removed) is compiled again.
         Other engines run the expression (:meth:`SparkWarehouse.fetch`).
         """
         key = hashlib.sha256(

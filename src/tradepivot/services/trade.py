@@ -47,10 +47,11 @@ def _scope(
 
 def _world(wh: Warehouse, source: FlowSource) -> ir.Table:
     """Each product's world trade in ``source``, computed once per dataset and year and kept
-    as a derived table (a scan of every flow, ~0.5 s of a cold `flows` or `market`)."""
+    as a derived table (a scan of every flow, ~0.5 s of a first `flows` or `market`; shipped
+    for the embedded matrix)."""
     from tradepivot.analytics import markets
 
-    key = f"product-world-v1-{source.period.replace(', ', '-').replace(' ', '-')}"
+    key = markets.product_world_key(source.period)
     return wh.derived(source.manifest, key, lambda: markets.product_world(source.table))
 
 
