@@ -200,3 +200,26 @@ def test_the_check_finds_every_kind_of_gap(tmp_path: Path) -> None:
     SCRIPT.update(package, locale)  # drops what the code no longer has, keeps translations
     assert "Gone from the code" not in path.read_text(encoding="utf-8")
     assert "नमस्ते, %(name)s" in path.read_text(encoding="utf-8")
+
+
+def test_money_text_scales_and_groups() -> None:
+    """One sentence form of money for every layer: scaled USD, INR in crore with 1,23,456 grouping."""
+    from tradepivot.i18n.numbers import in_unit, money, money_text
+
+    assert money_text(4_810_846_383) == "USD 4.8 bn"
+    assert money_text(13_180_619.57) == "USD 13.2 m"
+    assert money_text(45_400) == "USD 45 k"
+    assert money_text(450) == "USD 450"
+    assert money_text(4_810_846_383, scale="m") == "USD 4,810.8 m"
+    assert money_text(-2_500_000) == "USD -2.5 m"
+    assert money_text(5.25e10, "INR") == "INR 5,250 crore"
+    assert money_text(1_234_567_890_123, "INR") == "INR 1,23,456.79 crore"
+    assert money_text(1_234_567, "INR") == "INR 12,34,567"
+    assert money_text(float("nan")) == "USD –"
+    assert money_text(4_810_846_383, locale="ru_RU") == "USD 4,8 bn"
+    inr = {"code": "INR", "rate_per_usd": 84.0}
+    assert in_unit(1e9, inr) == 8_400.0
+    assert in_unit(1e9, None) == 1_000.0
+    assert in_unit(float("inf"), None) is None
+    assert money(1e9, inr) == "8,400.0"
+    assert money(1e11, inr) == "8,40,000.0"

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pytest
 
 from tradepivot import __version__
-from tradepivot.i18n.numbers import money
-from tradepivot.reports.brief_html import VENDORED_SCRIPTS, chart_spec, render_html, to_unit
+from tradepivot.i18n.numbers import in_unit, money
+from tradepivot.reports.brief_html import VENDORED_SCRIPTS, chart_spec, render_html
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 from tradepivot.services.report import Provenance
 
@@ -253,7 +253,7 @@ def test_one_vega_lite_spec_per_chart_with_converted_values(page: _Page) -> None
     for chart, spec in zip(charts, specs, strict=True):
         assert spec["$schema"].endswith(f"{alt.SCHEMA_VERSION}.json")
         values = spec["data"]["values"]
-        expected = [to_unit(v, INR) for v in chart.data.column(chart.y).to_pylist()]
+        expected = [in_unit(v, INR) for v in chart.data.column(chart.y).to_pylist()]
         assert [r["value"] for r in values] == pytest.approx(expected)
         assert [r["category"] for r in values] == chart.data.column(chart.x).to_pylist()
         assert [r["value_text"] for r in values] == [

@@ -56,6 +56,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from tradepivot.i18n.numbers import money_text
+
 __all__ = [
     "Complexity",
     "ProductSpace",
@@ -260,7 +262,7 @@ class ProductSpace:
             notes.insert(
                 0,
                 f"ECI/PCI rank the {int(eligible.sum())} exporters with exports of at least "
-                f"{_usd(eci_min_exports_usd)}; the other {int((~eligible).sum())} have RCA "
+                f"{money_text(eci_min_exports_usd)}; the other {int((~eligible).sum())} have RCA "
                 "and density but no ECI.",
             )
         return cls(
@@ -317,10 +319,6 @@ class ProductSpace:
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(1, len(order) + 1)
         return np.where(known, rank, 0)
-
-
-def _usd(value: float) -> str:
-    return f"USD {value / 1e9:g} bn" if value >= 1e9 else f"USD {value:,.0f}"
 
 
 def _sorted_unique(column: pa.ChunkedArray) -> pa.Array:

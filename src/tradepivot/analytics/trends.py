@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from tradepivot.data.reference import ProductScope
+from tradepivot.i18n.numbers import money_text
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -131,7 +132,7 @@ class Trend:
     def sentence(self) -> str:
         """The trend in words, gaps included (for notes and the brief)."""
         last = self.fys[-1]
-        parts = [f"FY{last}: USD {self.last_usd / 1e6:,.1f} m"]
+        parts = [f"FY{last}: {money_text(self.last_usd, scale='m')}"]
         if self.change_pct is not None:
             parts.append(f"{self.change_pct:+.1f}% on FY{self.fys[-2]}")
         elif len(self.fys) > 1:

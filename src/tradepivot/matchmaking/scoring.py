@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 from tradepivot.data.reference import Reference
 from tradepivot.errors import InputError
+from tradepivot.i18n.numbers import money_text
 from tradepivot.matchmaking.classifications import Match, best_match
 from tradepivot.matchmaking.evidence import EDITION, YEAR, MarketEvidence, clean_codes
 from tradepivot.matchmaking.model import (
@@ -386,16 +387,6 @@ def _short(text: str | None, limit: int = 90) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
-def _usd(value: float) -> str:
-    if value >= 1e9:
-        return f"USD {value / 1e9:.1f} bn"
-    if value >= 1e6:
-        return f"USD {value / 1e6:.1f} m"
-    if value >= 1e3:
-        return f"USD {value / 1e3:.0f} k"
-    return f"USD {value:.0f}"
-
-
 def _percent(share: float) -> str:
     if 0 < share < 0.001:
         return "less than 0.1%"
@@ -665,13 +656,13 @@ class _Scorer:
             else:
                 share = self.evidence.share(home, market, code) or 0.0
                 untapped = self.evidence.untapped(home, market, code) or 0.0
-                found = f"{where} imported {_usd(imports)} of HS {code} in {YEAR}; " + (
+                found = f"{where} imported {money_text(imports)} of HS {code} in {YEAR}; " + (
                     f"{who} supplied {_percent(share)}"
                     if share > 0
                     else f"{who} supplied none of it"
                 )
                 if untapped > 0:
-                    found += f", untapped potential {_usd(untapped)}"
+                    found += f", untapped potential {money_text(untapped)}"
             self._market_sentences[key] = found
         return found
 

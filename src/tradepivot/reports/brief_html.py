@@ -24,12 +24,12 @@ import pyarrow as pa
 from markupsafe import Markup
 
 from tradepivot import __version__
-from tradepivot.i18n.numbers import CRORE, money, money_unit, percent
+from tradepivot.i18n.numbers import in_unit, money, money_unit, percent
 from tradepivot.reports import columns
 from tradepivot.reports.sparkline import sparkline_svg
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 
-__all__ = ["VENDORED_SCRIPTS", "brief_sections", "chart_spec", "render_html", "to_unit"]
+__all__ = ["VENDORED_SCRIPTS", "brief_sections", "chart_spec", "render_html"]
 
 # (package, version) in load order: vega-lite needs vega, vega-embed needs both. The files are
 # reports/static/<package>.min.js, vendored by scripts/vendor_vega.sh (see static/README.md).
@@ -217,21 +217,11 @@ def chart_spec(chart: Chart, currency: dict[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-def to_unit(value_usd: float | int | None, currency: dict[str, Any] | None) -> float | None:
-    """USD -> the display unit: USD millions, INR crore, or millions of another currency."""
-    if value_usd is None or (isinstance(value_usd, float) and not math.isfinite(value_usd)):
-        return None
-    if currency is None:
-        return float(value_usd) / 1e6
-    amount = float(value_usd) * float(currency["rate_per_usd"])
-    return amount / CRORE if currency["code"] == "INR" else amount / 1e6
-
-
 def _chart_record(
     row: dict[str, Any], chart: Chart, currency: dict[str, Any] | None
 ) -> dict[str, Any]:
     raw = row[chart.y]
-    value = to_unit(raw, currency) if chart.y.endswith("_usd") else _finite(raw)
+    value = in_unit(raw, currency) if chart.y.endswith("_usd") else _finite(raw)
     record: dict[str, Any] = {
         "category": "–" if row[chart.x] is None else str(row[chart.x]),
         "value": value,

@@ -22,6 +22,7 @@ from tradepivot.data.flows import YearSpan, flow_source
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError
+from tradepivot.i18n.numbers import money_text
 from tradepivot.services._enrich import add_descriptions, add_names
 from tradepivot.services.currency import output_currency
 from tradepivot.services.opportunity import potential_rows
@@ -179,7 +180,7 @@ def assess_exposure(
             )
         if unknown:
             provenance.note(
-                f"USD {unknown / 1e6:,.1f} m of holdings in {market} are in products "
+                f"{money_text(unknown, scale='m')} of holdings in {market} are in products "
                 f"{ref.name(exporter_iso)} did not sell there in {period}: no loss rate, counted as 0."
             )
         provenance.note(

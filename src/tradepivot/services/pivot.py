@@ -16,6 +16,7 @@ from tradepivot.data.flows import YearSpan, flow_source
 from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError
+from tradepivot.i18n.numbers import money_text
 from tradepivot.services._enrich import add_descriptions, add_names
 from tradepivot.services.briefing import Brief, Chart, Figure, Section
 from tradepivot.services.currency import output_currency
@@ -354,8 +355,8 @@ def _focus_callout(markets: pa.Table, exporter: str) -> str | None:
         return None
     r = rows[0]
     return (
-        f"Russia ranks {r['rank']} of {markets.num_rows} markets: USD {r['untapped_usd'] / 1e6:,.1f} m untapped, "
-        f"demand USD {r['demand_usd'] / 1e6:,.1f} m, {exporter}'s share {r['share_pct']:.1f}% "
+        f"Russia ranks {r['rank']} of {markets.num_rows} markets: {money_text(r['untapped_usd'], scale='m')} untapped, "
+        f"demand {money_text(r['demand_usd'], scale='m')}, {exporter}'s share {r['share_pct']:.1f}% "
         f"(rank {r['supplier_rank'] or '–'} among suppliers); competitors: {r['competitors']}"
         + (
             f"; duty {r['duty_pct']:.1f}% ({r['duty_source']})."

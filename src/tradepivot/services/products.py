@@ -16,6 +16,7 @@ from tradepivot.analytics import complexity
 from tradepivot.data.catalog import DatasetManifest
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import DataGapError, InputError
+from tradepivot.i18n.numbers import money_text
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
@@ -210,7 +211,7 @@ def _truncated_world(manifest: DatasetManifest, name: str, exports_usd: float) -
         return None
     return (
         f"RCA is computed on a truncated world: {manifest.id} lacks {' and '.join(lacks)}, so "
-        f"{name}'s exports here total USD {exports_usd / 1e9:,.1f} bn, less than its published "
+        f"{name}'s exports here total {money_text(exports_usd, scale='bn')}, less than its published "
         "total; world shares and RCA are relative to the world this dataset holds."
     )
 

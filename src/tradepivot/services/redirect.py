@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from tradepivot.data.flows import YearSpan
 from tradepivot.data.warehouse import Warehouse
-from tradepivot.i18n.numbers import money
+from tradepivot.i18n.numbers import money, money_text
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.briefing import Chart, Figure, Section
 from tradepivot.services.currency import output_currency
@@ -34,7 +34,7 @@ def _inr(value: float, inr: dict[str, Any] | None) -> str | None:
 
 
 def _both(value: float, inr: dict[str, Any] | None) -> str:
-    text = f"USD {money(value, None)} m"
+    text = money_text(value, scale="m")
     if inr:
         text += f" (INR {money(value, inr)} crore)"
     return text

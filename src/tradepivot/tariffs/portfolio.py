@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Annotated
 
 import pyarrow as pa
-from babel.numbers import format_decimal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from tradepivot.data.reference import ProductScope, Reference
@@ -35,6 +34,7 @@ from tradepivot.errors import (
     UnknownProductError,
     UnknownSectorError,
 )
+from tradepivot.i18n.numbers import money_text
 from tradepivot.inputs import (
     HS_EXPECTED,
     MAX_USD,
@@ -131,18 +131,6 @@ class Portfolio:
 
 
 # ---------------------------------------------------------------------------- formatting
-def _money(value: float, currency: str) -> str:
-    """``5.25e10, "INR"`` -> ``"INR 5,250 crore"``; ``2.5e6, "USD"`` -> ``"USD 2.5 million"``."""
-    if currency == "INR":
-        if abs(value) >= CRORE:
-            amount = format_decimal(value / CRORE, format="#,##,##0.##", locale="en_IN")
-            return f"INR {amount} crore"
-        return f"INR {format_decimal(value, format='#,##,##0', locale='en_IN')}"
-    if abs(value) >= 1e6:
-        return (
-            f"{currency} {format_decimal(value / 1e6, format='#,##0.##', locale='en_US')} million"
-        )
-    return f"{currency} {format_decimal(value, format='#,##0', locale='en_US')}"
 
 
 def _and(items: Sequence[str]) -> str:
@@ -691,8 +679,8 @@ def _midpoint(
         middle = (low + high) / 2
         if low != high:
             notes.append(
-                f"{what} is a published range, {_money(low, currency)} to "
-                f"{_money(high, currency)}; the midpoint, {_money(middle, currency)}, is used."
+                f"{what} is a published range, {money_text(low, currency)} to "
+                f"{money_text(high, currency)}; the midpoint, {money_text(middle, currency)}, is used."
             )
         return middle
     return figure
@@ -778,8 +766,8 @@ def _cluster(
     known_sum = math.fsum(known.values())
     if known_sum > total:
         raise check.fail(
-            f"known markets add up to {_money(known_sum, currency)}, more than the total "
-            f"{_money(total, currency)}",
+            f"known markets add up to {money_text(known_sum, currency)}, more than the total "
+            f"{money_text(total, currency)}",
             line=lines[("cluster", "known_markets")],
             field="cluster.known_markets",
             expected="known markets within the total",
@@ -884,8 +872,8 @@ def distribute(
     if rest_units < 0:
         known_sum = math.fsum(cluster.known_markets.values())
         raise InputError(
-            f"Known markets add up to {_money(known_sum, currency)}, more than {label}'s total "
-            f"of {_money(total, currency)}.",
+            f"Known markets add up to {money_text(known_sum, currency)}, more than {label}'s total "
+            f"of {money_text(total, currency)}.",
             hint="Check the units of the figures or raise the total.",
         )
 
@@ -922,7 +910,7 @@ def distribute(
     for market, count in known_units.items():
         if count == 0:
             continue
-        amount = _money(float(count) * quantum, currency)
+        amount = money_text(float(count) * quantum, currency)
         own = flows.get(market)
         if own:
             codes = sorted(own)
@@ -949,7 +937,7 @@ def distribute(
             if market not in cluster.known_markets
             for code in products
         )
-        rest = _money(float(rest_units) * quantum, currency)
+        rest = money_text(float(rest_units) * quantum, currency)
         if not cells:
             if not national:
                 raise no_pattern()

@@ -20,9 +20,9 @@ import pyarrow as pa
 
 from tradepivot.data.reference import Reference
 from tradepivot.i18n import Translator
-from tradepivot.i18n.numbers import money_unit
+from tradepivot.i18n.numbers import in_unit, money_unit
 from tradepivot.reports import columns
-from tradepivot.reports.brief_html import chart_spec, to_unit
+from tradepivot.reports.brief_html import chart_spec
 from tradepivot.services.briefing import Chart
 from tradepivot.services.report import Report
 
@@ -288,7 +288,7 @@ def world_map(
     values = []
     for row in table.select([country, name, value]).to_pylist():
         m49 = ref.country(row[country]).m49 if row[country] else None
-        amount = to_unit(row[value], currency) if value.endswith("_usd") else row[value]
+        amount = in_unit(row[value], currency) if value.endswith("_usd") else row[value]
         if m49 is None or amount is None or not math.isfinite(amount):
             continue
         values.append(
