@@ -235,3 +235,20 @@ def test_flows_says_its_values_are_mirror_data_and_where_the_sales_are(wh: Wareh
     assert any("mirror data" in n and "balance IND RUS" in n for n in report.provenance.notes)
     china = bilateral_flows(wh, "CHN", "RUS", sector="leather")  # no own statistics ship
     assert not any("mirror data" in n for n in china.provenance.notes)
+
+
+def test_the_simulation_names_its_mirror_base_and_the_sales_figure(
+    wh: Warehouse, independent: dict[str, float]
+) -> None:
+    """The tariff simulation works on the market's own import record (SMART needs every
+    supplier on one statistic); it reports the exporter's sales by the source rule beside
+    it, equal to balance's, so the two figures are explained, not contradictory."""
+    from tradepivot.services.simulation import simulate_scenario
+
+    scenario = load_scenario(ROOT / "examples" / "scenarios" / "us-india-50.yaml", wh.reference)
+    report = simulate_scenario(wh, scenario, exporter="IND", sector="leather")
+    assert report.totals["sales_usd"] == pytest.approx(independent["usa"])
+    census = report.totals["exports_usd"]
+    assert census != pytest.approx(independent["usa"], rel=0.01)  # 1,185.1 against 1,248.2 m
+    note = next(n for n in report.provenance.notes if n.startswith("The simulation starts"))
+    assert f"{census / 1e6:,.1f} m" in note and f"{independent['usa'] / 1e6:,.1f} m" in note

@@ -27,10 +27,12 @@ from tradepivot.data.flows import YearSpan, flow_source
 from tradepivot.data.reference import ProductScope, Reference
 from tradepivot.data.warehouse import Warehouse
 from tradepivot.errors import InputError, SourceFileError
+from tradepivot.i18n.numbers import money_text
 from tradepivot.inputs import HS_EXPECTED, HsCodeError, normalise_hs, read_text
 from tradepivot.services._enrich import add_descriptions
 from tradepivot.services.currency import currency_info
 from tradepivot.services.report import Provenance, Report
+from tradepivot.services.sales import exporter_sales_of
 from tradepivot.services.tariffs import DISCLAIMER, schedule_for
 from tradepivot.tariffs.apply import additional_duties
 from tradepivot.tariffs.scenarios import ElasticityOverride, Scenario
@@ -433,6 +435,8 @@ def simulate_scenario(
     sectors = _by_sector(ref, mine, columns)
     competitors = _competitors(ref, others, focus)
     totals = _totals(mine, others, rows, focus is not None)
+    if focus is not None and dataset is None:
+        _own_sales_note(wh, focus, scenario.market, scope, totals, result.provenance, years_span)
     title_who = ref.name(focus) if focus else "all suppliers"
     report = Report(
         title=(
@@ -465,6 +469,40 @@ def simulate_scenario(
             f"{by_product.num_rows - top} more products in csv/json/xlsx output."
         )
     return report
+
+
+def _own_sales_note(
+    wh: Warehouse,
+    exporter: str,
+    market: str,
+    scope: ProductScope,
+    totals: dict[str, Any],
+    provenance: Provenance,
+    years_span: YearSpan | None,
+) -> None:
+    """Put the exporter's sales under the one source rule (what ``balance``, ``rank`` and the
+    pivot brief report) beside the simulation's base, which is the market's own import
+    record by nature: SMART weighs every supplier on the same statistics, so shares and
+    diversion are like for like, and the two figures can differ (valuation, timing, routing)."""
+    ref = wh.reference
+    found = exporter_sales_of(wh, exporter, scope, years_span=years_span)
+    rows = found.rows.filter(found.rows.market == market)
+    own = float(rows.value_usd.sum().to_pyarrow().as_py() or 0.0)
+    totals["sales_usd"] = own
+    base = float(totals["exports_usd"])
+    text = (
+        f"The simulation starts from {ref.name(market)}'s imports as {ref.name(market)} records "
+        f"them ({money_text(base, scale='m')} from {ref.name(exporter)}): SMART weighs every "
+        "supplier on the market's own statistics, so shares and diversion are like for like."
+    )
+    if abs(own - base) > 0.01 * max(abs(own), abs(base), 1.0):
+        text += (
+            f" {ref.name(exporter)}'s sales there under the source rule of `balance` and `rank` "
+            f"are {money_text(own, scale='m')} ({found.period}; the exporter's own statistics "
+            "where they cover a product): the difference is the usual gap between the two "
+            "sides' records (CIF against FOB, timing, goods routed through third countries)."
+        )
+    provenance.note(text)
 
 
 def _single_target(scenario: Scenario) -> str | None:
