@@ -417,8 +417,8 @@ def test_explanation_names_product_description_and_figures(
     )
     imports = f"USD {russia['imports'] / 1e6:.1f} m"
     share = f"{100 * russia['india'] / russia['imports']:.1f}%"
-    assert f"Russia imported {imports} of HS {HANDBAGS} in 2024; India supplied {share}" in text
-    assert f"untapped potential USD {russia['untapped'] / 1e6:.1f} m" in text
+    assert f"Russia imported {imports} of HS {HANDBAGS} in 2024, {share} of it from India" in text
+    assert f"untapped potential USD {russia['untapped'] / 1e6:.1f} m (world matrix)" in text
     assert "you seek a distributor, they distribute" in text
     assert "you cover the product they seek" in text
     assert "they cover the product you seek" in explain(hand, HANDBAG_BUYER.id, forum)
@@ -623,3 +623,27 @@ def test_a_weighted_pair_is_a_candidate_and_a_zero_or_a_no_still_rules() -> None
     )
     score = score_pairs(vetoed, MarketEvidence.empty())[("b-hand", "e-kanpur")]
     assert score.veto and score.total == 0.0
+
+
+def test_reasons_are_spoken_in_the_readers_language(
+    scores: dict[tuple[str, str], Score], forum: Event
+) -> None:
+    """The same reasons in Russian and Hindi, sentence for sentence (templated messages from
+    the catalogs: the figures and names stay as the data has them), and they survive the
+    JSON the event stores keep scores in."""
+    from tradepivot.events.store import score_from_json, score_json
+
+    hand = of(scores, HANDBAG_BUYER.id)
+    english = explain(hand, EXPORTER.id, forum)
+    russian = explain(hand, EXPORTER.id, forum, "ru")
+    hindi = explain(hand, EXPORTER.id, forum, "hi")
+    assert russian.count("; ") == english.count("; ") == hindi.count("; ")
+    assert "вы ищете дистрибьютора, они занимаются дистрибуцией" in russian
+    assert "Россия" not in russian and "Russia импортировала USD" in russian  # names as data
+    assert "आपको वितरक चाहिए, वे वितरण करते हैं" in hindi
+    assert not any(word in russian for word in ("seek", "imported", "both trade"))
+    # language names come from CLDR in the reader's language
+    assert "английский" in russian or "русский" in russian or "хинди" in russian
+    kept = score_from_json(score_json(hand))
+    assert kept.facts == hand.facts
+    assert explain(kept, EXPORTER.id, forum, "ru") == russian

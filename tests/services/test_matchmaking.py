@@ -230,7 +230,10 @@ def test_agendas_in_three_formats(published: Path, wh_module: Warehouse) -> None
     assert "Программа встреч" in agendas.agenda_html(request.agenda, request.language)
     html = agendas.agenda_html(request.agenda)
     assert "MSK" in html and "IST" in html
-    assert "imported USD" in html  # why each meeting, with the trade figures behind it
+    # why each meeting, with the trade figures behind it, in the participant's language
+    assert "импортировала USD" in html and "imported USD" not in html
+    english = match_agenda(wh_module, *at(published), russian, language="en")
+    assert "imported USD" in agendas.agenda_html(english.agenda, english.language)
     assert agendas.agenda_pdf(request.agenda).startswith(b"%PDF")
     ics = agendas.agenda_ics(match_agenda(wh_module, *at(published), pid).agenda)
     calendar = Calendar.from_ical(ics)

@@ -24,6 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from tradepivot.i18n import N_
+from tradepivot.matchmaking.phrases import Phrase, phrase
+
 __all__ = ["EBOPS_COMPONENTS", "ISCO_MAJOR_GROUPS", "Match", "best_match"]
 
 Scheme = Literal["EBOPS", "ISCO"]
@@ -63,7 +66,7 @@ class Match:
     """The best meeting of an offer and a need: its similarity (0-1) and a sentence."""
 
     similarity: float
-    sentence: str
+    sentence: Phrase
 
 
 def _parts(scheme: Scheme, code: str) -> tuple[str, ...]:
@@ -107,7 +110,17 @@ def best_match(scheme: Scheme, offers: Iterable[str], seeks: Iterable[str]) -> M
     if best is None:
         return None
     value, code = best
-    noun = "services" if scheme == "EBOPS" else "skills"
+    label = _label(scheme, code)
     if value == 1.0:
-        return Match(value, f"{noun} sought and offered: {_label(scheme, code)}")
-    return Match(value, f"{noun} in common within {_label(scheme, code)}")
+        message = (
+            N_("services sought and offered: %(label)s")
+            if scheme == "EBOPS"
+            else N_("skills sought and offered: %(label)s")
+        )
+    else:
+        message = (
+            N_("services in common within %(label)s")
+            if scheme == "EBOPS"
+            else N_("skills in common within %(label)s")
+        )
+    return Match(value, phrase(message, label=label))

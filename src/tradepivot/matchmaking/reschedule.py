@@ -29,8 +29,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 from tradepivot.errors import InputError
-from tradepivot.i18n import N_, translator
+from tradepivot.i18n import N_
 from tradepivot.matchmaking.model import Event, Meeting, Schedule
+from tradepivot.matchmaking.phrases import Phrase, phrase, say_all
 from tradepivot.matchmaking.schedule import (
     ScheduleOptions,
     build_instance,
@@ -56,17 +57,13 @@ __all__ = [
 ChangeKind = Literal["kept", "reseated", "moved", "cancelled", "added"]
 # One reason of a change: an English message with %(name)s placeholders (marked for the
 # catalogs with N_) and its values; a row's why is its reasons joined by "; ".
-Reason = tuple[str, tuple[tuple[str, str], ...]]
-
-
-def _r(message: str, **params: object) -> Reason:
-    return (message, tuple((k, str(v)) for k, v in sorted(params.items())))
+Reason = Phrase
+_r = phrase
 
 
 def why_text(reasons: Sequence[Reason], language: str = "en") -> str:
     """The reasons as one sentence in ``language`` (en, ru, hi: the shipped catalogs)."""
-    t = translator(language)
-    return "; ".join(t.gettext(message, **dict(params)) for message, params in reasons)
+    return say_all(reasons, language)
 
 
 KINDS: tuple[ChangeKind, ...] = ("kept", "reseated", "moved", "cancelled", "added")

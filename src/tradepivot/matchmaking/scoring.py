@@ -49,9 +49,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from tradepivot.data.reference import Reference
 from tradepivot.errors import InputError
+from tradepivot.i18n import N_
 from tradepivot.i18n.numbers import money_text
 from tradepivot.matchmaking.classifications import Match, best_match
 from tradepivot.matchmaking.evidence import EDITION, YEAR, MarketEvidence, clean_codes
@@ -61,11 +63,13 @@ from tradepivot.matchmaking.model import (
     Participant,
     PreferenceLevel,
 )
+from tradepivot.matchmaking.phrases import Phrase, phrase, say
 from tradepivot.matchmaking.text import TextSimilarity, TfidfSimilarity, explains_terms
 
 __all__ = [
     "LANGUAGE_NAMES",
     "LEVEL_SIMILARITY",
+    "SCORE_FORMAT",
     "SECTIONS",
     "Facts",
     "OrganiserWeight",
@@ -112,7 +116,26 @@ _SECTION_NAME = {numeral: name for numeral, _, _, name in SECTIONS}
 
 # Match level -> similarity: HS6, heading, chapter, section (1), none (0).
 LEVEL_SIMILARITY: Mapping[int, float] = {6: 1.0, 4: 0.75, 2: 0.5, 1: 0.25, 0: 0.0}
-_LEVEL_WORD = {6: "HS", 4: "HS heading", 2: "HS chapter", 1: "HS section"}
+# The product sentence per match level: with the code's description, and without one.
+_PRODUCT_MESSAGES: Mapping[int, tuple[str, str]] = {
+    6: (N_("both trade HS %(code)s (%(description)s)"), N_("both trade HS %(code)s")),
+    4: (
+        N_("both trade within HS heading %(code)s (%(description)s)"),
+        N_("both trade within HS heading %(code)s"),
+    ),
+    2: (
+        N_("both trade within HS chapter %(code)s (%(description)s)"),
+        N_("both trade within HS chapter %(code)s"),
+    ),
+    1: (
+        N_("both trade within HS section %(code)s (%(description)s)"),
+        N_("both trade within HS section %(code)s"),
+    ),
+}
+NO_PRODUCT: Phrase = phrase(N_("no product in common"))
+# How kept scores are written (the score key includes it, so scores kept by an older layout
+# are scored again rather than misread): 2 = reasons as phrases (message and values).
+SCORE_FORMAT = 2
 
 LANGUAGE_NAMES: Mapping[str, str] = {
     "en": "English",
@@ -145,19 +168,6 @@ LANGUAGE_NAMES: Mapping[str, str] = {
 }
 
 # cooperation -> (what a seeker seeks, what an offerer does: third person, plural/"you")
-_COOPERATION_WORDS: Mapping[str, tuple[str, str, str]] = {
-    "distribution": ("a distributor", "distributes", "distribute"),
-    "supply": ("a supplier", "supplies", "supply"),
-    "joint_venture": (
-        "a joint-venture partner",
-        "is open to a joint venture",
-        "are open to a joint venture",
-    ),
-    "licensing": ("a licensing partner", "licenses", "license"),
-    "subcontracting": ("a subcontractor", "takes subcontracts", "take subcontracts"),
-    "investment": ("investment", "invests", "invest"),
-}
-
 # Market evidence scales (log10): imports 0 at USD 100 k, 1 at USD 1 bn; untapped 0 at
 # USD 10 k, 1 at USD 100 m.
 _IMPORTS_FLOOR, _UNTAPPED_FLOOR, _DECADES = 1e5, 1e4, 4.0
@@ -284,19 +294,20 @@ def _coverage(offerer: _Profile, seeker: _Profile) -> int:
 class Facts:
     """What a score's sentences are made of, so :func:`explain` can speak to either side.
 
-    Perspective-free sentences are kept as text; the rest as (participant id, ...) records.
+    Perspective-free sentences are kept as phrases (message and values, translated where
+    shown); the rest as (participant id, ...) records.
     """
 
-    product: str = ""
+    product: Phrase = NO_PRODUCT
     coverage: tuple[tuple[str, int, int], ...] = ()  # (seeker id, covered, sought)
     cooperation: tuple[tuple[str, str], ...] = ()  # (seeker id, cooperation); mutual JV twice
-    market: str = ""
+    market: Phrase | None = None
     preferences: tuple[tuple[str, PreferenceLevel], ...] = ()  # (source id, level)
-    language: str = ""
+    language: Phrase | None = None
     interpreter: tuple[str, str] | None = None  # language pair when no language is shared
-    text: str = ""
+    text: Phrase | None = None
     market_code: str | None = None  # the HS code the market figures are about
-    organiser: str = ""  # the organiser's own score for the pair (scores.csv), as a sentence
+    organiser: Phrase | None = None  # the organiser's own score for the pair (scores.csv)
 
 
 @dataclass(frozen=True)
@@ -389,8 +400,29 @@ def _short(text: str | None, limit: int = 90) -> str:
 
 def _percent(share: float) -> str:
     if 0 < share < 0.001:
-        return "less than 0.1%"
+        return "<0.1%"
     return f"{share * 100:.1f}%"
+
+
+# The market sentence by (the exporter supplied some, untapped potential is known).
+_MARKET_MESSAGES: Mapping[tuple[bool, bool], str] = {
+    (True, True): N_(
+        "%(market)s imported %(imports)s of HS %(code)s in %(year)s, %(share)s of it from "
+        "%(exporter)s, untapped potential %(untapped)s (world matrix)"
+    ),
+    (True, False): N_(
+        "%(market)s imported %(imports)s of HS %(code)s in %(year)s, %(share)s of it from "
+        "%(exporter)s (world matrix)"
+    ),
+    (False, True): N_(
+        "%(market)s imported %(imports)s of HS %(code)s in %(year)s, none of it from "
+        "%(exporter)s, untapped potential %(untapped)s (world matrix)"
+    ),
+    (False, False): N_(
+        "%(market)s imported %(imports)s of HS %(code)s in %(year)s, none of it from "
+        "%(exporter)s (world matrix)"
+    ),
+}
 
 
 def _log_scale(value: float | None, floor: float) -> float:
@@ -423,26 +455,30 @@ class _Scorer:
         self.points = {k: v * scale for k, v in values.items()}
         self.prefs = _preferences(event)
         self.organiser = organiser_weights(event)
-        self._labels: dict[str, str] = {}
+        self._labels: dict[str, Phrase] = {}
         self._market_cache: dict[tuple[str, str, str], tuple[float, float | None]] = {}
         self._names: dict[str, str] = {}
         self._languages: dict[
-            tuple[frozenset[str], frozenset[str]], tuple[bool, str, tuple[str, str] | None]
+            tuple[frozenset[str], frozenset[str]], tuple[bool, Phrase, tuple[str, str] | None]
         ] = {}
-        self._market_sentences: dict[tuple[str, str, str], str] = {}
+        self._market_sentences: dict[tuple[str, str, str], Phrase] = {}
 
     # ------------------------------------------------------------------ helpers
-    def label(self, level: int, code: str) -> str:
+    def product_phrase(self, level: int, code: str) -> Phrase:
+        """ "both trade (within) HS ... code (description)" for a match at ``level``."""
         key = f"{level}:{code}"
         found = self._labels.get(key)
         if found is None:
             if level == 1:
-                found = f"HS section {code} ({_SECTION_NAME[code]})"
+                description: str | None = _SECTION_NAME[code]
             else:
                 description = _short(self.reference.describe(code, EDITION))
-                found = f"{_LEVEL_WORD[level]} {code}" + (
-                    f" ({description})" if description else ""
-                )
+            with_description, bare = _PRODUCT_MESSAGES[level]
+            found = (
+                phrase(with_description, code=code, description=description)
+                if description
+                else phrase(bare, code=code)
+            )
             self._labels[key] = found
         return found
 
@@ -522,13 +558,16 @@ class _Scorer:
         # text
         da, db = pa.p.description, pb.p.description
         similarity = max(0.0, min(1.0, float(self.text.similarity(da, db)))) if da and db else 0.0
-        text = ""
+        text: Phrase | None = None
         if similarity >= _TEXT_MENTION:
             words = self.terms.shared_terms(da, db) if self.terms is not None else []
             text = (
-                f"similar descriptions (shared words: {', '.join(words)})"
+                phrase(N_("similar descriptions (shared words: %(words)s)"), words=", ".join(words))
                 if words
-                else f"similar descriptions (text similarity {similarity:.2f})"
+                else phrase(
+                    N_("similar descriptions (text similarity %(similarity)s)"),
+                    similarity=f"{similarity:.2f}",
+                )
             )
 
         # services (EBOPS) and skills (ISCO): the deepest match of either direction
@@ -539,7 +578,7 @@ class _Scorer:
         if other is not None and other.similarity > similarity_product:
             product, similarity_product = other.sentence, other.similarity
         elif level == 0:
-            product = "no product in common"
+            product = NO_PRODUCT
         else:
             shared = (shared_ab if level_ab == level else frozenset()) | (
                 shared_ba if level_ba == level else frozenset()
@@ -547,8 +586,7 @@ class _Scorer:
             shown = min(shared)
             if market_code is not None and level > 1 and market_code[:level] in shared:
                 shown = market_code[:level]
-            within = "" if level == 6 else "within "
-            product = f"both trade {within}{self.label(level, shown)}"
+            product = self.product_phrase(level, shown)
 
         points = self.points
         parts = {
@@ -561,7 +599,7 @@ class _Scorer:
             "text": points["text"] * similarity,
         }
         built = max(0.0, min(100.0, round(sum(parts.values()), 6)))
-        total, organiser = built, ""
+        total, organiser = built, None
         own = self.organiser.get((a, b))
         if own is not None:  # the organiser's own score replaces or adds to the built-in one
             base = built if own.replace is None else own.replace
@@ -596,16 +634,19 @@ class _Scorer:
 
     def _language(
         self, la: frozenset[str], lb: frozenset[str]
-    ) -> tuple[bool, str, tuple[str, str] | None]:
+    ) -> tuple[bool, Phrase, tuple[str, str] | None]:
         """(shared?, sentence, interpreter pair), cached per pair of language sets."""
         key = (la, lb)
         found = self._languages.get(key)
         if found is None:
             shared = la & lb
             if shared:
-                names = ", ".join(sorted(LANGUAGE_NAMES.get(c, c) for c in shared))
-                plural = "s" if len(shared) > 1 else ""
-                found = (True, f"shared language{plural}: {names}", None)
+                message = (
+                    N_("shared languages: %(languages)s")
+                    if len(shared) > 1
+                    else N_("shared language: %(languages)s")
+                )
+                found = (True, phrase(message, languages=",".join(sorted(shared))), None)
             else:
                 pair = self._interpreter_pair(la, lb)
                 found = (False, self._interpreter_sentence(pair), pair)
@@ -618,22 +659,25 @@ class _Scorer:
         pb: _Profile,
         match_ab: tuple[int, frozenset[str]],
         match_ba: tuple[int, frozenset[str]],
-    ) -> tuple[float, str, str | None]:
+    ) -> tuple[float, Phrase | None, str | None]:
         """(value 0-1, sentence, code) of the market evidence for an exporter's pair."""
         if pa.p.side == "exporter" and pb.p.side != "exporter":
             exp, other, match = pa, pb, match_ab
         elif pb.p.side == "exporter" and pa.p.side != "exporter":
             exp, other, match = pb, pa, match_ba
         else:
-            return 0.0, "", None
+            return 0.0, None, None
         home, market = exp.p.country, other.p.country
         if home == market or (home, market) not in self.evidence.pairs:
-            return 0.0, "", None
+            return 0.0, None, None
         candidates = self._market_codes(exp, other, *match)
         if not candidates:
-            return 0.0, "", None
+            return 0.0, None, None
+        no_data = phrase(
+            N_("no %(year)s import data for %(market)s"), year=YEAR, market=self.country(market)
+        )
         if not self.evidence.has_market(market):
-            return 0.0, f"no {YEAR} import data for {self.country(market)}", None
+            return 0.0, no_data, None
         best: tuple[float, float, str] | None = None
         for code in candidates:
             value, imports = self.market_value(home, market, code)
@@ -642,27 +686,36 @@ class _Scorer:
             if best is None or (value, imports) > best[:2]:  # candidates come sorted
                 best = (value, imports, code)
         if best is None:
-            return 0.0, f"no {YEAR} import data for {self.country(market)}", None
+            return 0.0, no_data, None
         value, imports, code = best
         return value, self.market_sentence(home, market, code, imports), code
 
-    def market_sentence(self, home: str, market: str, code: str, imports: float) -> str:
+    def market_sentence(self, home: str, market: str, code: str, imports: float) -> Phrase:
+        """What the world matrix says of ``market``'s imports of ``code`` and ``home``'s part
+        in them (mirror data: the market's own record, so the share is like for like)."""
         key = (home, market, code)
         found = self._market_sentences.get(key)
         if found is None:
-            where, who = self.country(market), self.country(home)
+            values: dict[str, object] = {
+                "market": self.country(market),
+                "exporter": self.country(home),
+                "code": code,
+                "year": YEAR,
+            }
             if imports <= 0:
-                found = f"{where} recorded no {YEAR} imports of HS {code}"
+                found = phrase(
+                    N_("%(market)s recorded no %(year)s imports of HS %(code)s"), **values
+                )
             else:
                 share = self.evidence.share(home, market, code) or 0.0
                 untapped = self.evidence.untapped(home, market, code) or 0.0
-                found = f"{where} imported {money_text(imports)} of HS {code} in {YEAR}; " + (
-                    f"{who} supplied {_percent(share)}"
-                    if share > 0
-                    else f"{who} supplied none of it"
-                )
+                values["imports"] = money_text(imports)
+                message = _MARKET_MESSAGES[(share > 0, untapped > 0)]
+                if share > 0:
+                    values["share"] = _percent(share)
                 if untapped > 0:
-                    found += f", untapped potential {money_text(untapped)}"
+                    values["untapped"] = money_text(untapped)
+                found = phrase(message, **values)
             self._market_sentences[key] = found
         return found
 
@@ -704,86 +757,178 @@ class _Scorer:
         y = "en" if "en" in lb else ys[0] if ys else "?"
         return (x, y) if x < y else (y, x)
 
-    def _interpreter_sentence(self, pair: tuple[str, str]) -> str:
-        sentence = f"no shared language: an {pair[0]}-{pair[1]} interpreter is needed"
+    def _interpreter_sentence(self, pair: tuple[str, str]) -> Phrase:
         if self.event.interpreters and not any(
             frozenset(pair) in i.pairs for i in self.event.interpreters
         ):
-            sentence += " (no interpreter of the event covers it)"
-        return sentence
+            message = N_(
+                "no shared language: an %(pair)s interpreter is needed "
+                "(no interpreter of the event covers it)"
+            )
+        else:
+            message = N_("no shared language: an %(pair)s interpreter is needed")
+        return phrase(message, pair=f"{pair[0]}-{pair[1]}")
 
 
-def _who(pid: str, viewer: str | None, people: Mapping[str, Participant]) -> str:
-    if viewer is None:
-        p = people.get(pid)
-        return p.organisation if p is not None and p.organisation else pid
-    return "you" if pid == viewer else "they"
+def _name(pid: str, people: Mapping[str, Participant]) -> str:
+    p = people.get(pid)
+    return p.organisation if p is not None and p.organisation else pid
 
 
-def _sentences(facts: Facts, a: str, b: str, event: Event, viewer: str | None) -> tuple[str, ...]:
+# Perspectives of a sentence about two sides: both named (the organiser's view), or the
+# reader is the first side ("you ... they") or the second ("they ... you").
+Perspective = Literal["named", "you", "they"]
+
+# (covered all or some, perspective of the offerer) -> message; "one" when one product is sought.
+_COVERAGE: Mapping[tuple[str, Perspective], str] = {
+    ("one", "named"): N_("%(offerer)s covers the product %(seeker)s seeks"),
+    ("one", "you"): N_("you cover the product they seek"),
+    ("one", "they"): N_("they cover the product you seek"),
+    ("both", "named"): N_("%(offerer)s covers both products %(seeker)s seeks"),
+    ("both", "you"): N_("you cover both products they seek"),
+    ("both", "they"): N_("they cover both products you seek"),
+    ("all", "named"): N_("%(offerer)s covers all %(sought)s products %(seeker)s seeks"),
+    ("all", "you"): N_("you cover all %(sought)s products they seek"),
+    ("all", "they"): N_("they cover all %(sought)s products you seek"),
+    ("some", "named"): N_(
+        "%(offerer)s covers %(covered)s of the %(sought)s products %(seeker)s seeks"
+    ),
+    ("some", "you"): N_("you cover %(covered)s of the %(sought)s products they seek"),
+    ("some", "they"): N_("they cover %(covered)s of the %(sought)s products you seek"),
+}
+
+# (cooperation sought, perspective of the seeker) -> message.
+_COOPERATION: Mapping[tuple[str, Perspective], str] = {
+    ("distribution", "named"): N_("%(seeker)s seeks a distributor, %(offerer)s distributes"),
+    ("distribution", "you"): N_("you seek a distributor, they distribute"),
+    ("distribution", "they"): N_("they seek a distributor, you distribute"),
+    ("supply", "named"): N_("%(seeker)s seeks a supplier, %(offerer)s supplies"),
+    ("supply", "you"): N_("you seek a supplier, they supply"),
+    ("supply", "they"): N_("they seek a supplier, you supply"),
+    ("joint_venture", "named"): N_(
+        "%(seeker)s seeks a joint-venture partner, %(offerer)s is open to a joint venture"
+    ),
+    ("joint_venture", "you"): N_(
+        "you seek a joint-venture partner, they are open to a joint venture"
+    ),
+    ("joint_venture", "they"): N_(
+        "they seek a joint-venture partner, you are open to a joint venture"
+    ),
+    ("licensing", "named"): N_("%(seeker)s seeks a licensing partner, %(offerer)s licenses"),
+    ("licensing", "you"): N_("you seek a licensing partner, they license"),
+    ("licensing", "they"): N_("they seek a licensing partner, you license"),
+    ("subcontracting", "named"): N_(
+        "%(seeker)s seeks a subcontractor, %(offerer)s takes subcontracts"
+    ),
+    ("subcontracting", "you"): N_("you seek a subcontractor, they take subcontracts"),
+    ("subcontracting", "they"): N_("they seek a subcontractor, you take subcontracts"),
+    ("investment", "named"): N_("%(seeker)s seeks investment, %(offerer)s invests"),
+    ("investment", "you"): N_("you seek investment, they invest"),
+    ("investment", "they"): N_("they seek investment, you invest"),
+}
+
+# (must or meet, perspective of who asked) -> message.
+_REQUESTED: Mapping[tuple[str, Perspective], str] = {
+    ("must", "named"): N_("requested as a must-meet by %(source)s"),
+    ("must", "you"): N_("you requested this as a must-meet"),
+    ("must", "they"): N_("they requested this as a must-meet"),
+    ("meet", "named"): N_("requested as a meeting by %(source)s"),
+    ("meet", "you"): N_("you requested this as a meeting"),
+    ("meet", "they"): N_("they requested this as a meeting"),
+}
+
+
+def _phrases(facts: Facts, a: str, b: str, event: Event, viewer: str | None) -> list[Phrase]:
     """The reasons of a score, naming both sides (viewer None) or as seen by ``viewer``."""
     people = event.participants
-    s = "s" if viewer is None else ""  # third person singular when naming the sides
-    out: list[str] = []
-    if facts.preferences:
-        for source, level in facts.preferences:
-            if level != "no":
-                continue
-            if viewer is None:
-                target = _who(b if source == a else a, None, people)
-                out.append(f"excluded: {_who(source, None, people)} asked not to meet {target}")
-            elif viewer == source:
-                out.append("excluded: you asked not to meet them")
-            else:
-                out.append("excluded from the schedule at one side's request")
-    if facts.product:
-        out.append(facts.product)
-    for seeker, covered, sought in facts.coverage:
-        needs = f"{_who(seeker, viewer, people)} seek{s}"
-        if sought == 1:
-            what = f"the product {needs}"
-        elif covered == sought:
-            what = f"{'both' if sought == 2 else f'all {sought}'} products {needs}"
+
+    def seen(pid: str) -> Perspective:
+        return "named" if viewer is None else "you" if pid == viewer else "they"
+
+    def other(pid: str) -> str:
+        return b if pid == a else a
+
+    out: list[Phrase] = []
+    for source, level in facts.preferences:
+        if level != "no":
+            continue
+        if viewer is None:
+            out.append(
+                phrase(
+                    N_("excluded: %(source)s asked not to meet %(target)s"),
+                    source=_name(source, people),
+                    target=_name(other(source), people),
+                )
+            )
+        elif viewer == source:
+            out.append(phrase(N_("excluded: you asked not to meet them")))
         else:
-            what = f"{covered} of the {sought} products {needs}"
-        out.append(f"{_who(b if seeker == a else a, viewer, people)} cover{s} {what}")
+            out.append(phrase(N_("excluded from the schedule at one side's request")))
+    out.append(facts.product)
+    for seeker, covered, sought in facts.coverage:
+        offerer = other(seeker)
+        how = (
+            "one"
+            if sought == 1
+            else ("both" if sought == 2 else "all")
+            if covered == sought
+            else "some"
+        )
+        out.append(
+            phrase(
+                _COVERAGE[(how, seen(offerer))],
+                offerer=_name(offerer, people),
+                seeker=_name(seeker, people),
+                covered=covered,
+                sought=sought,
+            )
+        )
     if facts.cooperation:
         mutual = sum(1 for _, kind in facts.cooperation if kind == "joint_venture") == 2
         if mutual:
-            out.append("both seek a joint venture")
+            out.append(phrase(N_("both seek a joint venture")))
         for seeker, kind in facts.cooperation:
             if mutual and kind == "joint_venture":
                 continue
-            sought_word, does, do = _COOPERATION_WORDS[kind]
-            offerer = _who(b if seeker == a else a, viewer, people)
             out.append(
-                f"{_who(seeker, viewer, people)} seek{s} {sought_word}, "
-                f"{offerer} {does if s else do}"
+                phrase(
+                    _COOPERATION[(kind, seen(seeker))],
+                    seeker=_name(seeker, people),
+                    offerer=_name(other(seeker), people),
+                )
             )
-    if facts.market:
+    if facts.market is not None:
         out.append(facts.market)
-    if facts.preferences:
-        for source, level in facts.preferences:
-            if level == "no":
-                continue
-            kind = "a must-meet" if level == "must" else "a meeting"
-            if viewer is None:
-                out.append(f"requested as {kind} by {_who(source, None, people)}")
-            else:
-                out.append(f"{_who(source, viewer, people)} requested this as {kind}")
-    if facts.language:
-        out.append(facts.language)
-    if facts.text:
-        out.append(facts.text)
-    if facts.organiser:
-        out.append(facts.organiser)
-    return tuple(out)
+    for source, level in facts.preferences:
+        if level != "no":
+            out.append(phrase(_REQUESTED[(level, seen(source))], source=_name(source, people)))
+    for found in (facts.language, facts.text, facts.organiser):
+        if found is not None:
+            out.append(found)
+    return out
 
 
-def _organiser_sentence(own: OrganiserWeight, built: float, total: float) -> str:
-    """How the organiser's score changed the pair's: '... (score 92.5 instead of 40.2)'."""
-    why = f": {'; '.join(own.reasons)}" if own.reasons else ""
-    return f"the organiser's own score{why} ({total:g} points instead of {built:g})"
+def _sentences(
+    facts: Facts, a: str, b: str, event: Event, viewer: str | None, language: str = "en"
+) -> tuple[str, ...]:
+    """The reasons of a score as sentences in ``language``."""
+    return tuple(say(p, language) for p in _phrases(facts, a, b, event, viewer))
+
+
+def _organiser_sentence(own: OrganiserWeight, built: float, total: float) -> Phrase:
+    """How the organiser's score changed the pair's: '... (92.5 points instead of 40.2)'."""
+    if own.reasons:
+        return phrase(
+            N_("the organiser's own score: %(why)s (%(total)s points instead of %(built)s)"),
+            why="; ".join(own.reasons),
+            total=f"{total:g}",
+            built=f"{built:g}",
+        )
+    return phrase(
+        N_("the organiser's own score (%(total)s points instead of %(built)s)"),
+        total=f"{total:g}",
+        built=f"{built:g}",
+    )
 
 
 # ---------------------------------------------------------------------------- public API
@@ -835,14 +980,16 @@ def score_pair(
     return next(iter(scores.values()))
 
 
-def explain(score: Score, viewer_id: str, event: Event) -> str:
-    """The score's reasons in one sentence, as ``viewer_id`` (one of the pair) reads them.
+def explain(score: Score, viewer_id: str, event: Event, language: str = "en") -> str:
+    """The score's reasons in one sentence, as ``viewer_id`` (one of the pair) reads them,
+    in ``language`` (en, ru, hi: the shipped catalogs; names, HS descriptions and figures
+    stay as the data has them).
 
     "you" is the viewer, "they" the other side; who declined a vetoed meeting is said only
     to the one who did.
     """
     if viewer_id not in (score.a, score.b):
         raise InputError(f"{viewer_id!r} is not part of the pair {score.a} / {score.b}.")
-    sentences = _sentences(score.facts, score.a, score.b, event, viewer_id)
+    sentences = _sentences(score.facts, score.a, score.b, event, viewer_id, language)
     text = "; ".join(sentences)
     return text[:1].upper() + text[1:]

@@ -35,7 +35,7 @@ from tradepivot.matchmaking.model import Event, Meeting, Schedule
 from tradepivot.matchmaking.relaxation import Relaxation, help_sentences, time_indexed_lp
 from tradepivot.matchmaking.reschedule import Changes, reschedule
 from tradepivot.matchmaking.schedule import Instance, ScheduleOptions, build_instance, solve
-from tradepivot.matchmaking.scoring import Score, explain, score_pairs
+from tradepivot.matchmaking.scoring import SCORE_FORMAT, Score, explain, score_pairs
 from tradepivot.matchmaking.unmet import unmet
 from tradepivot.services.evidence_cache import event_evidence
 from tradepivot.services.report import Provenance, Report
@@ -77,6 +77,7 @@ def score_key(wh: Warehouse, event: Event, market: bool) -> str:
     world = wh.dataset() if market else None
     inputs = {
         "event": _canonical(replace(event, meetings=())),
+        "format": SCORE_FORMAT,
         "market": [world.id, world.checksum_sha256] if world is not None else None,
         "tradepivot": __version__,
     }
@@ -150,13 +151,20 @@ def match_suggest(
     *,
     top: int = 10,
     market: bool = True,
+    language: str | None = None,
 ) -> Report:
-    """The best counterparts for one participant, each with why (vetoed pairs left out)."""
+    """The best counterparts for one participant, each with why (vetoed pairs left out), in
+    ``language`` (default: the participant's first language the catalogs have)."""
     loaded = store.load(event_id)
     event = loaded.event
     provenance = Provenance()
     provenance.note(*loaded.notes)
     pid = _participant(event, participant)
+    chosen = (
+        require_language(language)
+        if language is not None
+        else negotiate(event.participants[pid].languages)
+    )
     scores = event_scores(wh, store, loaded, market=market, provenance=provenance, participant=pid)
     mine = [s for s in scores.values() if pid in s.pair and not s.veto]
     mine.sort(key=lambda s: (-s.total, s.pair))
@@ -172,7 +180,7 @@ def match_suggest(
                 "side": other.side,
                 "delegation": other.delegation,
                 "score": round(s.total, 1),
-                "why": explain(s, pid, event),
+                "why": explain(s, pid, event, chosen),
                 "interpreter_needed": s.interpreter_needed,
                 "must": s.must,
             }
@@ -576,18 +584,18 @@ def _agenda_of(
     history: list[tuple[Meeting, ...]],
     language: str | None,
 ) -> AgendaRequest:
-    explanations = {
-        m.pair: explain(scores[m.pair], pid, event)
-        for m in meetings
-        if pid in m.pair and m.pair in scores
-    }
-    data = agendas.participant_agenda(event, meetings, pid, explanations)
-    sequences, cancelled = agendas.calendar_changes(event, history, pid, meetings)
     chosen = (
         require_language(language)
         if language is not None
         else negotiate(event.participants[pid].languages)
     )
+    explanations = {
+        m.pair: explain(scores[m.pair], pid, event, chosen)
+        for m in meetings
+        if pid in m.pair and m.pair in scores
+    }
+    data = agendas.participant_agenda(event, meetings, pid, explanations)
+    sequences, cancelled = agendas.calendar_changes(event, history, pid, meetings)
     return AgendaRequest(data, event, version, chosen, sequences, cancelled)
 
 

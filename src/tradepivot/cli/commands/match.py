@@ -167,7 +167,13 @@ def suggest(
     app_state = state(ctx)
     store, event_id = _store(ctx, event, column_map, ignore_extra)
     report = match_suggest(
-        app_state.warehouse, store, event_id, participant, top=top, market=not no_market
+        app_state.warehouse,
+        store,
+        event_id,
+        participant,
+        top=top,
+        market=not no_market,
+        language="en",  # the organiser's console: reasons in English, like the rest of it
     )
     emit(report, fmt.value, output, app_state.console, force=force)
 

@@ -271,7 +271,9 @@ def suggestions(request: Request, app: App, me: ParticipantOf) -> Response:
     """The best counterparts, each with why, and what the participant already asked."""
     store = app.backend.store
     with app.web.cursor() as wh:
-        report = match_suggest(wh, store, me.event_id, me.participant_id, top=15)
+        report = match_suggest(
+            wh, store, me.event_id, me.participant_id, top=15, language=page_language(request)
+        )
     event = app.event(me.event_id)
     mine = {(p.target): p.level for p in event.preferences if p.source == me.participant_id}
     asked = {
