@@ -115,3 +115,21 @@ def test_every_language_renders_every_format(
     assert agenda_html(data, language).startswith("<!DOCTYPE html>")
     assert agenda_pdf(data, language).startswith(b"%PDF-")
     assert Calendar.from_ical(agenda_ics(data, language)).events
+
+
+def test_many_pdfs_on_worker_processes_are_the_same_bytes_in_order(
+    event: Event, meetings: tuple[Meeting, ...]
+) -> None:
+    """match agendas renders PDFs on worker processes: each file must be exactly what one
+    process writes, in the order asked, whatever the language."""
+    from tradepivot.reports.agenda import agenda_pdfs
+
+    jobs = [
+        (participant_agenda(event, meetings, pid, {("IN1", "RU1"): WHY}), language)
+        for pid in event.participants
+        for language in ("en", "ru", "hi")
+    ]
+    assert len(jobs) >= 4
+    alone = [agenda_pdf(data, language) for data, language in jobs]
+    assert list(agenda_pdfs(jobs, workers=2)) == alone
+    assert list(agenda_pdfs(jobs, workers=1)) == alone

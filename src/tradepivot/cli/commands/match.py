@@ -19,8 +19,10 @@ from tradepivot.cli.options import (
 from tradepivot.cli.render import emit
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
+
     from tradepivot.events.store import EventStore
-    from tradepivot.services.matchmaking import ScheduleRun
+    from tradepivot.services.matchmaking import AgendaRequest, ScheduleRun
 
 match_app = typer.Typer(
     help="B2B matchmaking: suggestions with reasons, optimised schedules, agendas.",
@@ -408,8 +410,7 @@ def agendas_command(
 
     Example: tradepivot match agendas examples/india-russia-forum --format pdf -o agendas
     """
-    from tradepivot.outputs import write_bytes
-    from tradepivot.reports.agenda import agenda_calendars, agenda_html, agenda_pdf
+    from tradepivot.reports.agenda import agenda_pdfs
     from tradepivot.services.matchmaking import match_agendas
 
     if fmt not in ("html", "pdf", "ics"):
@@ -420,16 +421,39 @@ def agendas_command(
     if folder.exists() and not folder.is_dir():
         raise typer.BadParameter(f"{folder} is not a folder.", param_hint="--output")
     folder.mkdir(parents=True, exist_ok=True)
+    requests = list(
+        match_agendas(
+            app_state.warehouse, store, event_id, draft=draft, market=not no_market, language=lang
+        )
+    )
+    pdfs = agenda_pdfs([(r.agenda, r.language) for r in requests]) if fmt == "pdf" else None
+    try:
+        written = _write_agendas(requests, pdfs, fmt, folder, force)
+    finally:
+        if pdfs is not None:
+            pdfs.close()  # stops the PDF workers, also when a write fails or Ctrl-C
+    app_state.err.print(f"Wrote {written} agendas ({fmt}) to {folder}.")
+
+
+def _write_agendas(
+    requests: list[AgendaRequest],
+    pdfs: Generator[bytes, None, None] | None,
+    fmt: str,
+    folder: Path,
+    force: bool,
+) -> int:
+    """Write each participant's agenda (and a calendar's cancellations) into ``folder``."""
+    from tradepivot.outputs import write_bytes
+    from tradepivot.reports.agenda import agenda_calendars, agenda_html
+
     written = 0
-    for request in match_agendas(
-        app_state.warehouse, store, event_id, draft=draft, market=not no_market, language=lang
-    ):
+    for request in requests:
         data, language = request.agenda, request.language
         pid = data.participant.id
-        if fmt == "html":
+        if pdfs is not None:
+            content = next(pdfs)
+        elif fmt == "html":
             content = agenda_html(data, language).encode("utf-8")
-        elif fmt == "pdf":
-            content = agenda_pdf(data, language)
         else:
             content, cancel = agenda_calendars(
                 data, language, sequences=request.sequences, cancelled=request.cancelled
@@ -438,7 +462,7 @@ def agendas_command(
                 write_bytes(folder / f"agenda-{pid}.cancel.ics", cancel, force=force)
         write_bytes(folder / f"agenda-{pid}.{fmt}", content, force=force)
         written += 1
-    app_state.err.print(f"Wrote {written} agendas ({fmt}) to {folder}.")
+    return written
 
 
 @match_app.command("agenda")
