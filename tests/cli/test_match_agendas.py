@@ -34,6 +34,15 @@ def test_every_participant_gets_their_own_calendar_and_page(tmp_path: Path) -> N
                  str(tmp_path / "html"), "--no-market"]) == 0  # fmt: skip
     page = (tmp_path / "html" / f"agenda-{people[0]}.html").read_text(encoding="utf-8")
     assert 'lang="ru"' in page
+    # and the hall staff's sheets: every published meeting on its table's page
+    sheets = (tmp_path / "html" / "tables.html").read_text(encoding="utf-8")
+    assert sheets.count('<section class="sheet">') >= len({m["table"] for m in meetings})
+    for m in meetings:
+        assert m["a"] in sheets and m["b"] in sheets
+    assert main(["match", "agendas", str(event), "--format", "pdf", "-o",
+                 str(tmp_path / "pdf"), "--no-market"]) == 0  # fmt: skip
+    assert (tmp_path / "pdf" / "tables.pdf").read_bytes().startswith(b"%PDF-")
+    assert len(list((tmp_path / "pdf").glob("agenda-*.pdf"))) == len(people)
     # a file in the way of the folder is a clear usage error, not a crash
     (tmp_path / "file").write_text("x")
     assert main(["match", "agendas", str(event), "-o", str(tmp_path / "file")]) == 2

@@ -25,6 +25,7 @@ from collections.abc import Generator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -34,7 +35,11 @@ from tradepivot.i18n import Translator, translator
 from tradepivot.matchmaking.agenda import AgendaData, AgendaRow, CancelledMeeting, FreeSlot
 from tradepivot.matchmaking.model import Meeting, Participant
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 __all__ = [
+    "add_dejavu",
     "agenda_calendars",
     "agenda_cancellations_ics",
     "agenda_html",
@@ -165,6 +170,14 @@ def agenda_html(data: AgendaData, language: str = "en") -> str:
 
 
 # --- PDF -------------------------------------------------------------------------------------
+def add_dejavu(pdf: FPDF) -> None:
+    """Embed DejaVu Sans (regular and bold) in ``pdf``: Latin, Cyrillic and Devanagari."""
+    fonts = resources.files("tradepivot.reports").joinpath("fonts")
+    for style, name in FONT_FILES.items():
+        with resources.as_file(fonts.joinpath(name)) as path:
+            pdf.add_font(FONT_FAMILY, style, str(path))
+
+
 def agenda_pdf(
     data: AgendaData, language: str = "en", *, created: dt.datetime | None = None
 ) -> bytes:
@@ -194,10 +207,7 @@ def agenda_pdf(
     pdf.set_lang(t.language)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=18)
-    fonts = resources.files("tradepivot.reports").joinpath("fonts")
-    for style, name in FONT_FILES.items():
-        with resources.as_file(fonts.joinpath(name)) as path:
-            pdf.add_font(FONT_FAMILY, style, str(path))
+    add_dejavu(pdf)
     pdf.add_page()
 
     def para(height: float, text: str) -> None:

@@ -47,6 +47,7 @@ __all__ = [
     "event_scores",
     "match_agenda",
     "match_agendas",
+    "match_grid",
     "match_reschedule",
     "match_schedule",
     "match_suggest",
@@ -643,3 +644,11 @@ def match_agendas(
     history = [v.meetings for v in store.history(event_id)]
     for pid in event.participants:
         yield _agenda_of(event, pid, meetings, version, scores, history, language)
+
+
+def match_grid(store: EventStore, event_id: str, *, draft: bool = False) -> agendas.GridData:
+    """The published schedule (the draft with ``draft``) as slots by tables per venue: the
+    organiser's grid, and turned round, the hall staff's sheet per table."""
+    loaded = store.load(event_id)
+    meetings, _ = _schedule_of(store, event_id, draft)
+    return agendas.organiser_grid(loaded.event, meetings)

@@ -406,12 +406,15 @@ def agendas_command(
     ignore_extra: IgnoreExtraOpt = False,
 ) -> None:
     """Every participant's agenda in one run, one file each (participants without a meeting
-    too: their agenda says so), each in the participant's language.
+    too: their agenda says so), each in the participant's language; with html or pdf also
+    tables.html|pdf, the hall staff's sheets (a page per table, boxes to tick arrivals).
 
     Example: tradepivot match agendas examples/india-russia-forum --format pdf -o agendas
     """
+    from tradepivot.outputs import write_bytes
     from tradepivot.reports.agenda import agenda_pdfs
-    from tradepivot.services.matchmaking import match_agendas
+    from tradepivot.reports.hall import hall_sheets_html, hall_sheets_pdf
+    from tradepivot.services.matchmaking import match_agendas, match_grid
 
     if fmt not in ("html", "pdf", "ics"):
         raise typer.BadParameter("use html, pdf or ics.", param_hint="--format")
@@ -433,6 +436,15 @@ def agendas_command(
         if pdfs is not None:
             pdfs.close()  # stops the PDF workers, also when a write fails or Ctrl-C
     app_state.err.print(f"Wrote {written} agendas ({fmt}) to {folder}.")
+    if fmt in ("html", "pdf"):
+        grid = match_grid(store, event_id, draft=draft)
+        sheets = (
+            hall_sheets_html(grid, lang or "en").encode("utf-8")
+            if fmt == "html"
+            else hall_sheets_pdf(grid, lang or "en")
+        )
+        write_bytes(folder / f"tables.{fmt}", sheets, force=force)
+        app_state.err.print(f"Wrote the hall staff's sheets, a page per table, to tables.{fmt}.")
 
 
 def _write_agendas(
