@@ -73,6 +73,18 @@ MapOpt = Annotated[
         show_default=False,
     ),
 ]
+DraftOpt = Annotated[
+    bool,
+    typer.Option("--draft", help="Read the draft schedule instead of the published one."),
+]
+AgendaLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="en, ru or hi (default: each participant's first language among them, else en).",
+        show_default=False,
+    ),
+]
 IgnoreExtraOpt = Annotated[
     bool,
     typer.Option(
@@ -388,19 +400,8 @@ def agendas_command(
         str, typer.Option("--format", "-f", help="html, pdf (printable) or ics (calendar).")
     ] = "pdf",
     force: ForceOpt = False,
-    draft: Annotated[
-        bool,
-        typer.Option("--draft", help="Read the draft schedule instead of the published one."),
-    ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            help="en, ru or hi for everyone (default: each participant's first language "
-            "among them, else en).",
-            show_default=False,
-        ),
-    ] = None,
+    draft: DraftOpt = False,
+    lang: AgendaLangOpt = None,
     no_market: NoMarketOpt = False,
     column_map: MapOpt = None,
     ignore_extra: IgnoreExtraOpt = False,
@@ -495,18 +496,8 @@ def agenda(
         ),
     ] = None,
     force: ForceOpt = False,
-    draft: Annotated[
-        bool,
-        typer.Option("--draft", help="Read the draft schedule instead of the published one."),
-    ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            help="en, ru or hi (default: the participant's first language among them, else en).",
-            show_default=False,
-        ),
-    ] = None,
+    draft: DraftOpt = False,
+    lang: AgendaLangOpt = None,
     no_market: NoMarketOpt = False,
     column_map: MapOpt = None,
     ignore_extra: IgnoreExtraOpt = False,
