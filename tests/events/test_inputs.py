@@ -78,6 +78,15 @@ def test_services_and_skills_columns(tiny: Path, reference: Reference) -> None:
     _write(tiny / "participants.csv", "\n".join(text) + "\n")
     error = _error(tiny, reference)
     assert (error.line, error.field) == (2, "services_offered") and "EBOPS" in str(error)
+    # a group the shipped ISCO-08 table does not have, named with the groups it does have
+    text[1] = text[1].replace("9.2;13.1", "9.2").replace("2512;32", "2512;19")
+    _write(tiny / "participants.csv", "\n".join(text) + "\n")
+    error = _error(tiny, reference)
+    assert (error.line, error.field) == (2, "skills_offered")
+    assert "19 is not an ISCO-08 group" in str(error) and "11, 12, 13, 14" in str(error)
+    text[1] = text[1].replace("2512;19", "2512").replace(",9.2,", ",9.2.7,")
+    _write(tiny / "participants.csv", "\n".join(text) + "\n")
+    assert "9.2.1, 9.2.2" in str(_error(tiny, reference))
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,7 @@ def test_services_and_skills_earn_product_points_with_a_reason() -> None:
     scores = score_pairs(_event(IT_FIRM, buyer, recruiter, nobody), MarketEvidence.empty())
     full = scores[("b-soft", "e-it")]
     assert full.parts["product"] == pytest.approx(35.0)
-    assert any("EBOPS 9.2 (telecommunications, computer" in r for r in full.reasons)
+    assert any("EBOPS 9.2 (computer services)" in r for r in full.reasons)
     near = scores[("b-hr", "e-it")]
     assert near.parts["product"] == pytest.approx(35.0 * 0.75)
     assert any("skills in common within ISCO-08 251" in r for r in near.reasons)
@@ -71,3 +71,40 @@ def test_services_and_skills_earn_product_points_with_a_reason() -> None:
     goods = dataclasses.replace(IT_FIRM, offers=("847130",))
     pair = score_pairs(_event(goods, both), MarketEvidence.empty())[("b-soft", "e-it")]
     assert pair.parts["product"] == pytest.approx(35.0)
+
+
+def test_shipped_tables_are_whole_trees_named_in_reasons() -> None:
+    """Every listed group's parent is listed too; reasons name the deepest listed group;
+    every code of the shipped example validates against the tables."""
+    import csv
+
+    from tradepivot.matchmaking.classifications import (
+        _label,
+        _parts,
+        reference_names,
+        unknown_code,
+    )
+
+    for scheme, top_count in (("EBOPS", 12), ("ISCO", 10)):
+        names = reference_names(scheme)  # type: ignore[arg-type]
+        tops = [c for c in names if len(_parts(scheme, c)) == 1]  # type: ignore[arg-type]
+        assert len(tops) == top_count
+        for code in names:
+            parts = _parts(scheme, code)  # type: ignore[arg-type]
+            parent = ("." if scheme == "EBOPS" else "").join(parts[:-1])
+            assert not parent or parent in names, code
+    assert len(reference_names("ISCO")) == 10 + 43  # major and sub-major groups of ISCO-08
+    assert _label("EBOPS", "9.2.1") == "EBOPS 9.2.1 (computer software)"
+    assert _label("ISCO", "2512").startswith("ISCO-08 2512 (information and communications")
+    assert unknown_code("ISCO", "2512") is None  # below a group the table does not subdivide
+    assert unknown_code("EBOPS", "3.3.2") is None
+    assert unknown_code("ISCO", "19") is not None and unknown_code("EBOPS", "9.4") is not None
+    from pathlib import Path
+
+    example = Path(__file__).parents[2] / "examples" / "india-russia-forum" / "participants.csv"
+    with example.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for column, scheme in (("services_offered", "EBOPS"), ("services_sought", "EBOPS"),
+                                   ("skills_offered", "ISCO"), ("skills_sought", "ISCO")):  # fmt: skip
+                for code in filter(None, (row.get(column) or "").split(";")):
+                    assert unknown_code(scheme, code.strip()) is None, (row["id"], code)  # type: ignore[arg-type]

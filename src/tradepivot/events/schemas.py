@@ -41,6 +41,7 @@ from tradepivot.data.reference import Reference
 from tradepivot.errors import UnknownCountryError, UnknownProductError
 from tradepivot.events.tabular import TableSpec, did_you_mean
 from tradepivot.inputs import HsCodeError, normalise_hs
+from tradepivot.matchmaking.classifications import Scheme, unknown_code
 from tradepivot.matchmaking.model import (
     COOPERATION,
     SIDES,
@@ -514,13 +515,16 @@ _ISCO = re.compile(r"^\d{1,4}$")
 
 
 def _coded(
-    pattern: re.Pattern[str], what: str, expected: str
+    pattern: re.Pattern[str], what: str, expected: str, scheme: Scheme
 ) -> Callable[[object], tuple[str, ...]]:
     def check(value: object) -> tuple[str, ...]:
         out: list[str] = []
         for part in _parts(value, r"[;,\s]+"):
             if not pattern.match(part):
                 raise _fail(f"{part!r} is not {what}", expected)
+            why = unknown_code(scheme, part)
+            if why is not None:
+                raise _fail(why, expected)
             if part not in out:
                 out.append(part)
         return tuple(out)
@@ -532,12 +536,14 @@ _ebops = _coded(
     _EBOPS,
     "an EBOPS 2010 code",
     "EBOPS 2010 codes (UN MSITS 2010) such as 9.2 (computer services) or 10.1, separated by ';'",
+    "EBOPS",
 )
 _isco = _coded(
     _ISCO,
     "an ISCO-08 code",
     "ISCO-08 occupation groups of 1-4 digits (ILO) such as 2512 (software developers), "
     "separated by ';'",
+    "ISCO",
 )
 
 

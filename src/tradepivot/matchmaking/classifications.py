@@ -13,60 +13,35 @@ offer of one meets a need of the other.
 
 The same code on both sides is a full match (1.0); otherwise each level of the shared
 prefix counts a quarter (one level 0.25, two 0.5, three 0.75), as HS sections, chapters and
-headings do in :data:`tradepivot.matchmaking.scoring.LEVEL_SIMILARITY`. Only the top
-levels are named here (the main components and major groups, from the two manuals); deeper
-codes are shown as codes.
+headings do in :data:`tradepivot.matchmaking.scoring.LEVEL_SIMILARITY`. The groups are
+read from the shipped tables (tradepivot/data/reference/ebops2010.csv and isco08.csv: EBOPS
+components and their subdivisions, ISCO-08 major and sub-major groups); a deeper code is named
+after its deepest listed group.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal
 
 from tradepivot.i18n import N_
 from tradepivot.matchmaking.phrases import Phrase, phrase
 
-__all__ = ["EBOPS_COMPONENTS", "ISCO_MAJOR_GROUPS", "Match", "best_match"]
+__all__ = [
+    "EBOPS_COMPONENTS",
+    "ISCO_MAJOR_GROUPS",
+    "Match",
+    "Scheme",
+    "best_match",
+    "reference_names",
+    "unknown_code",
+]
 
 Scheme = Literal["EBOPS", "ISCO"]
-
-#: EBOPS 2010 main components (MSITS 2010, annex I).
-EBOPS_COMPONENTS: Mapping[str, str] = {
-    "1": "manufacturing services on inputs owned by others",
-    "2": "maintenance and repair services",
-    "3": "transport",
-    "4": "travel",
-    "5": "construction",
-    "6": "insurance and pension services",
-    "7": "financial services",
-    "8": "charges for the use of intellectual property",
-    "9": "telecommunications, computer and information services",
-    "10": "other business services",
-    "11": "personal, cultural and recreational services",
-    "12": "government goods and services",
-}
-#: ISCO-08 major groups (ILO 2012, volume 1).
-ISCO_MAJOR_GROUPS: Mapping[str, str] = {
-    "0": "armed forces occupations",
-    "1": "managers",
-    "2": "professionals",
-    "3": "technicians and associate professionals",
-    "4": "clerical support workers",
-    "5": "service and sales workers",
-    "6": "skilled agricultural, forestry and fishery workers",
-    "7": "craft and related trades workers",
-    "8": "plant and machine operators and assemblers",
-    "9": "elementary occupations",
-}
-
-
-@dataclass(frozen=True)
-class Match:
-    """The best meeting of an offer and a need: its similarity (0-1) and a sentence."""
-
-    similarity: float
-    sentence: Phrase
 
 
 def _parts(scheme: Scheme, code: str) -> tuple[str, ...]:
@@ -77,13 +52,79 @@ def _join(scheme: Scheme, parts: tuple[str, ...]) -> str:
     return ".".join(parts) if scheme == "EBOPS" else "".join(parts)
 
 
+# The shipped reference tables (tradepivot/data/reference, sources in docs/matchmaking.md):
+# EBOPS 2010 components and their subdivisions (MSITS 2010, annex I), ISCO-08 major and
+# sub-major groups (ILO 2012, volume 1). Deeper codes are valid below a listed group
+# that the table does not subdivide further.
+_TABLES: Mapping[str, str] = {"EBOPS": "ebops2010.csv", "ISCO": "isco08.csv"}
+_NAMES: Mapping[str, str] = {"EBOPS": "EBOPS 2010", "ISCO": "ISCO-08"}
+
+
+@functools.cache
+def reference_names(scheme: Scheme) -> Mapping[str, str]:
+    """Code -> name of every group the shipped table of ``scheme`` lists."""
+    path = resources.files("tradepivot.data").joinpath("reference").joinpath(_TABLES[scheme])
+    rows = csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+    return {row["code"]: row["name"] for row in rows}
+
+
+def _tops(scheme: Scheme) -> Mapping[str, str]:
+    return {c: n for c, n in reference_names(scheme).items() if len(_parts(scheme, c)) == 1}
+
+
+EBOPS_COMPONENTS: Mapping[str, str] = _tops("EBOPS")
+ISCO_MAJOR_GROUPS: Mapping[str, str] = _tops("ISCO")
+
+
+def _children(scheme: Scheme, code: str) -> list[str]:
+    depth = len(_parts(scheme, code)) + 1
+    return [
+        c
+        for c in reference_names(scheme)
+        if len(_parts(scheme, c)) == depth
+        and _parts(scheme, c)[: depth - 1] == _parts(scheme, code)
+    ]
+
+
+def unknown_code(scheme: Scheme, code: str) -> str | None:
+    """Why ``code`` is not a group of ``scheme`` (None when it is): a level the shipped table
+    subdivides must be one of its listed subdivisions ("19" is no ISCO-08 group: 1 has 11-14)."""
+    parts = _parts(scheme, code)
+    names = reference_names(scheme)
+    for depth in range(1, len(parts) + 1):
+        prefix = _join(scheme, parts[:depth])
+        if prefix in names:
+            continue
+        parent = _join(scheme, parts[: depth - 1]) if depth > 1 else ""
+        siblings = _children(scheme, parent) if parent else list(_tops(scheme))
+        if siblings:
+            where = f"the groups of {parent}" if parent else "the top-level groups"
+            return f"{prefix} is not an {_NAMES[scheme]} group; {where} are {', '.join(siblings)}"
+        return None  # below a group the table does not subdivide: accepted
+    return None
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best meeting of an offer and a need: its similarity (0-1) and a sentence."""
+
+    similarity: float
+    sentence: Phrase
+
+
 def _label(scheme: Scheme, code: str) -> str:
-    top = _parts(scheme, code)[0]
-    if scheme == "EBOPS":
-        name = EBOPS_COMPONENTS.get(top)
-        return f"EBOPS {code}" + (f" ({name})" if name else "")
-    name = ISCO_MAJOR_GROUPS.get(top)
-    return f"ISCO-08 {code}" + (f" ({name})" if name else "")
+    """``EBOPS 9.2.1 (computer software)``: the code with the name of its deepest listed group."""
+    parts, names = _parts(scheme, code), reference_names(scheme)
+    name = next(
+        (
+            names[_join(scheme, parts[:depth])]
+            for depth in range(len(parts), 0, -1)
+            if _join(scheme, parts[:depth]) in names
+        ),
+        None,
+    )
+    short = "EBOPS" if scheme == "EBOPS" else "ISCO-08"
+    return f"{short} {code}" + (f" ({name})" if name else "")
 
 
 def _similarity(scheme: Scheme, offered: str, sought: str) -> tuple[float, str]:
