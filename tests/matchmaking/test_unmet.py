@@ -104,3 +104,36 @@ def test_a_table_short_is_priced_and_re_solved() -> None:
         "One more table in s1 would give about 1 more meeting, a first meeting for 2 of the "
         "participants who have none"
     ), sentence
+
+
+def test_a_participant_with_no_available_slot_is_warned_and_named() -> None:
+    """Availability that names no meeting slot (a typo, a slot dropped from the event) or
+    group sessions taking every free slot: the schedule's notes warn before solving, and
+    the report of participants without a meeting gives that cause, not 'no candidate'."""
+    import dataclasses
+
+    from tradepivot.matchmaking.model import GroupSession
+
+    slots = [_slot("s1", 0), _slot("s2", 20)]
+    people = [
+        _person("E1"),
+        _person("E2", available=frozenset({"s9"})),  # a slot the event does not have
+        _person("E3", available=frozenset({"s1"})),  # at the roadshow in s1
+        _person("B1"),
+        _person("B2"),
+    ]
+    event = _event(people, slots, [Table("T1", "V1"), Table("T2", "V1")])
+    roadshow = GroupSession(
+        "R1", "Roadshow", slots[0].start, slots[0].end, "V1", capacity=5, attendees=("E3",)
+    )
+    event = dataclasses.replace(event, sessions=(roadshow,))
+    scores = {("B1", "E1"): 50.0, ("B1", "E2"): 60.0, ("B2", "E3"): 60.0}
+    instance = build_instance(event, scores, OPTIONS)
+    (note,) = [n for n in instance.notes if "no slot at all" in n]
+    assert note.startswith("2 participant(s) can meet in no slot at all") and "E2, E3" in note
+    result = solve(event, scores, OPTIONS)
+    found = {u.participant: u for u in unmet(instance, scores, result.meetings)}
+    assert found["E2"].cause == found["E3"].cause == "no available slot"
+    assert "names none of the event's 2 meeting slots" in found["E2"].detail
+    assert "group sessions take all 1 slots" in found["E3"].detail
+    assert any(n.startswith("2 participant(s)") for n in result.notes)

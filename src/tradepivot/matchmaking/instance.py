@@ -281,6 +281,20 @@ def build_instance(
             + "."
         )
 
+    nowhere = [
+        pid
+        for pid, p in people.items()
+        if p.max_meetings != 0 and not any(event.attends(pid, s) for s in event.slots)
+    ]
+    if nowhere:
+        shown = ", ".join(nowhere[:10]) + (
+            f" and {len(nowhere) - 10} more" if len(nowhere) > 10 else ""
+        )
+        notes.append(
+            f"{len(nowhere)} participant(s) can meet in no slot at all (their availability and "
+            f"group sessions leave none): {shown}. Check 'available' in participants.csv."
+        )
+
     conflicts_all = slot_conflicts(event)
     conflicts = {pid: tuple(conflicts_all) for pid in people} if conflicts_all else {}
     floors = _floors(event, candidates, options)

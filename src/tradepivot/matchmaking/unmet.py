@@ -2,6 +2,7 @@
 
 For every participant with no meeting in a schedule, one cause an organiser can act on:
 
+- ``no available slot``: their availability and group sessions leave no meeting slot at all;
 - ``no candidate``: nobody scores with them (or every such pair is vetoed);
 - ``no common slot``: they have candidates, but share no slot with any of them (their
   availability, group sessions, a cap of 0);
@@ -24,9 +25,10 @@ from dataclasses import dataclass
 from tradepivot.matchmaking.model import Event, Meeting, shares_language
 from tradepivot.matchmaking.schedule import Instance
 
-__all__ = ["CAUSES", "Unmet", "unmet"]
+__all__ = ["CAUSES", "Unmet", "no_slot_detail", "unmet"]
 
 CAUSES = (
+    "no available slot",
     "no candidate",
     "no common slot",
     "interpreter shortage",
@@ -43,6 +45,22 @@ class Unmet:
     participant: str
     cause: str
     detail: str
+
+
+def no_slot_detail(event: Event, pid: str) -> str:
+    """Why ``pid`` can meet in no slot: an availability naming none of the meeting slots,
+    or group sessions taking every slot they are free in."""
+    p = event.participants[pid]
+    free = [s.id for s in event.slots if p.available_in(s.id)]
+    if not free:
+        return (
+            f"their availability names none of the event's {len(event.slots)} meeting slots; "
+            "fix 'available' in participants.csv (empty means every slot)"
+        )
+    return (
+        f"group sessions take all {len(free)} slots they are available in "
+        f"({', '.join(free[:6])}{', ...' if len(free) > 6 else ''})"
+    )
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -95,6 +113,9 @@ def unmet(
         if count.get(pid, 0) > 0:
             continue
         me = event.participants[pid]
+        if not any(event.attends(pid, s) for s in event.slots):
+            out.append(Unmet(pid, "no available slot", no_slot_detail(event, pid)))
+            continue
         others = sorted(set(raw.get(pid, ())))
         if not others:
             out.append(Unmet(pid, "no candidate", "nobody scores with them"))
