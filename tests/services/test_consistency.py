@@ -252,3 +252,23 @@ def test_the_simulation_names_its_mirror_base_and_the_sales_figure(
     assert census != pytest.approx(independent["usa"], rel=0.01)  # 1,185.1 against 1,248.2 m
     note = next(n for n in report.provenance.notes if n.startswith("The simulation starts"))
     assert f"{census / 1e6:,.1f} m" in note and f"{independent['usa'] / 1e6:,.1f} m" in note
+
+
+def test_rank_reads_the_sales_from_the_scope_it_has_already_read(
+    wh: Warehouse, pattern: Any
+) -> None:
+    """rank passes the potential context's flows (the matrix cut to the scope) to the
+    assembly instead of the whole matrix: the same rows, the same figures."""
+    from tradepivot.analytics.potential_context import potential_context
+
+    ctx = potential_context(wh, None, "leather", None, None)
+    assert ctx.scoped is not None
+    fast, _ = national_pattern(wh, "IND", ctx.scope, world=ctx.scoped)
+    slow, _ = pattern
+    assert fast.num_rows == slow.num_rows
+    for a, b in zip(fast.to_pylist(), slow.to_pylist(), strict=True):
+        assert (a["hs6"], a["market"], a["source"]) == (b["hs6"], b["market"], b["source"])
+        if b["value_usd"] is None:  # a null in the source stays null either way
+            assert a["value_usd"] is None
+        else:
+            assert a["value_usd"] == pytest.approx(b["value_usd"], rel=1e-12)

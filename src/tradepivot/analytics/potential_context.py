@@ -64,8 +64,9 @@ class PotentialContext:
         scoped = flows.select("exporter", "importer", "hs6", "value_usd")
         if not scope.is_everything:
             scoped = scoped.filter(in_scope(scoped.hs6, scope))
+        self.scoped: ir.Table | None = None  # the scope's flows, kept when read whole
         if importers is None:  # every market: one scan of the scope, then small tables
-            scoped = wh.materialise(scoped)
+            scoped = self.scoped = wh.materialise(scoped)
             self.data = potential.inputs(scoped, self.distances).map(wh.materialise)
         else:  # a few markets: world shares still need every market's imports
             self.data = potential.inputs(flows, self.distances, scope, importers).map(

@@ -138,7 +138,7 @@ def rank_markets(
     # What the exporter sells in each market: the one assembly every command reports
     # (its own statistics where it has them, mirror data elsewhere), beside the model's input.
     pattern, sold = national_pattern(
-        wh, exp.iso3, ctx.scope, dataset=dataset, years_span=years_span
+        wh, exp.iso3, ctx.scope, dataset=dataset, years_span=years_span, world=ctx.scoped
     )
     sales = sales_by_market(pattern)
     markets = markets.append_column(

@@ -17,7 +17,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from tradepivot.analytics.sales import exporter_sales
-from tradepivot.data.flows import YearSpan, sales_inputs
+from tradepivot.data.flows import Source, YearSpan, sales_inputs
 from tradepivot.data.provenance import Provenance
 from tradepivot.data.reference import ProductScope
 from tradepivot.data.warehouse import Warehouse
@@ -53,14 +53,24 @@ def exporter_sales_of(
     *,
     dataset: str | None = None,
     years_span: YearSpan | None = None,
+    world: ir.Table | None = None,
 ) -> ExporterSales:
     """``exporter``'s sales in ``scope`` by product and market, each from one source, with
     the datasets used, the source rule and the products the own statistics leave to mirror
-    data (named with their value)."""
+    data (named with their value).
+
+    ``world`` is the world matrix of the same dataset and period already cut to ``scope``
+    (a potential context's :attr:`~PotentialContext.scoped`): read instead of the whole
+    matrix, with the same result, since the assembly keeps only the scope's products."""
     inputs = sales_inputs(wh, exporter, dataset=dataset, years_span=years_span)
-    sales = exporter_sales(
-        exporter, scope, inputs.edition, inputs.mirrors, inputs.own, inputs.concordance
-    )
+    sources = list(inputs.mirrors)
+    if world is not None:
+        sources[0] = Source(sources[0].id, world, sources[0].edition)
+    # The exporter's rows of each source, read once: the sales and the products the own
+    # statistics leave to mirror data are two queries over them, not two scans of the world.
+    mirrors = [_exporter_rows(wh, source, exporter) for source in sources]
+    own = _exporter_rows(wh, inputs.own, exporter) if inputs.own is not None else None
+    sales = exporter_sales(exporter, scope, inputs.edition, mirrors, own, inputs.concordance)
     provenance = Provenance()
     for manifest in inputs.manifests:
         provenance.use(manifest, exporters=[exporter], scope=scope, all_importers=True)
@@ -80,6 +90,15 @@ def exporter_sales_of(
     return ExporterSales(rows, inputs.edition, inputs.period, provenance)
 
 
+def _exporter_rows(wh: Warehouse, source: Source, exporter: str) -> Source:
+    """``source`` cut to ``exporter``'s rows and kept (the assembly filters by exporter first
+    anyway: its edition conversion joins on the product only, so the result is the same)."""
+    table = source.table
+    return Source(
+        source.id, wh.materialise(table.filter(table.exporter == exporter)), source.edition
+    )
+
+
 def national_pattern(
     wh: Warehouse,
     exporter: str,
@@ -87,11 +106,14 @@ def national_pattern(
     *,
     dataset: str | None = None,
     years_span: YearSpan | None = None,
+    world: ir.Table | None = None,
 ) -> tuple[pa.Table, Provenance]:
     """``exporter``'s exports in ``scope`` by HS6 and market, each from one source
-    (:func:`exporter_sales_of`), as an Arrow table ``hs6, market, value_usd, source`` sorted
-    by market and product."""
-    found = exporter_sales_of(wh, exporter, scope, dataset=dataset, years_span=years_span)
+    (:func:`exporter_sales_of`, ``world`` as there), as an Arrow table ``hs6, market,
+    value_usd, source`` sorted by market and product."""
+    found = exporter_sales_of(
+        wh, exporter, scope, dataset=dataset, years_span=years_span, world=world
+    )
     pattern = found.rows.to_pyarrow().cast(SCHEMA)
     pattern = pattern.sort_by([("market", "ascending"), ("hs6", "ascending")])
     used = set(pattern.column("source").unique().to_pylist())
