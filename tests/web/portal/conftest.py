@@ -20,7 +20,7 @@ from tradepivot.errors import InputError
 from tradepivot.events import FolderStore
 from tradepivot.web import create_app
 from tradepivot.web.portal import install
-from tradepivot.web.portal.backend import Account, MeetingRequest
+from tradepivot.web.portal.backend import Account, Attendance, MeetingRequest
 
 KEY = b"test-session-key-0123456789abcdef"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -81,6 +81,19 @@ class MemoryBackend:
         self.tokens: dict[str, tuple[str, str]] = {}
         self.requests: list[MeetingRequest] = []
         self.notified: list[tuple[str, Any]] = []  # (event id, calendar writer) per publish
+        self.attendance_records: dict[tuple[str, str], Attendance] = {}
+
+    def record_attendance(
+        self, event_id: str, participant_id: str, status: str, by: int | None
+    ) -> Attendance:
+        if participant_id not in self._store.load(event_id).event.participants:
+            raise InputError(f"Event {event_id!r} has no participant {participant_id!r}.")
+        made = Attendance(participant_id, None, status, dt.datetime.now(dt.UTC), by)
+        self.attendance_records[(event_id, participant_id)] = made
+        return made
+
+    def attendance(self, event_id: str) -> list[Attendance]:
+        return [a for (e, _), a in sorted(self.attendance_records.items()) if e == event_id]
 
     def notify_published(self, event_id: str, calendars: Any) -> int:
         self.notified.append((event_id, calendars))

@@ -124,6 +124,13 @@ ROUTES: list[tuple[str, str, str, dict[str, Any], frozenset[str]]] = [
     ("GET", "/portal/events/{event_id}/day", "/portal/events/irf/day", {}, ORGANISER),
     (
         "POST",
+        "/portal/events/{event_id}/day/attendance",
+        "/portal/events/irf/day/attendance",
+        {"participant_id": "RU0003", "status": "present"},
+        ORGANISER,
+    ),
+    (
+        "POST",
         "/portal/events/{event_id}/day/reschedule",
         "/portal/events/irf/day/reschedule",
         {"from_slot": "s05", "seconds": "5"},  # the least solver time the form takes

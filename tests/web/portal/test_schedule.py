@@ -96,6 +96,31 @@ def test_run_review_lock_publish_and_the_agenda(irf: Browser) -> None:
     assert len(rows) == len(version.meetings)
     assert irf.get("/portal/events/irf/export/meetings.xlsx").content[:2] == b"PK"
 
+    # on the day, from the desk: find RU0003, mark them a no-show, check IN0001 in
+    found = irf.get("/portal/events/irf/day?q=RU0003")
+    assert "RU0003" in found.text and "not recorded yet" in found.text
+    for pid, status in (("RU0003", "no_show"), ("IN0001", "present"), ("RU0003", "no_show")):
+        done = irf.form(
+            "/portal/events/irf/day/attendance",
+            {"participant_id": pid, "status": status, "q": pid},
+            "/portal/events/irf/day",
+        )
+        assert done.status_code == 303 and done.headers["location"].endswith(f"?q={pid}")
+    page = irf.get("/portal/events/irf/day?q=RU0003").text
+    assert "Checked in: 1; no-shows: 1." in page and 'aria-pressed="true">No-show' in page
+    assert 'name="no_shows" maxlength="2000" value="RU0003"' in page  # the form starts with them
+    bad = irf.form(
+        "/portal/events/irf/day/attendance",
+        {"participant_id": "XX9999", "status": "present"},
+        "/portal/events/irf/day",
+    )
+    assert bad.status_code == 404
+    wrong = irf.form(
+        "/portal/events/irf/day/attendance",
+        {"participant_id": "RU0003", "status": "late"},
+        "/portal/events/irf/day",
+    )
+    assert wrong.status_code in (400, 422)
     # on the day: RU0003 does not come from the third slot on
     third = backend_of(irf).store.load("irf").event.slots[2].id
     later = [m for m in mine if m.slot >= third]

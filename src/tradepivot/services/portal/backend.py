@@ -22,7 +22,9 @@ from tradepivot.db.models import EventRow, ParticipantRow, UserRow
 from tradepivot.db.store import SqlStore
 from tradepivot.errors import InputError
 from tradepivot.services.portal import accounts, notify, requests
+from tradepivot.services.portal import attendance as attendance_records
 from tradepivot.services.portal.accounts import Account
+from tradepivot.services.portal.attendance import Attendance
 from tradepivot.services.portal.messages import compose, mail_language
 from tradepivot.services.portal.notify import CalendarFiles
 from tradepivot.services.portal.outbox import enqueue
@@ -51,6 +53,16 @@ class PortalDatabase:
         return self._store
 
     # -- organisers --------------------------------------------------------------------------
+    def record_attendance(
+        self, event_id: str, participant_id: str, status: str, by: int | None
+    ) -> Attendance:
+        return attendance_records.record_attendance(
+            self.engine, event_id, participant_id, status, by=by
+        )
+
+    def attendance(self, event_id: str) -> list[Attendance]:
+        return attendance_records.attendance(self.engine, event_id)
+
     def grant_event(self, user_id: int, event_id: str) -> None:
         accounts.grant_event(self.engine, user_id, event_id)
 

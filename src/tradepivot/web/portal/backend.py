@@ -15,10 +15,11 @@ from typing import Protocol
 
 from tradepivot.events.store import EventStore
 from tradepivot.services.portal.accounts import Account
+from tradepivot.services.portal.attendance import Attendance
 from tradepivot.services.portal.notify import CalendarFiles
 from tradepivot.services.portal.requests import MeetingRequest
 
-__all__ = ["Account", "MeetingRequest", "PortalBackend"]
+__all__ = ["Account", "Attendance", "MeetingRequest", "PortalBackend"]
 
 
 class PortalBackend(Protocol):
@@ -27,6 +28,17 @@ class PortalBackend(Protocol):
     @property
     def store(self) -> EventStore:
         """The events (registrations, published versions, drafts, scores)."""
+        ...
+
+    def record_attendance(
+        self, event_id: str, participant_id: str, status: str, by: int | None
+    ) -> Attendance:
+        """Check a participant in at the event (``present``) or mark them a ``no_show``;
+        recording again replaces the record."""
+        ...
+
+    def attendance(self, event_id: str) -> list[Attendance]:
+        """Every attendance record of the event."""
         ...
 
     def grant_event(self, user_id: int, event_id: str) -> None:

@@ -4,8 +4,9 @@ draft, lock, publish, export; on the day, no-shows and a reschedule from the cur
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Path, Query
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -33,6 +34,7 @@ __all__ = [
     "job_status",
     "lock_meetings",
     "publish",
+    "record_attendance",
     "reschedule",
     "router",
     "run",
@@ -213,7 +215,8 @@ def day(
     event_id: EventId,
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    """From a phone: find a participant, mark them absent; then reschedule from a slot."""
+    """From a phone: find a participant, check them in or mark them a no-show; then
+    reschedule from a slot around the no-shows (the form starts with those recorded)."""
     event = app.event(event_id)
     found = []
     if q.strip():
@@ -223,12 +226,38 @@ def day(
             for p in sorted(event.participants.values(), key=lambda p: p.id)
             if all(w in f"{p.id} {p.organisation}".lower() for w in words)
         ][:20]
-    return app.render(
-        request,
-        "portal/day.html",
-        {"event": app.summary(event_id), "slots": event.slots, "found": found, "q": q,
-         "changes": None, "job": app.jobs.get(event_id)},
-    )  # fmt: skip
+    return app.render(request, "portal/day.html", {
+        "event": app.summary(event_id), "slots": event.slots, "found": found, "q": q,
+        "changes": None, "job": app.jobs.get(event_id), **_attendance(app, event_id),
+    })  # fmt: skip
+
+
+def _attendance(app: Portal, event_id: str) -> dict[str, Any]:
+    """Who is checked in and who is a no-show at the event (the desk's records)."""
+    status = {a.participant: a.status for a in app.backend.attendance(event_id) if a.slot is None}
+    no_shows = sorted(p for p, s in status.items() if s == "no_show")
+    present = sum(1 for s in status.values() if s == "present")
+    return {"status": status, "no_shows": no_shows, "present": present}
+
+
+@router.post("/portal/events/{event_id}/day/attendance")
+def record_attendance(
+    request: Request,
+    app: App,
+    access: OrganiserOf,
+    event_id: EventId,
+    participant_id: Annotated[str, Form(max_length=64)],
+    status: Annotated[str, Form(pattern=r"^(present|no_show)$")],
+    q: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Check a participant in at the desk, or mark them a no-show (again replaces it)."""
+    try:
+        app.backend.record_attendance(event_id, participant_id, status, access.account.id)
+    except InputError as exc:
+        raise HTTPException(404, exc.message) from exc
+    app.flash(request, "attendance")
+    target = f"/portal/events/{event_id}/day" + (f"?{urlencode({'q': q})}" if q else "")
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/portal/events/{event_id}/day/reschedule")
@@ -259,5 +288,5 @@ def reschedule(
         {"event": app.summary(event_id), "slots": event.slots, "found": [], "q": "",
          "changes": [r for r in rows if r.get("change") != "kept"],
          "names": {pid: p.organisation for pid, p in event.participants.items()},
-         "job": None},
+         "job": None, **_attendance(app, event_id)},
     )  # fmt: skip
