@@ -133,3 +133,25 @@ def test_many_pdfs_on_worker_processes_are_the_same_bytes_in_order(
     alone = [agenda_pdf(data, language) for data, language in jobs]
     assert list(agenda_pdfs(jobs, workers=2)) == alone
     assert list(agenda_pdfs(jobs, workers=1)) == alone
+
+
+def _fonts(pdf: bytes) -> set[str]:
+    found = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            found.add(str(ref.get_object()["/BaseFont"]).split("+")[-1])
+    return found
+
+
+def test_a_hindi_agenda_pdf_prints_devanagari(event: Event, meetings: tuple[Meeting, ...]) -> None:
+    """DejaVu Sans has no Devanagari: a Hindi PDF printed empty boxes. Noto Sans Devanagari
+    is its fallback, shaped by HarfBuzz, and embedded only where Devanagari is written."""
+    data = participant_agenda(event, meetings, "IN1", {("IN1", "RU1"): WHY})
+    hindi = agenda_pdf(data, "hi")
+    text = _text(hindi)
+    # "Time", "Where", "Partner", "Languages: Russian" (words whose shaped glyphs extract
+    # back to their letters; pre-base vowel signs and conjuncts come out reordered)
+    assert all(word in text for word in ("समय", "कहाँ", "साझेदार", "भाषाएँ: रूसी")), text
+    assert "Ромашка" in text  # Cyrillic names still from DejaVu in the same document
+    assert {"NotoSansDevanagari", "DejaVuSansBook"} <= _fonts(hindi)
+    assert not any(f.startswith("NotoSans") for f in _fonts(agenda_pdf(data, "ru")))

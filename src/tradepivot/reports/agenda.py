@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 __all__ = [
-    "add_dejavu",
+    "add_fonts",
     "agenda_calendars",
     "agenda_cancellations_ics",
     "agenda_html",
@@ -53,6 +53,9 @@ __all__ = [
 TOOL = f"tradepivot {__version__}"
 FONT_FAMILY = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+DEVANAGARI_FAMILY = "NotoSansDevanagari"
+DEVANAGARI_FILES = {"": "NotoSansDevanagari-Regular.ttf", "B": "NotoSansDevanagari-Bold.ttf"}
+_DEVANAGARI = re.compile("[\u0900-\u097f]")
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -170,12 +173,22 @@ def agenda_html(data: AgendaData, language: str = "en") -> str:
 
 
 # --- PDF -------------------------------------------------------------------------------------
-def add_dejavu(pdf: FPDF) -> None:
-    """Embed DejaVu Sans (regular and bold) in ``pdf``: Latin, Cyrillic and Devanagari."""
+def add_fonts(pdf: FPDF, content: object) -> None:
+    """Embed the fonts ``content`` needs in ``pdf``: DejaVu Sans (Latin, Cyrillic), and where
+    any text is Devanagari (a Hindi agenda, a Hindi name) Noto Sans Devanagari as its
+    fallback, with HarfBuzz text shaping so conjuncts and vowel signs are set correctly
+    (DejaVu has no Devanagari: a Hindi PDF printed empty boxes)."""
     fonts = resources.files("tradepivot.reports").joinpath("fonts")
     for style, name in FONT_FILES.items():
         with resources.as_file(fonts.joinpath(name)) as path:
             pdf.add_font(FONT_FAMILY, style, str(path))
+    if not _DEVANAGARI.search(repr(content)):
+        return  # the Latin and Cyrillic of most agendas: no second font, no shaping cost
+    for style, name in DEVANAGARI_FILES.items():
+        with resources.as_file(fonts.joinpath(name)) as path:
+            pdf.add_font(DEVANAGARI_FAMILY, style, str(path))
+    pdf.set_fallback_fonts([DEVANAGARI_FAMILY], exact_match=False)
+    pdf.set_text_shaping(True)
 
 
 def agenda_pdf(
@@ -207,7 +220,7 @@ def agenda_pdf(
     pdf.set_lang(t.language)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=18)
-    add_dejavu(pdf)
+    add_fonts(pdf, (data, t.gettext("Agenda for %(organisation)s", organisation="")))
     pdf.add_page()
 
     def para(height: float, text: str) -> None:

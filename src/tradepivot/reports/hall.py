@@ -18,7 +18,7 @@ import jinja2
 
 from tradepivot.i18n import translator
 from tradepivot.matchmaking.agenda import GridCell, GridData, VenueGrid
-from tradepivot.reports.agenda import EPOCH, FONT_FAMILY, TOOL, add_dejavu
+from tradepivot.reports.agenda import EPOCH, FONT_FAMILY, TOOL, add_fonts
 
 __all__ = ["SheetRow", "TableSheet", "hall_sheets_html", "hall_sheets_pdf", "table_sheets"]
 
@@ -110,7 +110,7 @@ def hall_sheets_pdf(grid: GridData, language: str = "en") -> bytes:
     pdf.set_lang(t.language)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
-    add_dejavu(pdf)
+    add_fonts(pdf, (grid, t.gettext("Table sheets")))
 
     def para(height: float, text: str) -> None:
         pdf.multi_cell(0, height, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
