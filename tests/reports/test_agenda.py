@@ -155,3 +155,29 @@ def test_a_hindi_agenda_pdf_prints_devanagari(event: Event, meetings: tuple[Meet
     assert "Ромашка" in text  # Cyrillic names still from DejaVu in the same document
     assert {"NotoSansDevanagari", "DejaVuSansBook"} <= _fonts(hindi)
     assert not any(f.startswith("NotoSans") for f in _fonts(agenda_pdf(data, "ru")))
+
+
+def test_a_heading_outside_the_reduced_bold_still_prints(
+    event: Event, meetings: tuple[Meeting, ...]
+) -> None:
+    """Bold is the Latin, Greek and Cyrillic part of DejaVu Sans Bold (scripts/
+    build_fonts.py); an Armenian organisation in the title prints from the full regular
+    font, the fallback, instead of empty boxes."""
+    import dataclasses
+
+    armenian = "Երևան Լեդեր ՍՊԸ"
+    people = dict(event.participants)
+    people["RU1"] = dataclasses.replace(people["RU1"], organisation=armenian)
+    data = participant_agenda(
+        dataclasses.replace(event, participants=people), meetings, "RU1", {("IN1", "RU1"): WHY}
+    )
+    pdf = agenda_pdf(data, "ru")
+    assert armenian in _text(pdf)
+
+    def embedded(pdf: bytes) -> int:
+        page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+        return len(page["/Resources"]["/Font"])
+
+    assert embedded(pdf) == 3  # regular, reduced bold, and the full regular as fallback
+    plain = agenda_pdf(participant_agenda(event, meetings, "RU1", {("IN1", "RU1"): WHY}), "ru")
+    assert embedded(plain) == 2  # Latin and Cyrillic: the two fonts, no fallback

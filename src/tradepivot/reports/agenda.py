@@ -52,10 +52,31 @@ __all__ = [
 
 TOOL = f"tradepivot {__version__}"
 FONT_FAMILY = "DejaVuSans"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+# Bold is the Latin, Greek and Cyrillic part of DejaVu Sans Bold (scripts/build_fonts.py):
+# fpdf2 parses and subsets each font in every PDF, and the whole bold font cost a quarter of
+# an agenda's time. Other bold characters print from the full regular font, the fallback.
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold-LGC.ttf"}
+FALLBACK_FAMILY = "DejaVuSansFallback"
 DEVANAGARI_FAMILY = "NotoSansDevanagari"
 DEVANAGARI_FILES = {"": "NotoSansDevanagari-Regular.ttf", "B": "NotoSansDevanagari-Bold.ttf"}
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
+# The characters of the reduced bold (scripts/build_fonts.py builds it from these): Latin
+# (Basic, Latin-1, Extended-A/B, Additional), Greek, Cyrillic (with Supplement), general
+# punctuation, currency, letterlike symbols, arrows, minus, geometric shapes.
+BOLD_RANGES = (
+    (0x0020, 0x007E),
+    (0x00A0, 0x024F),
+    (0x0370, 0x03FF),
+    (0x0400, 0x052F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2212, 0x2212),
+    (0x25A0, 0x25FF),
+)
+_IN_BOLD = frozenset(chr(c) for low, high in BOLD_RANGES for c in range(low, high + 1))
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -182,13 +203,21 @@ def add_fonts(pdf: FPDF, content: object) -> None:
     for style, name in FONT_FILES.items():
         with resources.as_file(fonts.joinpath(name)) as path:
             pdf.add_font(FONT_FAMILY, style, str(path))
-    if not _DEVANAGARI.search(repr(content)):
-        return  # the Latin and Cyrillic of most agendas: no second font, no shaping cost
-    for style, name in DEVANAGARI_FILES.items():
-        with resources.as_file(fonts.joinpath(name)) as path:
-            pdf.add_font(DEVANAGARI_FAMILY, style, str(path))
-    pdf.set_fallback_fonts([DEVANAGARI_FAMILY], exact_match=False)
-    pdf.set_text_shaping(True)
+    text = repr(content)
+    fallbacks = []
+    if any(c not in _IN_BOLD and c.isprintable() and not c.isspace() for c in set(text)):
+        # a character the reduced bold lacks may be in a heading: the full regular prints it
+        with resources.as_file(fonts.joinpath(FONT_FILES[""])) as path:
+            pdf.add_font(FALLBACK_FAMILY, "", str(path))
+        fallbacks.append(FALLBACK_FAMILY)
+    if _DEVANAGARI.search(text):
+        for style, name in DEVANAGARI_FILES.items():
+            with resources.as_file(fonts.joinpath(name)) as path:
+                pdf.add_font(DEVANAGARI_FAMILY, style, str(path))
+        fallbacks.append(DEVANAGARI_FAMILY)
+        pdf.set_text_shaping(True)
+    if fallbacks:
+        pdf.set_fallback_fonts(fallbacks, exact_match=False)
 
 
 def agenda_pdf(
