@@ -223,7 +223,7 @@ def add_fonts(pdf: FPDF, content: object) -> None:
 def agenda_pdf(
     data: AgendaData, language: str = "en", *, created: dt.datetime | None = None
 ) -> bytes:
-    """The agenda as an A4 PDF (DejaVu Sans embedded, so Cyrillic and Devanagari print):
+    """The agenda as an A4 PDF (the fonts of :func:`add_fonts`: Latin, Cyrillic, Devanagari):
     one header, left-aligned text, the two strongest reasons per meeting and the rest as a
     numbered footnote. Same input, same bytes."""
     from fpdf import FPDF, FontFace

@@ -95,7 +95,7 @@ def hall_sheets_html(grid: GridData, language: str = "en") -> str:
 
 def hall_sheets_pdf(grid: GridData, language: str = "en") -> bytes:
     """Every table's sheet as one A4 PDF, a page per table (DejaVu Sans embedded, so
-    Cyrillic and Devanagari names print). Same input, same bytes."""
+    Cyrillic and Devanagari names print: :func:`add_fonts`). Same input, same bytes."""
     from fpdf import FPDF, FontFace
     from fpdf.enums import Align, XPos, YPos
 
