@@ -14,9 +14,6 @@ from icalendar import Calendar
 
 from tradepivot.errors import InputError
 from tradepivot.matchmaking.agenda import (
-    grid_html,
-    grid_xlsx,
-    meetings_csv,
     organiser_grid,
     participant_agenda,
     statistics,
@@ -32,6 +29,7 @@ from tradepivot.matchmaking.model import (
     Venue,
 )
 from tradepivot.reports.agenda import agenda_html, agenda_ics, agenda_pdf
+from tradepivot.reports.grid import grid_html, grid_xlsx, meetings_csv
 
 IST = ZoneInfo("Asia/Kolkata")
 EN_RU = frozenset({frozenset({"en", "ru"})})

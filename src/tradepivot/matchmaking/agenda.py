@@ -13,21 +13,16 @@ print; the font is read from the package, never from the system.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from statistics import fmean, median
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import jinja2
 
 from tradepivot import __version__
 from tradepivot.errors import InputError
@@ -51,38 +46,18 @@ __all__ = [
     "GridRow",
     "VenueGrid",
     "calendar_changes",
-    "grid_html",
-    "grid_xlsx",
-    "meetings_csv",
+    "check_meetings",
     "organiser_grid",
     "participant_agenda",
     "statistics",
+    "venue_of",
+    "zone_of",
 ]
 
 TOOL = f"tradepivot {__version__}"
 SHORT_NAME = 24  # characters of an organisation's name in a grid cell
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # creation date of a PDF with no slot at all
 NO_DELEGATION = "(none)"
-CSV_COLUMNS = (
-    "slot",
-    "date",
-    "start",
-    "end",
-    "timezone",
-    "venue",
-    "table",
-    "a",
-    "a_organisation",
-    "a_country",
-    "b",
-    "b_organisation",
-    "b_country",
-    "interpreter",
-    "interpreter_name",
-    "score",
-    "locked",
-    "published",
-)
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
     "January",
@@ -174,9 +149,9 @@ def participant_agenda(
             f"Unknown participant {participant_id!r} in event {event.name!r}.",
             hint=_participant_hint(event, participant_id),
         )
-    _check(event, meetings)
-    own = _zone(participant.timezone, f"time zone of participant {participant.id!r}")
-    home = _zone(event.timezone, f"time zone of event {event.name!r}")
+    check_meetings(event, meetings)
+    own = zone_of(participant.timezone, f"time zone of participant {participant.id!r}")
+    home = zone_of(event.timezone, f"time zone of event {event.name!r}")
     slots = {s.id: s for s in event.slots}
     interpreters = {i.id: i for i in event.interpreters}
     notes = explanations or {}
@@ -198,7 +173,7 @@ def participant_agenda(
     rows = []
     for meeting in mine:
         slot = slots[meeting.slot]
-        venue = _venue(event, slot.venue)
+        venue = venue_of(event, slot.venue)
         other = meeting.b if meeting.a == participant_id else meeting.a
         interpreter = interpreters[meeting.interpreter] if meeting.interpreter else None
         rows.append(
@@ -280,7 +255,7 @@ def calendar_changes(
         slot = slots.get(meeting.slot)
         if pair in now_pairs or slot is None:
             continue
-        venue = _venue(event, slot.venue)
+        venue = venue_of(event, slot.venue)
         other = meeting.b if meeting.a == participant_id else meeting.a
         person = event.participants.get(other)
         gone.append(
@@ -352,8 +327,8 @@ def organiser_grid(event: Event, meetings: Sequence[Meeting]) -> GridData:
     Raises :class:`InputError` when a meeting names something unknown or two meetings
     share a table in a slot.
     """
-    _check(event, meetings)
-    home = _zone(event.timezone, f"time zone of event {event.name!r}")
+    check_meetings(event, meetings)
+    home = zone_of(event.timezone, f"time zone of event {event.name!r}")
     interpreters = {i.id: i for i in event.interpreters}
     slots = {s.id: s for s in event.slots}
     by_place: dict[tuple[str, str], Meeting] = {}
@@ -401,7 +376,7 @@ def organiser_grid(event: Event, meetings: Sequence[Meeting]) -> GridData:
                     interpreters_free=tuple(free),
                 )
             )
-        grids.append(VenueGrid(_venue(event, venue_id), tables, tuple(rows)))
+        grids.append(VenueGrid(venue_of(event, venue_id), tables, tuple(rows)))
     return GridData(
         event_name=event.name,
         timezone=event.timezone,
@@ -409,112 +384,6 @@ def organiser_grid(event: Event, meetings: Sequence[Meeting]) -> GridData:
         meetings=len(meetings),
         interpreted=sum(1 for m in meetings if m.interpreter),
     )
-
-
-def grid_html(grid: GridData) -> str:
-    """The grid as one self-contained, printable HTML page (A4 landscape)."""
-    return (
-        _environment()
-        .get_template("grid.html.j2")
-        .render(grid=grid, tool=TOOL, zone=_zone_label(grid.timezone, _grid_reference(grid)))
-    )
-
-
-def grid_xlsx(grid: GridData, path: Path | str) -> None:
-    """The grid as an XLSX workbook: one sheet per venue, slots by tables plus use columns."""
-    import xlsxwriter
-
-    output = Path(path)
-
-    def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp))
-        try:
-            book.set_properties({"title": f"{grid.event_name}: meeting grid", "comments": TOOL})
-            head = book.add_format({"bold": True, "bg_color": "#E6ECF3", "border": 1})
-            wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
-            grey = book.add_format({"bg_color": "#EEEEEE", "font_color": "#777777", "border": 1})
-            names: set[str] = set()
-            for venue_grid in grid.venues:
-                sheet = book.add_worksheet(_sheet_name(venue_grid.venue.name, names))
-                titles = [
-                    "Slot",
-                    f"Time ({grid.timezone})",
-                    *(f"Table {t.id}" for t in venue_grid.tables),
-                    "Tables used",
-                    "Tables available",
-                    "Interpreters busy",
-                    "Interpreters free",
-                ]
-                sheet.write_row(0, 0, titles, head)
-                sheet.freeze_panes(1, 2)
-                sheet.set_column(0, 0, 10)
-                sheet.set_column(1, 1, 24)
-                sheet.set_column(2, 1 + len(venue_grid.tables), 28)
-                sheet.set_column(2 + len(venue_grid.tables), len(titles) - 1, 18)
-                for r, row in enumerate(venue_grid.rows, start=1):
-                    sheet.write_string(r, 0, row.slot.id, wrap)
-                    sheet.write_string(r, 1, row.label, wrap)
-                    for c, (table, cell) in enumerate(
-                        zip(venue_grid.tables, row.cells, strict=True), start=2
-                    ):
-                        if cell is not None:
-                            sheet.write_string(r, c, _cell_text(cell, full=True), wrap)
-                        elif table.id in row.closed:
-                            sheet.write_string(r, c, "closed", grey)
-                        else:
-                            sheet.write_blank(r, c, None, wrap)
-                    c = 2 + len(venue_grid.tables)
-                    sheet.write_number(r, c, row.tables_used, wrap)
-                    sheet.write_number(r, c + 1, row.tables_available, wrap)
-                    sheet.write_string(r, c + 2, ", ".join(row.interpreters_busy), wrap)
-                    sheet.write_string(r, c + 3, ", ".join(row.interpreters_free), wrap)
-        finally:
-            book.close()
-
-    _atomic(output, write)
-
-
-def meetings_csv(event: Event, meetings: Sequence[Meeting], path: Path | str) -> None:
-    """All meetings as CSV (UTF-8), by slot then table; times in the event's time zone."""
-    _check(event, meetings)
-    home = _zone(event.timezone, f"time zone of event {event.name!r}")
-    slots = {s.id: s for s in event.slots}
-    interpreters = {i.id: i for i in event.interpreters}
-    ordered = sorted(meetings, key=lambda m: (slots[m.slot].start, m.slot, m.table, m.pair))
-
-    def write(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(CSV_COLUMNS)
-            for m in ordered:
-                slot = slots[m.slot]
-                start, end = slot.start.astimezone(home), slot.end.astimezone(home)
-                a, b = event.participants[m.a], event.participants[m.b]
-                interpreter = interpreters[m.interpreter] if m.interpreter else None
-                writer.writerow(
-                    [
-                        slot.id,
-                        start.date().isoformat(),
-                        f"{start:%H:%M}",
-                        f"{end:%H:%M}",
-                        event.timezone,
-                        _venue(event, slot.venue).name,
-                        m.table,
-                        a.id,
-                        a.organisation,
-                        a.country,
-                        b.id,
-                        b.organisation,
-                        b.country,
-                        m.interpreter or "",
-                        interpreter.name if interpreter else "",
-                        f"{m.score:.6g}",
-                        "true" if m.locked else "false",
-                        "true" if m.published else "false",
-                    ]
-                )
-
-    _atomic(Path(path), write)
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -534,8 +403,8 @@ def statistics(
     (``requested/satisfied/share/unsatisfied``), ``zero_meetings``, ``tables_per_slot`` and
     ``interpreters_per_slot`` (``slot/venue/start/used|busy/available`` per slot).
     """
-    _check(event, meetings)
-    home = _zone(event.timezone, f"time zone of event {event.name!r}")
+    check_meetings(event, meetings)
+    home = zone_of(event.timezone, f"time zone of event {event.name!r}")
     counts: Counter[str] = Counter()
     for m in meetings:
         counts[m.a] += 1
@@ -606,7 +475,7 @@ def statistics(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _check(event: Event, meetings: Iterable[Meeting]) -> None:
+def check_meetings(event: Event, meetings: Iterable[Meeting]) -> None:
     """Every meeting names a known slot, participant, table (at the slot's venue), interpreter."""
     slots = {s.id: s for s in event.slots}
     tables = {(t.venue, t.id) for t in event.tables}
@@ -654,7 +523,7 @@ def _hint(query: str, known: Iterable[str]) -> str | None:
     return "Did you mean: " + ", ".join(found) + "?" if found else None
 
 
-def _zone(name: str, what: str) -> ZoneInfo:
+def zone_of(name: str, what: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -663,7 +532,7 @@ def _zone(name: str, what: str) -> ZoneInfo:
         ) from error
 
 
-def _venue(event: Event, venue_id: str) -> Venue:
+def venue_of(event: Event, venue_id: str) -> Venue:
     return event.venues.get(venue_id) or Venue(venue_id, venue_id, "", event.timezone)
 
 
@@ -697,7 +566,7 @@ def _free(
             end=end.astimezone(own),
             event_start=start.astimezone(home),
             event_end=end.astimezone(home),
-            venues=tuple(dict.fromkeys(_venue(event, s.venue).name for s in group)),
+            venues=tuple(dict.fromkeys(venue_of(event, s.venue).name for s in group)),
             start_label=_label(start, own, home, two),
             end_label=_label(end, own, home, two),
         )
@@ -737,19 +606,6 @@ def _short_day(moment: dt.datetime) -> str:
     return f"{_DAYS[moment.weekday()][:3]} {moment.day} {_MONTHS[moment.month - 1][:3]}"
 
 
-def _zone_label(name: str, moment: dt.datetime) -> str:
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return name
-    return f"{_abbreviation(moment.astimezone(zone))} ({name})"
-
-
-def _grid_reference(grid: GridData) -> dt.datetime:
-    starts = [row.start for v in grid.venues for row in v.rows]
-    return min(starts) if starts else EPOCH
-
-
 def _short(name: str, size: int = SHORT_NAME) -> str:
     """A short form of an organisation's name for a grid cell (legal form dropped, cut)."""
     text = re.sub(r"\s+", " ", _LEGAL_FORM.sub("", name)).strip(" ,.-")
@@ -770,42 +626,4 @@ def _grid_cell(event: Event, meeting: Meeting | None) -> GridCell | None:
         a_full=a.organisation,
         b_full=b.organisation,
         interpreter=names.get(interpreter, interpreter) if interpreter else None,
-    )
-
-
-def _cell_text(cell: GridCell, *, full: bool = False) -> str:
-    a, b = (cell.a_full, cell.b_full) if full else (cell.a, cell.b)
-    text = f"{a}\n{b}"
-    return text + (f"\nInterpreter: {cell.interpreter}" if cell.interpreter else "")
-
-
-def _sheet_name(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'") or "venue"
-    candidate, n = base[:31], 1
-    while candidate.casefold() in taken:
-        n += 1
-        candidate = f"{base[: 31 - len(str(n)) - 1]} {n}"
-    taken.add(candidate.casefold())
-    return candidate
-
-
-def _atomic(output: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``output``, then rename: never half a file."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(output)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("tradepivot.reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
     )

@@ -14,6 +14,7 @@ from tradepivot.events.writer import meetings_csv
 from tradepivot.matchmaking import agenda as agendas
 from tradepivot.matchmaking.model import Event, Meeting
 from tradepivot.outputs import write_bytes
+from tradepivot.reports import grid as grids
 
 __all__ = ["write_changes", "write_schedule_files"]
 
@@ -43,14 +44,14 @@ def write_schedule_files(
     write_bytes(path, meetings_csv(meetings))
     written.append(path)
     readable = out / "meetings-readable.csv"
-    agendas.meetings_csv(event, meetings, readable)
+    grids.meetings_csv(event, meetings, readable)
     written.append(readable)
     grid = agendas.organiser_grid(event, meetings)
     html = out / "grid.html"
-    write_bytes(html, agendas.grid_html(grid).encode("utf-8"))
+    write_bytes(html, grids.grid_html(grid).encode("utf-8"))
     written.append(html)
     xlsx = out / "grid.xlsx"
-    agendas.grid_xlsx(grid, xlsx)
+    grids.grid_xlsx(grid, xlsx)
     written.append(xlsx)
     summary = out / "statistics.json"
     text = json.dumps(statistics, indent=1, default=str) + "\n"
