@@ -47,6 +47,7 @@ __all__ = [
     "agenda_pdf",
     "agenda_pdfs",
     "meeting_uid",
+    "template_environment",
     "zone_note",
 ]
 
@@ -150,7 +151,8 @@ def _short_reasons(explanation: str, keep: int = 2) -> tuple[str, str]:
 
 # --- HTML ------------------------------------------------------------------------------------
 @cache
-def _environment(language: str) -> jinja2.Environment:
+def template_environment(language: str) -> jinja2.Environment:
+    """The reports' Jinja templates with the catalogs of ``language`` (escaping on, strict)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("tradepivot.reports", "templates"),
         autoescape=True,
@@ -178,7 +180,7 @@ def agenda_html(data: AgendaData, language: str = "en") -> str:
     for kind, entry in entries:
         days.setdefault(t.date(entry.start.date()), []).append((kind, entry))
     return (
-        _environment(t.language)
+        template_environment(t.language)
         .get_template("agenda.html.j2")
         .render(
             data=data,

@@ -12,13 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
-
-import jinja2
 
 from tradepivot.i18n import translator
 from tradepivot.matchmaking.agenda import GridCell, GridData, VenueGrid
-from tradepivot.reports.agenda import EPOCH, FONT_FAMILY, TOOL, add_fonts
+from tradepivot.reports.agenda import EPOCH, FONT_FAMILY, TOOL, add_fonts, template_environment
 
 __all__ = ["SheetRow", "TableSheet", "hall_sheets_html", "hall_sheets_pdf", "table_sheets"]
 
@@ -68,26 +65,10 @@ def _venue_sheets(venue_grid: VenueGrid) -> Iterator[TableSheet]:
         yield TableSheet(venue_grid.venue.name, table.id, rows)
 
 
-@cache
-def _environment(language: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("tradepivot.reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        **translator(language).jinja_callables(), newstyle=True
-    )
-    return env
-
-
 def hall_sheets_html(grid: GridData, language: str = "en") -> str:
     """Every table's sheet in one printable page (a sheet per printed page), self-contained."""
     return (
-        _environment(language)
+        template_environment(language)
         .get_template("hall.html.j2")
         .render(grid=grid, sheets=list(table_sheets(grid)), lang=language, tool=TOOL)
     )
