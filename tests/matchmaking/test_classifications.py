@@ -108,3 +108,17 @@ def test_shipped_tables_are_whole_trees_named_in_reasons() -> None:
                                    ("skills_offered", "ISCO"), ("skills_sought", "ISCO")):  # fmt: skip
                 for code in filter(None, (row.get(column) or "").split(";")):
                     assert unknown_code(scheme, code.strip()) is None, (row["id"], code)  # type: ignore[arg-type]
+
+
+def test_shipped_tables_ship_their_citation() -> None:
+    """The package data cites each services and skills table next to it (issue 10 item 6)."""
+    from importlib import resources
+
+    folder = resources.files("tradepivot.data").joinpath("reference")
+    sources = folder.joinpath("SOURCES.md").read_text(encoding="utf-8")
+    for table, citation in (
+        ("ebops2010.csv", "Manual on Statistics of International Trade in Services 2010"),
+        ("isco08.csv", "International Standard Classification of Occupations: ISCO-08"),
+    ):
+        assert folder.joinpath(table).is_file()
+        assert f"`{table}`" in sources and citation in sources, table

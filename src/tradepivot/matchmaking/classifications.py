@@ -52,7 +52,7 @@ def _join(scheme: Scheme, parts: tuple[str, ...]) -> str:
     return ".".join(parts) if scheme == "EBOPS" else "".join(parts)
 
 
-# The shipped reference tables (tradepivot/data/reference, sources in docs/matchmaking.md):
+# The shipped reference tables (tradepivot/data/reference, cited in its SOURCES.md):
 # EBOPS 2010 components and their subdivisions (MSITS 2010, annex I), ISCO-08 major and
 # sub-major groups (ILO 2012, volume 1). Deeper codes are valid below a listed group
 # that the table does not subdivide further.
