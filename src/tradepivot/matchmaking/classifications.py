@@ -32,8 +32,6 @@ from tradepivot.i18n import N_
 from tradepivot.matchmaking.phrases import Phrase, phrase
 
 __all__ = [
-    "EBOPS_COMPONENTS",
-    "ISCO_MAJOR_GROUPS",
     "Match",
     "Scheme",
     "best_match",
@@ -70,10 +68,6 @@ def reference_names(scheme: Scheme) -> Mapping[str, str]:
 
 def _tops(scheme: Scheme) -> Mapping[str, str]:
     return {c: n for c, n in reference_names(scheme).items() if len(_parts(scheme, c)) == 1}
-
-
-EBOPS_COMPONENTS: Mapping[str, str] = _tops("EBOPS")
-ISCO_MAJOR_GROUPS: Mapping[str, str] = _tops("ISCO")
 
 
 def _children(scheme: Scheme, code: str) -> list[str]:

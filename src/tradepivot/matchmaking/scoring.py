@@ -67,7 +67,6 @@ from tradepivot.matchmaking.phrases import Phrase, phrase, say
 from tradepivot.matchmaking.text import TextSimilarity, TfidfSimilarity, explains_terms
 
 __all__ = [
-    "LANGUAGE_NAMES",
     "LEVEL_SIMILARITY",
     "SCORE_FORMAT",
     "SECTIONS",
@@ -137,35 +136,6 @@ NO_PRODUCT: Phrase = phrase(N_("no product in common"))
 # are scored again rather than misread): 2 = reasons as phrases (message and values).
 SCORE_FORMAT = 2
 
-LANGUAGE_NAMES: Mapping[str, str] = {
-    "en": "English",
-    "ru": "Russian",
-    "hi": "Hindi",
-    "bn": "Bengali",
-    "ta": "Tamil",
-    "te": "Telugu",
-    "mr": "Marathi",
-    "gu": "Gujarati",
-    "pa": "Punjabi",
-    "kn": "Kannada",
-    "ml": "Malayalam",
-    "ur": "Urdu",
-    "kk": "Kazakh",
-    "uz": "Uzbek",
-    "ky": "Kyrgyz",
-    "tg": "Tajik",
-    "be": "Belarusian",
-    "hy": "Armenian",
-    "az": "Azerbaijani",
-    "tt": "Tatar",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "zh": "Chinese",
-    "ar": "Arabic",
-    "fa": "Persian",
-    "tr": "Turkish",
-}
 
 # cooperation -> (what a seeker seeks, what an offerer does: third person, plural/"you")
 # Market evidence scales (log10): imports 0 at USD 100 k, 1 at USD 1 bn; untapped 0 at

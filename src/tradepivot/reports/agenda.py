@@ -47,7 +47,9 @@ __all__ = [
     "agenda_pdf",
     "agenda_pdfs",
     "meeting_uid",
+    "set_up_pdf",
     "template_environment",
+    "zone_label",
     "zone_note",
 ]
 
@@ -103,7 +105,7 @@ def _spans(t: Translator, row: AgendaRow | FreeSlot, two: bool) -> list[str]:
     return spans
 
 
-def _zone_label(name: str, moment: dt.datetime) -> str:
+def zone_label(name: str, moment: dt.datetime) -> str:
     try:
         zone = ZoneInfo(name)
     except (KeyError, ValueError):
@@ -118,10 +120,10 @@ def _first(data: AgendaData) -> dt.datetime:
 
 def zone_note(t: Translator, data: AgendaData) -> str:
     """``Times in MSK (Europe/Moscow), then in the event's time zone IST (Asia/Kolkata).``"""
-    local = _zone_label(data.timezone, _first(data))
+    local = zone_label(data.timezone, _first(data))
     if not data.two_zones:
         return t.gettext("Times in %(zone)s.", zone=local)
-    event = _zone_label(data.event_timezone, _first(data))
+    event = zone_label(data.event_timezone, _first(data))
     return t.gettext(
         "Times in %(zone)s, then in the event's time zone %(event_zone)s.",
         zone=local,
@@ -222,6 +224,29 @@ def add_fonts(pdf: FPDF, content: object) -> None:
         pdf.set_fallback_fonts(fallbacks, exact_match=False)
 
 
+def set_up_pdf(
+    pdf: FPDF,
+    *,
+    title: str,
+    author: str,
+    created: dt.datetime,
+    language: str,
+    content: object,
+    bottom: float,
+) -> None:
+    """The document setup every report PDF shares: metadata (the same input gives the same
+    bytes: the creation date comes from the data), A4 margins, and the fonts ``content``
+    needs (:func:`add_fonts`)."""
+    pdf.set_creation_date(created)
+    pdf.set_title(title)
+    pdf.set_author(author)
+    pdf.set_creator(TOOL)
+    pdf.set_lang(language)
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=bottom)
+    add_fonts(pdf, content)
+
+
 def agenda_pdf(
     data: AgendaData, language: str = "en", *, created: dt.datetime | None = None
 ) -> bytes:
@@ -243,15 +268,16 @@ def agenda_pdf(
             self.cell(0, 5, f"{footer} — {page}", align="C")
 
     pdf = _Agenda(orientation="portrait", unit="mm", format="A4")
-    pdf.set_creation_date(created or _first(data))
     title = t.gettext("Agenda for %(organisation)s", organisation=data.participant.organisation)
-    pdf.set_title(f"{title} — {data.event_name}")
-    pdf.set_author(data.event_name)
-    pdf.set_creator(TOOL)
-    pdf.set_lang(t.language)
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=18)
-    add_fonts(pdf, (data, t.gettext("Agenda for %(organisation)s", organisation="")))
+    set_up_pdf(
+        pdf,
+        title=f"{title} — {data.event_name}",
+        author=data.event_name,
+        created=created or _first(data),
+        language=t.language,
+        content=(data, title),
+        bottom=18,
+    )
     pdf.add_page()
 
     def para(height: float, text: str) -> None:

@@ -26,7 +26,7 @@ from tradepivot.matchmaking.agenda import (
     zone_of,
 )
 from tradepivot.matchmaking.model import Event, Meeting
-from tradepivot.reports.agenda import _zone_label
+from tradepivot.reports.agenda import zone_label
 
 __all__ = ["CSV_COLUMNS", "grid_html", "grid_xlsx", "meetings_csv"]
 
@@ -57,7 +57,7 @@ def grid_html(grid: GridData) -> str:
     return (
         _environment()
         .get_template("grid.html.j2")
-        .render(grid=grid, tool=TOOL, zone=_zone_label(grid.timezone, _grid_reference(grid)))
+        .render(grid=grid, tool=TOOL, zone=zone_label(grid.timezone, _grid_reference(grid)))
     )
 
 

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from tradepivot.i18n import translator
 from tradepivot.matchmaking.agenda import GridCell, GridData, VenueGrid
-from tradepivot.reports.agenda import EPOCH, FONT_FAMILY, TOOL, add_fonts, template_environment
+from tradepivot.reports.agenda import (
+    EPOCH,
+    FONT_FAMILY,
+    TOOL,
+    set_up_pdf,
+    template_environment,
+)
 
 __all__ = ["SheetRow", "TableSheet", "hall_sheets_html", "hall_sheets_pdf", "table_sheets"]
 
@@ -84,14 +90,15 @@ def hall_sheets_pdf(grid: GridData, language: str = "en") -> bytes:
     sheets = list(table_sheets(grid))
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     starts = [r.start for s in sheets for r in s.rows]
-    pdf.set_creation_date(min(starts) if starts else EPOCH)
-    pdf.set_title(f"{t.gettext('Table sheets')} — {grid.event_name}")
-    pdf.set_author(grid.event_name)
-    pdf.set_creator(TOOL)
-    pdf.set_lang(t.language)
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=15)
-    add_fonts(pdf, (grid, t.gettext("Table sheets")))
+    set_up_pdf(
+        pdf,
+        title=f"{t.gettext('Table sheets')} — {grid.event_name}",
+        author=grid.event_name,
+        created=min(starts) if starts else EPOCH,
+        language=t.language,
+        content=(grid, t.gettext("Table sheets")),
+        bottom=15,
+    )
 
     def para(height: float, text: str) -> None:
         pdf.multi_cell(0, height, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
