@@ -116,7 +116,11 @@ def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
 def test_an_empty_database_has_every_migration_pending(tmp_path: object) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/new.sqlite3")
     found = status(engine)
-    assert found.current is None and found.pending == ("0001_initial", "0002_organisers")
+    assert found.current is None and found.pending == (
+        "0001_initial",
+        "0002_organisers",
+        "0003_event_revision",
+    )
     assert found.head == found.pending[-1]
     assert upgrade(engine).up_to_date
     engine.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,42 @@ def test_a_schedule_seating_someone_twice_is_refused_before_the_database(
     with pytest.raises(InputError, match="does not have"):
         store.publish("tiny", [Meeting("bu1", "ghost", "s1", "t1")], base_version=0)
     assert store.history("tiny") == [] and store.load("tiny").version == 0
+
+
+def test_a_cached_event_follows_every_change_made_anywhere(
+    engine: Engine, reference: Reference
+) -> None:
+    """Two stores on one database stand for two server processes: each keeps the events it
+    assembled, and each sees the other's change on its next load (the event's revision)."""
+    loaded = FolderStore.at(TINY, reference=reference)[0].load("tiny")
+    first, second = SqlStore(engine, reference=reference), SqlStore(engine, reference=reference)
+    first.save("forum", loaded.event)
+    before = first.load("forum")
+    assert first.load("forum") is before  # nothing changed: the assembled event is reused
+    assert second.load("forum").event == before.event
+
+    edited = replace(before.event.participants["ex1"], description="Now also belts.")
+    second.save_participant("forum", edited)
+    assert first.load("forum").event.participants["ex1"].description == "Now also belts."
+
+    second.publish("forum", [Meeting("bu1", "ex1", "s2", "t1")], base_version=0)
+    after = first.load("forum")
+    assert after.version == 1 and [m.pair for m in after.event.meetings] == [("bu1", "ex1")]
+
+    renamed = replace(after.event, name="Tiny forum, renamed", meetings=())
+    second.save("forum", renamed)
+    assert first.load("forum").event.name == "Tiny forum, renamed"
+    # gone and made again under the same id: never the old one from a cache
+    second.delete("forum")
+    with pytest.raises(InputError, match="No event 'forum'"):
+        first.load("forum")
+    second.save("forum", replace(loaded.event, name="A new forum"))
+    assert first.load("forum").event.name == "A new forum"
+    assert first.load("forum").version == 0
+    # published versions read once per store, still right after more are published
+    second.publish("forum", [Meeting("bu1", "ex1", "s1", "t1")], base_version=0)
+    second.publish("forum", [Meeting("bu1", "ex2", "s1", "t1")], base_version=1)
+    assert [[m.pair for m in v.meetings] for v in first.history("forum")] == [
+        [("bu1", "ex1")],
+        [("bu1", "ex2")],
+    ]

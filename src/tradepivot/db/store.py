@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -70,6 +72,10 @@ from tradepivot.matchmaking.scoring import Score
 __all__ = ["SqlStore"]
 
 
+CACHED_EVENTS = 16  # assembled events a store keeps (the most recently read)
+CACHED_VERSIONS = 256  # published versions' meetings a store keeps
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -91,6 +97,15 @@ class SqlStore:
         self.engine = engine
         self.reference = reference or Reference()
         self.lock_timeout = lock_timeout
+        # Assembled events by id with the (created_at, revision) they were read at, and
+        # published versions' meetings by schedule row (a published version never changes):
+        # a page asks for the event many times a second on the day, and assembling 500
+        # participants through their row schemas takes a tenth of a second. Each read still
+        # compares the event row's revision in its own transaction, so every process (and
+        # every worker) sees each change at once.
+        self._cache_lock = threading.Lock()
+        self._events: OrderedDict[str, tuple[tuple[object, int], LoadedEvent]] = OrderedDict()
+        self._meetings: OrderedDict[tuple[int, object], tuple[Meeting, ...]] = OrderedDict()
 
     # -- helpers -----------------------------------------------------------------------------
     def _where(self) -> str:
@@ -118,6 +133,30 @@ class SqlStore:
     @staticmethod
     def _ids(session: Session) -> list[str]:
         return list(session.scalars(select(EventRow.id).order_by(EventRow.id)))
+
+    @staticmethod
+    def _changed(session: Session, event_id: str) -> None:
+        """Count a change of what :meth:`load` returns (see ``EventRow.revision``)."""
+        session.execute(
+            update(EventRow).where(EventRow.id == event_id).values(revision=EventRow.revision + 1)
+        )
+
+    def _schedule_meetings(self, session: Session, schedule: ScheduleRow) -> tuple[Meeting, ...]:
+        """A schedule's meetings; a published version's are read once per process."""
+        if schedule.kind != "published":
+            return meetings_of(session, schedule.id)
+        key = (schedule.id, schedule.created_at)
+        with self._cache_lock:
+            found = self._meetings.get(key)
+            if found is not None:
+                self._meetings.move_to_end(key)
+                return found
+        meetings = meetings_of(session, schedule.id)
+        with self._cache_lock:
+            self._meetings[key] = meetings
+            while len(self._meetings) > CACHED_VERSIONS:
+                self._meetings.popitem(last=False)
+        return meetings
 
     @contextmanager
     def _writing(self, event_id: str) -> Iterator[Session]:
@@ -152,9 +191,14 @@ class SqlStore:
     def load(self, event_id: str) -> LoadedEvent:
         with self._reading() as session:
             row = self._event(session, event_id)
+            stamp = (row.created_at, row.revision)
+            with self._cache_lock:
+                hit = self._events.get(event_id)
+            if hit is not None and hit[0] == stamp:
+                return hit[1]
             meta, tables = event_records(session, row)
             current = self._current(session, event_id)
-            meetings = meetings_of(session, current.id) if current is not None else ()
+            meetings = self._schedule_meetings(session, current) if current is not None else ()
             version = row.current_version
             description = row.description
         event, notes = assemble(
@@ -164,7 +208,15 @@ class SqlStore:
             places={name: RowPlace(event_id, name) for name in (*tables, "meetings")},
             meetings=[meeting_record(event_id, m) for m in meetings],
         )
-        return LoadedEvent(event_id, event, tuple(notes), version=version, description=description)
+        loaded = LoadedEvent(
+            event_id, event, tuple(notes), version=version, description=description
+        )
+        with self._cache_lock:
+            self._events[event_id] = (stamp, loaded)
+            self._events.move_to_end(event_id)
+            while len(self._events) > CACHED_EVENTS:
+                self._events.popitem(last=False)
+        return loaded
 
     @staticmethod
     def _current(session: Session, event_id: str) -> ScheduleRow | None:
@@ -183,6 +235,7 @@ class SqlStore:
         try:
             with self._writing(event_id) as session:
                 write_event_rows(session, event_id, event, description)
+                self._changed(session, event_id)
         except IntegrityError as exc:
             raise InputError(
                 f"Event {event_id!r} cannot be saved: a venue, slot, table, interpreter or "
@@ -223,7 +276,9 @@ class SqlStore:
             session.flush()
             self._insert(session, schedule.id, event_id, final)
             session.execute(
-                update(EventRow).where(EventRow.id == event_id).values(current_version=number)
+                update(EventRow)
+                .where(EventRow.id == event_id)
+                .values(current_version=number, revision=EventRow.revision + 1)
             )
         return ScheduleVersion(number, final, when, note)
 
@@ -268,7 +323,7 @@ class SqlStore:
                     f"Event {event_id!r} has no published version {number}.",
                     hint=f"Versions: {', '.join(map(str, known)) or 'none'}.",
                 )
-            meetings = meetings_of(session, schedule.id)
+            meetings = self._schedule_meetings(session, schedule)
         if number == 0:  # imported: only what was published before
             meetings = tuple(m for m in meetings if m.published)
             if not meetings:
@@ -300,7 +355,9 @@ class SqlStore:
                 .order_by(ScheduleRow.number)
             ).all()
             return [
-                ScheduleVersion(s.number or 0, meetings_of(session, s.id), s.created_at, s.note)
+                ScheduleVersion(
+                    s.number or 0, self._schedule_meetings(session, s), s.created_at, s.note
+                )
                 for s in schedules
             ]
 
@@ -410,7 +467,8 @@ class SqlStore:
     # -- beyond the protocol -------------------------------------------------------------------
     def save_participant(self, event_id: str, participant: Participant) -> None:
         """Store one participant's registration (a portal profile edit), touching no other
-        row: concurrent edits of different participants, and a publish, all keep theirs.
+        participant's rows (and counting the change on the event's revision): concurrent
+        edits of different participants, and a publish, all keep theirs.
         The participant is checked with the event's own rules first (InputError)."""
         with self._reading() as session:
             row = self._event(session, event_id)
@@ -426,6 +484,9 @@ class SqlStore:
         )
         with self._writing(event_id) as session:
             self._event(session, event_id)
+            # the event row first, as a publish takes it (PostgreSQL): the other order lets
+            # an edit and a publish wait for each other
+            self._changed(session, event_id)
             write_participant(session, event_id, participant)
 
     def delete(self, event_id: str) -> None:
@@ -454,6 +515,7 @@ class SqlStore:
             session.add(schedule)
             session.flush()
             self._insert(session, schedule.id, event_id, tuple(meetings))
+            self._changed(session, event_id)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,7 +17,8 @@ import difflib
 import hashlib
 import json
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -72,10 +73,32 @@ def _canonical(value: object) -> object:
     return value
 
 
+# score_key of the events hashed last, by the event object (kept here, so its id is not
+# reused): a store that caches events hands out the same object until the event changes,
+# and an agenda page would otherwise hash 500 participants on every view
+_KEYS: OrderedDict[tuple[int, bool, str], tuple[Event, str]] = OrderedDict()
+_KEYS_LOCK = threading.Lock()
+
+
 def score_key(wh: Warehouse, event: Event, market: bool) -> str:
     """What the scores depend on, hashed: the event without its schedule, the market data
     used (dataset and checksum), tradepivot's version (scoring rules, reference tables)."""
     world = wh.dataset() if market else None
+    memo = (id(event), market, f"{world.id}:{world.checksum_sha256}" if world else "")
+    with _KEYS_LOCK:
+        found = _KEYS.get(memo)
+        if found is not None and found[0] is event:
+            _KEYS.move_to_end(memo)
+            return found[1]
+    key = _score_key(event, world)
+    with _KEYS_LOCK:
+        _KEYS[memo] = (event, key)
+        while len(_KEYS) > 8:
+            _KEYS.popitem(last=False)
+    return key
+
+
+def _score_key(event: Event, world: Any) -> str:
     inputs = {
         "event": _canonical(replace(event, meetings=())),
         "format": SCORE_FORMAT,

@@ -74,6 +74,10 @@ class EventRow(Base):
     weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # changed ones only
     current_version: Mapped[int] = mapped_column(Integer, default=0)
     scores_key: Mapped[str | None] = mapped_column(String(128), default=None)
+    # counts every change of what loading the event returns (registrations, the published
+    # version): a process that holds the event assembled compares this and reloads when it
+    # moved (SqlStore's cache)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
