@@ -124,3 +124,46 @@ def test_a_column_map_imports_their_headers_and_round_trips_as_the_cli_yaml(
     )
     direct, _ = load_event(EXAMPLE)
     assert result.event.participants == direct.participants
+
+
+def test_upload_columns_suggest_ours_for_an_exports_headers() -> None:
+    from tradepivot.services.registrations import upload_columns
+
+    export = (
+        b"ID,Company,Organisation,Side,Country,City,Contact person,E-mail,Languages,Phone\n"
+        b"IN9,Kavirath,Kavirath Ltd,exporter,IND,Kanpur,Anil,anil@k.example,en,+91\n"
+    )
+    (table,) = upload_columns({"participants.csv": export, "event.yaml": b"name: x\n"})
+    suggested = dict(table.columns)
+    # written as ours: kept; a usual export name: suggested unless ours is there as written
+    assert suggested["ID"] == "id" and suggested["Organisation"] == "organisation"
+    assert suggested["Company"] is None  # "Organisation" is the organisation column
+    assert suggested["Contact person"] == "contact" and suggested["E-mail"] == "email"
+    assert suggested["Phone"] is None
+    assert table.unknown == ("Company", "Contact person", "E-mail", "Phone")
+    assert table.missing == () and table.needs_mapping
+    ours = upload_columns({"participants.csv": (EXAMPLE / "participants.csv").read_bytes()})
+    assert not ours[0].needs_mapping
+
+
+def test_a_mapping_imports_an_export_as_the_cli_map_would(tmp_path: Path) -> None:
+    from tradepivot.events.tabular import ColumnMap
+    from tradepivot.services.registrations import column_map_yaml, upload_columns
+
+    store = FolderStore(tmp_path)
+    folder = {p.name: p.read_bytes() for p in EXAMPLE.iterdir() if p.suffix in (".csv", ".yaml")}
+    import_registrations(store, "irf", folder)
+    lines = (EXAMPLE / "participants.csv").read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("organisation", "Company Name").replace("email", "Mail")
+    export = "\n".join(lines).encode()
+    (table,) = upload_columns({"participants.csv": export})
+    mapping = {"participants": dict(table.columns)}
+    assert mapping["participants"]["Company Name"] == "organisation"
+    assert mapping["participants"]["Mail"] == "email"
+
+    done = import_registrations(
+        store, "irf", {"participants.csv": export}, column_map=ColumnMap(mapping)
+    )
+
+    assert done.event.participants["IN0001"].organisation == "Tarunansh Leather Industries"
+    assert "Company Name: organisation" in column_map_yaml(mapping)

@@ -34,8 +34,10 @@ __all__ = [
     "column_key",
     "did_you_mean",
     "find_table_file",
+    "header_names",
     "read_column_map",
     "read_table",
+    "suggest_column",
 ]
 
 FORMATS = (".csv", ".xlsx", ".json")
@@ -148,6 +150,58 @@ def column_key(name: str, *, aliases: bool = True) -> str:
     """``"Max meetings"`` -> ``"max_meetings"``; ``organization`` -> ``organisation``."""
     key = re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").lower())
     return _ALIASES.get(key, key) if aliases else key
+
+
+# What registration exports (b2match, Grip, a hand-made sheet) tend to call our columns:
+# only ever a suggestion on a mapping screen, which the organiser confirms.
+_SYNONYMS = {
+    "organisation": ("company", "company_name", "organisation_name", "organization_name", "firm"),
+    "contact": ("contact_person", "contact_name", "full_name", "name", "representative"),
+    "email": ("e_mail", "email_address", "mail", "e_mail_address"),
+    "offers": ("products", "products_offered", "hs_codes", "offer", "we_offer"),
+    "seeks": ("looking_for", "products_sought", "seeking", "we_seek", "interests"),
+    "description": ("about", "profile", "company_profile", "company_description"),
+    "languages": ("language", "spoken_languages"),
+    "country": ("country_code",),
+    "timezone": ("time_zone", "tz"),
+    "delegation": ("group",),
+}
+
+
+def suggest_column(name: str, spec: TableSpec) -> str | None:
+    """Our column a header most likely means: itself once normalised (``Max meetings``,
+    ``Organization``), a usual name for it in registration exports (``Company``), else the
+    one closest in spelling; None when nothing is close."""
+    key = column_key(name)
+    if key in spec.columns:
+        return key
+    for ours, names in _SYNONYMS.items():
+        if key in names and ours in spec.columns:
+            return ours
+    close = difflib.get_close_matches(key, spec.columns, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def header_names(path: Path) -> list[str]:
+    """A table file's column names as written: the header row of a CSV or XLSX file, the
+    keys of a JSON list's objects in the order first seen (for a column-mapping step)."""
+    if path.suffix.lower() == ".json":
+        data = load_json(_text(path), str(path))
+        names: dict[str, None] = {}
+        for item in data if isinstance(data, list) else []:
+            if isinstance(item, dict):
+                names.update(dict.fromkeys(str(k) for k in item))
+        return list(names)
+    if path.suffix.lower() == ".xlsx":
+        _, records = _xlsx_records(path)
+    else:
+        records = [(line, list[object](cells)) for line, cells in _csv_records(path)]
+    if not records:
+        return []
+    found = [cell_text(n) for n in records[0][1]]
+    while found and not found[-1]:
+        found.pop()
+    return found
 
 
 def cell_text(value: object) -> str:

@@ -24,7 +24,14 @@ from tradepivot.errors import InputError, SourceFileError
 from tradepivot.events import FolderStore, write_event
 from tradepivot.events.schemas import TABLES, is_identifier
 from tradepivot.events.store import EventStore
-from tradepivot.events.tabular import FORMATS, ColumnMap
+from tradepivot.events.tabular import (
+    FORMATS,
+    ColumnMap,
+    TableSpec,
+    column_key,
+    header_names,
+    suggest_column,
+)
 from tradepivot.events.template import write_templates
 from tradepivot.events.writer import EVENT_FILE, csv_bytes
 from tradepivot.matchmaking.model import Event, Participant
@@ -35,6 +42,7 @@ __all__ = [
     "EventSummary",
     "ImportResult",
     "ParticipantFilter",
+    "TableColumns",
     "column_map_yaml",
     "create_event",
     "event_facets",
@@ -42,6 +50,7 @@ __all__ = [
     "find_participants",
     "import_registrations",
     "table_template",
+    "upload_columns",
 ]
 
 #: A zip may expand to at most this much (a zip bomb is refused, not unpacked).
@@ -202,6 +211,74 @@ def import_registrations(
             raise _as_uploaded(exc, folder, uploads) from None
     store.save(event_id, loaded.event, description=loaded.description)
     return ImportResult(loaded.event, tuple(sorted(uploads)), (*notes, *loaded.notes))
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """One uploaded table's columns for a mapping step: each of theirs with our column it
+    most likely means (None: not one of ours), our columns and the required ones."""
+
+    table: str
+    file_name: str
+    columns: tuple[tuple[str, str | None], ...]
+    ours: tuple[str, ...]
+    required: frozenset[str]
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """Their columns that are not ours as written (they need a decision)."""
+        return tuple(
+            name for name in (c for c, _ in self.columns) if column_key(name) not in self.ours
+        )
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Our required columns that no column of theirs is taken for."""
+        taken = {ours for _, ours in self.columns if ours}
+        return tuple(c for c in self.ours if c in self.required and c not in taken)
+
+    @property
+    def needs_mapping(self) -> bool:
+        return bool(self.unknown or self.missing)
+
+
+def upload_columns(files: Mapping[str, bytes]) -> tuple[TableColumns, ...]:
+    """The columns of each uploaded table (zips expanded; event.yaml and schedules left
+    out), with the column of ours each most likely means: what a column-mapping screen
+    shows before :func:`import_registrations` is given the organiser's ``column_map``."""
+    uploads, _ = _uploads(files)
+    out: list[TableColumns] = []
+    with tempfile.TemporaryDirectory(prefix="tradepivot-columns-") as tmp:
+        for table, (file_name, data) in sorted(uploads.items()):
+            if table == EVENT_FILE or table in SKIPPED:
+                continue
+            spec = TABLES[table]
+            # a name of our own making: the organiser's file name never becomes a path
+            path = Path(tmp) / f"{table}{PurePosixPath(file_name).suffix.lower()}"
+            path.write_bytes(data)
+            try:
+                names = header_names(path)
+            except SourceFileError as exc:
+                raise SourceFileError(file_name, exc.problem, expected=exc.expected) from None
+            columns = _one_each([n for n in names if n], spec)
+            out.append(TableColumns(table, file_name, columns, spec.columns, spec.required))
+    return tuple(out)
+
+
+def _one_each(names: Sequence[str], spec: TableSpec) -> tuple[tuple[str, str | None], ...]:
+    """Each name with its suggested column, no column suggested twice: a name that is one
+    of ours as written keeps it; otherwise the first name suggesting a column takes it."""
+    exact = {column_key(n) for n in names if column_key(n) in spec.columns}
+    taken: set[str] = set()
+    out: list[tuple[str, str | None]] = []
+    for name in names:
+        ours = suggest_column(name, spec)
+        if ours is not None and ((ours in exact and column_key(name) != ours) or ours in taken):
+            ours = None
+        if ours is not None:
+            taken.add(ours)
+        out.append((name, ours))
+    return tuple(out)
 
 
 def column_map_yaml(tables: Mapping[str, Mapping[str, str | None]]) -> str:

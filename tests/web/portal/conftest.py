@@ -1,26 +1,30 @@
-"""The portal in process: an app with the portal installed, and a client that keeps cookies."""
+"""The portal in process: an app with the portal installed on a real database (each test on
+SQLite and on PostgreSQL), and a client that keeps cookies."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import re
-import secrets
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
+from tests.portal_db import db_url, engine, postgres_database, sqlite_template
 from tradepivot.config import Settings
-from tradepivot.errors import InputError
-from tradepivot.events import FolderStore
+from tradepivot.services.portal.accounts import add_organiser
+from tradepivot.services.portal.backend import PortalDatabase
+from tradepivot.services.portal.notify import CalendarFiles
+from tradepivot.services.portal.outbox import outbox
 from tradepivot.web import create_app
 from tradepivot.web.portal import install
-from tradepivot.web.portal.backend import Account, Attendance, MeetingRequest
+from tradepivot.web.portal.backend import MeetingRequest
+
+__all__ = ["db_url", "engine", "postgres_database", "sqlite_template"]
 
 KEY = b"test-session-key-0123456789abcdef"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -67,121 +71,43 @@ class Browser:
         assert response.status_code == 303, response.text
 
 
-class MemoryBackend:
-    """Organiser accounts held in memory over a folder store (the database's own backend
-    arrives with tradepivot.db)."""
+class DatabaseBackend(PortalDatabase):
+    """The portal's own backend on a real database (SQLite, then PostgreSQL: the ``engine``
+    fixture), with the two organisers of these tests and what the tests read back: the
+    outbox as (recipient, body), every request oldest first, and each publish notice."""
 
-    def __init__(self, root: Path) -> None:
-        self.accounts = {
-            1: (Account(1, "org@forum.example", "Organiser"), "correct horse", {"irf"}),
-            2: (Account(2, "other@forum.example", "Other"), "battery staple", {"other"}),
-        }
-        self._store = FolderStore(root)
-        self.outbox: list[tuple[str, str]] = []  # (recipient, body)
-        self.tokens: dict[str, tuple[str, str]] = {}
-        self.requests: list[MeetingRequest] = []
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
         self.notified: list[tuple[str, Any]] = []  # (event id, calendar writer) per publish
-        self.attendance_records: dict[tuple[str, str], Attendance] = {}
-
-    def record_attendance(
-        self, event_id: str, participant_id: str, status: str, by: int | None
-    ) -> Attendance:
-        if participant_id not in self._store.load(event_id).event.participants:
-            raise InputError(f"Event {event_id!r} has no participant {participant_id!r}.")
-        made = Attendance(participant_id, None, status, dt.datetime.now(dt.UTC), by)
-        self.attendance_records[(event_id, participant_id)] = made
-        return made
-
-    def attendance(self, event_id: str) -> list[Attendance]:
-        return [a for (e, _), a in sorted(self.attendance_records.items()) if e == event_id]
-
-    def notify_published(self, event_id: str, calendars: Any) -> int:
-        self.notified.append((event_id, calendars))
-        return 0
-
-    def send_sign_in_link(self, event_id: str, participant_id: str, base_url: str) -> None:
-        token = secrets.token_urlsafe(32)
-        self.tokens[token] = (event_id, participant_id)
-        email = self._store.load(event_id).event.participants[participant_id].email
-        self.outbox.append((email, f"Sign in: {base_url}/portal/signin/{token}"))
-
-    def request_sign_in_link(self, email: str, base_url: str) -> None:
-        for event_id in self._store.event_ids():
-            for p in self._store.load(event_id).event.participants.values():
-                if p.email.lower() == email.lower():
-                    self.send_sign_in_link(event_id, p.id, base_url)
-
-    def redeem_sign_in(self, token: str) -> tuple[str, str] | None:
-        return self.tokens.pop(token, None)
-
-    def requests_of(self, event_id: str, participant_id: str) -> list[MeetingRequest]:
-        return [
-            r
-            for r in reversed(self.requests)
-            if r.event_id == event_id and participant_id in (r.requester, r.recipient)
-        ]
-
-    def event_requests(self, event_id: str) -> list[MeetingRequest]:
-        return [r for r in reversed(self.requests) if r.event_id == event_id]
-
-    def create_request(
-        self, event_id: str, requester: str, recipient: str, message: str
-    ) -> MeetingRequest:
-        if requester == recipient:
-            raise InputError("You cannot ask yourself for a meeting.")
-        now = dt.datetime.now(dt.UTC)
-        made = MeetingRequest(
-            len(self.requests) + 1, event_id, requester, recipient, "pending", message, now,
-            now + dt.timedelta(days=3),
-        )  # fmt: skip
-        self.requests.append(made)
-        return made
-
-    def decide_request(
-        self, event_id: str, participant_id: str, request_id: int, accept: bool
-    ) -> MeetingRequest:
-        for i, r in enumerate(self.requests):
-            if r.id == request_id and r.event_id == event_id:
-                if r.recipient != participant_id or r.status != "pending":
-                    raise InputError("This request is not yours to answer.")
-                self.requests[i] = replace(r, status="accepted" if accept else "declined")
-                return self.requests[i]
-        raise InputError(f"No request {request_id}.")
+        add_organiser(engine, "org@forum.example", "correct horse", name="Organiser")
+        add_organiser(engine, "other@forum.example", "battery staple", name="Other")
 
     @property
-    def store(self) -> FolderStore:
-        return self._store
+    def outbox(self) -> list[tuple[str, str]]:
+        return [(m.recipient, m.body_text) for m in outbox(self.engine)]
 
-    def grant_event(self, user_id: int, event_id: str) -> None:
-        self.accounts[user_id][2].add(event_id)
+    @property
+    def requests(self) -> list[MeetingRequest]:
+        found = [r for e in self.store.event_ids() for r in self.event_requests(e)]
+        return sorted(found, key=lambda r: r.id)
 
-    def authenticate(self, email: str, password: str) -> Account | None:
-        for account, secret, _ in self.accounts.values():
-            if account.email == email.lower() and secret == password:
-                return account
-        return None
-
-    def account(self, user_id: int) -> Account | None:
-        found = self.accounts.get(user_id)
-        return found[0] if found else None
-
-    def organised_events(self, user_id: int) -> list[str]:
-        found = self.accounts.get(user_id)
-        held = set(self._store.event_ids())
-        return sorted(found[2] & held) if found else []
-
-    def organises(self, user_id: int, event_id: str) -> bool:
-        return event_id in self.organised_events(user_id)
+    def notify_published(self, event_id: str, calendars: CalendarFiles) -> int:
+        self.notified.append((event_id, calendars))
+        return super().notify_published(event_id, calendars)
 
 
-@pytest.fixture
-def portal_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
-    root = tmp_path_factory.mktemp("portal")
+def portal_on(engine: Engine, root: Path, **options: Any) -> FastAPI:
+    """An app with the portal installed over ``engine`` (``options``: install's)."""
     app = create_app(
         Settings(warehouse=root / "none.duckdb", cache_dir=root / "cache"), portal=False
     )
-    (root / "events").mkdir()
-    install(app, MemoryBackend(root / "events"), session_key=KEY)
+    install(app, DatabaseBackend(engine), session_key=KEY, **options)
+    return app
+
+
+@pytest.fixture
+def portal_app(engine: Engine, tmp_path: Path) -> Iterator[FastAPI]:
+    app = portal_on(engine, tmp_path)
     yield app
     app.state.tradepivot.close()
 
@@ -217,8 +143,8 @@ def irf(browser: Browser) -> Browser:
     return browser
 
 
-def backend_of(browser: Browser) -> MemoryBackend:
-    backend: MemoryBackend = browser.app.state.portal.backend
+def backend_of(browser: Browser) -> DatabaseBackend:
+    backend: DatabaseBackend = browser.app.state.portal.backend
     return backend
 
 

@@ -7,7 +7,9 @@ is not in :data:`ROUTES` fails the test, so a new page cannot skip this check.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,6 +65,13 @@ ROUTES: list[tuple[str, str, str, dict[str, Any], frozenset[str]]] = [
     ("GET", "/portal/events/{event_id}", "/portal/events/irf", {}, ORGANISER),
     ("GET", "/portal/events/{event_id}/import", "/portal/events/irf/import", {}, ORGANISER),
     ("POST", "/portal/events/{event_id}/import", "/portal/events/irf/import", {}, ORGANISER),
+    (
+        "POST",
+        "/portal/events/{event_id}/import/map",
+        "/portal/events/irf/import/map",
+        {"upload": "0" * 32},
+        ORGANISER,
+    ),
     (
         "GET",
         "/portal/events/{event_id}/template/{table}.{fmt}",
@@ -172,25 +181,32 @@ ROUTES: list[tuple[str, str, str, dict[str, Any], frozenset[str]]] = [
         frozenset({"participant_b"}),
     ),
     ("GET", "/portal/calendar/{token}.ics", "CALENDAR", {}, ANYONE),  # a capability URL
+    (
+        "POST",
+        "/portal/events/{event_id}/requests/seat",
+        "/portal/events/irf/requests/seat",
+        {},
+        ORGANISER,
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The two events and a browser per kind of visitor; A asked B for a meeting."""
-    from tests.web.portal.conftest import KEY, MemoryBackend
-    from tradepivot.config import Settings
-    from tradepivot.web import create_app
-    from tradepivot.web.portal import install
+def world(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[dict[str, Any]]:
+    """The two events and a browser per kind of visitor; A asked B for a meeting. On a
+    SQLite database of its own (the pages' database behaviour is tested on both servers by
+    the other page tests; this matrix is about who may do what)."""
+    from tests.web.portal.conftest import portal_on
+    from tradepivot.db.engine import make_engine
     from tradepivot.web.portal.ratelimit import LoginLimiter
 
     root = tmp_path_factory.mktemp("matrix")
-    app: FastAPI = create_app(
-        Settings(warehouse=root / "none.duckdb", cache_dir=root / "cache"), portal=False
-    )
-    (root / "events").mkdir()
+    shutil.copyfile(sqlite_template, root / "portal.sqlite3")
+    engine = make_engine(f"sqlite:///{root / 'portal.sqlite3'}")
     # a lenient limiter: the matrix signs in many times from one address (limits: test_sessions)
-    install(app, MemoryBackend(root / "events"), session_key=KEY, limiter=LoginLimiter(10_000))
+    app: FastAPI = portal_on(engine, root, limiter=LoginLimiter(10_000))
     organiser = Browser(app)
     organiser.sign_in()
     for event_id, who in (("irf", organiser), ("other", None)):
@@ -226,6 +242,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "calendar": f"/portal/calendar/{calendar}.ics",
     }
     app.state.tradepivot.close()
+    engine.dispose()
 
 
 def _walk(routes: Any) -> Iterator[Any]:

@@ -3,7 +3,10 @@
 An organiser signs in and imports the example forum; two participants sign in from the
 links the outbox holds (one on a 390-pixel phone, in Russian); one asks the other for a
 meeting, the other accepts; the organiser runs the optimiser in the background, reviews the
-draft and publishes it; the first participant's agenda, in Russian, shows the meeting.
+draft and publishes it; the first participant's agenda, in Russian, shows the meeting. On the
+day, from a phone, the organiser marks the second a no-show and reschedules from that
+meeting's slot; once published, the first participant's calendar feed cancels the meeting
+(same UID, SEQUENCE up) and their e-mail carries the cancelling calendar.
 Screenshots go to test-artifacts/portal/ (docs/images/portal-*.png are copies of them).
 No script or Content-Security-Policy error is allowed on any page.
 """
@@ -24,6 +27,7 @@ from icalendar import Calendar
 from tests.web.portal.conftest import EXAMPLE
 from tests.web.test_browser import ARGS, CHROMIUM, _sync_api
 from tradepivot.config import Settings
+from tradepivot.db.store import SqlStore
 from tradepivot.services.portal import accounts
 from tradepivot.services.portal.database import open_database
 from tradepivot.services.portal.outbox import outbox
@@ -96,6 +100,19 @@ def _link(settings: Settings, email: str) -> str:
     assert links, f"no sign-in link to {email} in the outbox"
     body = links[-1].body_text
     return next(w for w in body.split() if "/portal/signin/" in w)
+
+
+def _meeting_slot(settings: Settings, pair: tuple[str, str]) -> str:
+    """The slot of ``pair``'s meeting in the published schedule."""
+    engine = open_database(settings)
+    try:
+        version = SqlStore(engine).published("irf")
+    finally:
+        engine.dispose()
+    assert version is not None
+    found = [m.slot for m in version.meetings if m.pair == pair]
+    assert found, f"no meeting of {pair} in the published schedule"
+    return found[0]
 
 
 def _send_link(page: Any, server: str, pid: str) -> None:
@@ -172,6 +189,32 @@ def test_organiser_and_participants_run_a_forum(portal_server: tuple[str, Settin
         assert "Anvant Leather Pvt Ltd" in content
         assert "vikram.verma" not in content  # never the counterpart's contact details
         _shot(phone, "portal-6-agenda-ru")
+        feed = phone.locator("#calendar").input_value()
+
+        # on the day, at the desk with a phone: B does not come; reschedule from B's slot
+        slot = _meeting_slot(settings, ("IN0003", "RU0017"))
+        desk = organiser.context.new_page()
+        desk.set_viewport_size({"width": 390, "height": 844})
+        desk.goto(server + "/portal/events/irf/day?q=IN0003&lang=en")
+        desk.locator('form[action$="/day/attendance"]:has(input[value="no_show"]) button').click()
+        desk.wait_for_selector(".notice")
+        assert desk.input_value("#no_shows") == "IN0003"  # the recorded no-show, ready
+        desk.select_option("#from_slot", slot)
+        desk.locator('form[action$="/day/reschedule"] button').click()
+        desk.wait_for_selector('a.button[href*="/schedule?view=draft"]', timeout=600_000)
+        assert "Anvant Leather Pvt Ltd" in desk.content()  # the change is listed
+        _shot(desk, "portal-7-day-reschedule", full=True)
+        organiser.goto(server + "/portal/events/irf/schedule?view=draft")
+        organiser.locator("#publish").click()
+        organiser.wait_for_url("**view=published**")
+
+        # A's calendar subscription now cancels the meeting with B (same UID, SEQUENCE up)
+        answer = phone.request.get(feed)
+        assert answer.status == 200
+        events = list(Calendar.from_ical(answer.body()).walk("VEVENT"))
+        with_b = [e for e in events if "Anvant Leather Pvt Ltd" in str(e["SUMMARY"])]
+        assert len(with_b) == 1, [str(e["SUMMARY"]) for e in events]
+        assert str(with_b[0]["STATUS"]) == "CANCELLED" and int(with_b[0]["SEQUENCE"]) >= 1
         browser.close()
     assert not errors, errors
     # publishing e-mailed A the calendar file of their meetings (with the meeting with B)
@@ -185,3 +228,13 @@ def test_organiser_and_participants_run_a_forum(portal_server: tuple[str, Settin
     (calendar,) = [a for a in told[0].attachments if a.filename.endswith(".ics")]
     summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(calendar.text).walk("VEVENT")]
     assert any("Anvant Leather Pvt Ltd" in text for text in summaries), summaries
+    # the reschedule's version told A too, with a calendar that cancels the meeting with B
+    engine = open_database(settings)
+    try:
+        changed = [m for m in outbox(engine, recipient="natalia.morozova@kestrilon.example")
+                   if m.kind in ("meeting_changed", "meeting_cancelled")]  # fmt: skip
+    finally:
+        engine.dispose()
+    assert len(changed) == 1, changed
+    cancels = [a for a in changed[0].attachments if "method=CANCEL" in a.content_type]
+    assert cancels and "Anvant Leather Pvt Ltd" in cancels[0].text

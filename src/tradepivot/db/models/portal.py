@@ -102,8 +102,8 @@ class RequestRow(Base):
 
 
 class BookingRow(Base):
-    """An accepted request placed at a table in a slot (the organiser's next schedule keeps
-    it as a locked meeting)."""
+    """An accepted request placed at a table in a slot (seating it in the published
+    schedule, ``services.portal.seating``, keeps that slot and table when they still work)."""
 
     __tablename__ = "bookings"
     __table_args__ = (

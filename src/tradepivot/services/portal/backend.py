@@ -14,6 +14,8 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Engine, func, select
 
 from tradepivot.data.reference import Reference
@@ -29,6 +31,7 @@ from tradepivot.services.portal.messages import compose, mail_language
 from tradepivot.services.portal.notify import CalendarFiles
 from tradepivot.services.portal.outbox import enqueue
 from tradepivot.services.portal.requests import MeetingRequest, RequestPolicy
+from tradepivot.services.portal.seating import Seating, seat_accepted_requests
 from tradepivot.services.portal.tokens import consume_token, issue_token
 
 __all__ = ["PortalDatabase"]
@@ -146,6 +149,11 @@ class PortalDatabase:
         self, event_id: str, participant_id: str, request_id: int, accept: bool
     ) -> MeetingRequest:
         return requests.decide_request(self.engine, event_id, participant_id, request_id, accept)
+
+    def seat_accepted_requests(
+        self, event_id: str, request_ids: Collection[int] | None = None
+    ) -> Seating:
+        return seat_accepted_requests(self.engine, self._store, event_id, request_ids=request_ids)
 
     def notify_published(self, event_id: str, calendars: CalendarFiles) -> int:
         """Queue the e-mails of the latest published version (:func:`notify_published`)."""

@@ -11,6 +11,7 @@ the services' own (:class:`Account`, :class:`MeetingRequest`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from tradepivot.events.store import EventStore
@@ -18,8 +19,9 @@ from tradepivot.services.portal.accounts import Account
 from tradepivot.services.portal.attendance import Attendance
 from tradepivot.services.portal.notify import CalendarFiles
 from tradepivot.services.portal.requests import MeetingRequest
+from tradepivot.services.portal.seating import Seating
 
-__all__ = ["Account", "Attendance", "MeetingRequest", "PortalBackend"]
+__all__ = ["Account", "Attendance", "MeetingRequest", "PortalBackend", "Seating"]
 
 
 class PortalBackend(Protocol):
@@ -95,6 +97,14 @@ class PortalBackend(Protocol):
     ) -> MeetingRequest:
         """The recipient accepts or declines a pending request (InputError for anyone else
         or a request no longer pending); the requester is notified."""
+        ...
+
+    def seat_accepted_requests(
+        self, event_id: str, request_ids: Collection[int] | None = None
+    ) -> Seating:
+        """Seat accepted requests (all, or ``request_ids``) that have no meeting in the
+        published schedule in the earliest free slot still ahead, as locked meetings of a
+        new published version; nothing is published before the first schedule."""
         ...
 
     def notify_published(self, event_id: str, calendars: CalendarFiles) -> int:

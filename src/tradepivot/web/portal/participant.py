@@ -16,11 +16,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tradepivot.errors import InputError
+from tradepivot.errors import InputError, ScheduleConflictError
 from tradepivot.events.store import LoadedEvent
 from tradepivot.i18n import negotiate
 from tradepivot.matchmaking.model import COOPERATION
-from tradepivot.reports.agenda import agenda_ics, agenda_pdf
+from tradepivot.reports.agenda import agenda_calendars, agenda_ics, agenda_pdf
 from tradepivot.services.matchmaking import match_agenda, match_suggest
 from tradepivot.services.participation import (
     ProfileEdit,
@@ -29,6 +29,7 @@ from tradepivot.services.participation import (
     update_profile,
     without_contacts,
 )
+from tradepivot.services.portal.seating import NOT_PUBLISHED
 from tradepivot.services.rescoring import rescore_after_edit
 from tradepivot.services.search import search_products
 from tradepivot.web.language import page_language
@@ -358,6 +359,23 @@ def decide(
     request_id: int,
     decision: Annotated[str, Path(pattern=r"^(accept|decline)$")],
 ) -> Response:
-    app.backend.decide_request(me.event_id, me.participant_id, request_id, decision == "accept")
-    app.flash(request, "accepted" if decision == "accept" else "declined")
+    answer = app.backend.decide_request(
+        me.event_id, me.participant_id, request_id, decision == "accept"
+    )
+    if answer.status != "accepted":
+        app.flash(request, "declined" if answer.status == "declined" else answer.status)
+        return RedirectResponse("/portal/me/requests", status_code=303)
+    # with a schedule published, the meeting goes straight into the earliest free slot
+    try:
+        seating = app.backend.seat_accepted_requests(me.event_id, [request_id])
+    except ScheduleConflictError:  # the schedule kept changing: the organiser can seat it
+        app.flash(request, "accepted_unseated")
+        return RedirectResponse("/portal/me/requests", status_code=303)
+    if seating.version is not None:
+        app.backend.notify_published(me.event_id, agenda_calendars)
+        app.flash(request, "accepted_seated")
+    elif seating.unplaced and seating.unplaced[0][1] == NOT_PUBLISHED:
+        app.flash(request, "accepted")
+    else:
+        app.flash(request, "accepted_unseated")
     return RedirectResponse("/portal/me/requests", status_code=303)

@@ -16,6 +16,7 @@ from tradepivot.web.portal.backend import PortalBackend
 from tradepivot.web.portal.csrf import csrf_token
 from tradepivot.web.portal.jobs import Jobs
 from tradepivot.web.portal.ratelimit import LoginLimiter
+from tradepivot.web.portal.staging import UploadStaging
 from tradepivot.web.state import WebState
 
 __all__ = ["Portal", "portal"]
@@ -39,6 +40,8 @@ class Portal:
         self.pages = web.pages
         self.limiter = limiter or LoginLimiter()
         self.jobs = Jobs()
+        # an import's files between its upload and its column mapping
+        self.staging = UploadStaging(web.settings.cache_dir / "portal-uploads")
         # The optimiser's runs (a job, a reschedule) take turns: one solver at a time per
         # process, on its own warehouse cursor.
         self.solver_turn = threading.Lock()
