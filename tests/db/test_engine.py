@@ -71,12 +71,15 @@ def test_db_status_and_upgrade_from_the_cli(
 ) -> None:
     url = f"sqlite:///{tmp_path}/cli.sqlite3"
     assert main(["db", "status", "--url", url]) == 1
-    assert "pending:  0001_initial, 0002_organisers, 0003_event_revision" in capsys.readouterr().out
+    assert (
+        "pending:  0001_initial, 0002_organisers, 0003_event_revision, 0004_browser_sessions"
+        in capsys.readouterr().out
+    )
     assert main(["db", "upgrade", "--url", url]) == 0
-    assert "migrated from an empty database to 0003_event_revision" in capsys.readouterr().out
+    assert "migrated from an empty database to 0004_browser_sessions" in capsys.readouterr().out
     monkeypatch.setenv("TRADEPIVOT_DATABASE_URL", url)  # the environment names it too
     assert main(["db", "upgrade"]) == 0
-    assert "already at schema 0003_event_revision" in capsys.readouterr().out
+    assert "already at schema 0004_browser_sessions" in capsys.readouterr().out
     assert main(["db", "status"]) == 0
     assert "up to date" in capsys.readouterr().out
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
-from tests.web.portal.conftest import Browser
+from tests.web.portal.conftest import Browser, backend_of, participant
+from tradepivot.cli import main
 from tradepivot.errors import InputError
+from tradepivot.services.portal.browser_sessions import sign_out_everywhere
 from tradepivot.web.portal.ratelimit import LoginLimiter, TooManyAttempts
 from tradepivot.web.portal.sessions import COOKIE, KEY_ENV, load_session_key
 
@@ -134,6 +138,64 @@ def test_logout_ends_the_session(browser: Browser) -> None:
     token = browser.token(page)
     assert browser.post("/portal/logout", data={"csrf_token": token}).status_code == 303
     assert browser.get("/portal").headers["location"] == "/portal/login"
+
+
+def _copy(browser: Browser) -> Browser:
+    """Another browser holding a copy of ``browser``'s cookies (a shared computer, a proxy
+    log, a lost phone)."""
+    thief = Browser(browser.app)
+    thief.cookies = httpx.Cookies(browser.cookies)
+    return thief
+
+
+def _signed_out(browser: Browser, page: str, sign_in: str) -> bool:
+    """Whether ``page`` sends this browser to ``sign_in`` (a page) and refuses it (the API)."""
+    shown = browser.get(page, headers={"accept": "text/html"})
+    refused = browser.get(page)
+    return (
+        shown.status_code == 303
+        and shown.headers["location"].startswith(sign_in)
+        and refused.status_code == 401
+    )
+
+
+def test_signing_out_voids_every_copy_of_the_cookie(irf: Browser) -> None:
+    organiser_copy = _copy(irf)
+    assert organiser_copy.get("/portal/events").status_code == 200
+    person = participant(irf, "irf", "RU0001")
+    person_copy = _copy(person)
+    assert person_copy.get("/portal/me").status_code == 200
+
+    person.form("/portal/logout", {}, "/portal/me")
+    irf.form("/portal/logout", {}, "/portal/events")
+
+    # the copies were never signed out themselves: the server forgot their sessions
+    assert _signed_out(person_copy, "/portal/me", "/portal/signin")
+    assert _signed_out(organiser_copy, "/portal/events", "/portal/login")
+
+
+def test_sign_out_everywhere_from_the_command_line(irf: Browser, engine: Engine) -> None:
+    laptop, phone = irf, Browser(irf.app)
+    phone.sign_in()
+    person = participant(irf, "irf", "RU0001")
+    email = backend_of(irf).store.load("irf").event.participants["RU0001"].email
+    assert (
+        main(
+            [
+                "users",
+                "sign-out",
+                "org@forum.example",
+                "--url",
+                str(engine.url.render_as_string(hide_password=False)),
+            ]
+        )
+        == 0
+    )
+    for device in (laptop, phone):
+        assert _signed_out(device, "/portal/events", "/portal/login")
+    assert person.get("/portal/me").status_code == 200  # another account: still signed in
+    assert sign_out_everywhere(engine, email) == 1
+    assert _signed_out(person, "/portal/me", "/portal/signin")
 
 
 def test_session_key_generated_once_and_private(

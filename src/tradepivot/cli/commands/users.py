@@ -1,4 +1,5 @@
-"""`users add --organiser EMAIL`, `users list`: accounts of the event portal."""
+"""`users add --organiser EMAIL`, `users list`, `users sign-out EMAIL`: accounts of the event
+portal."""
 
 from __future__ import annotations
 
@@ -75,3 +76,24 @@ def list_(ctx: typer.Context, url: UrlOpt = None) -> None:
         last = user.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if user.last_login_at else ""
         table.add_row(str(user.id), user.role, user.email, user.name, events, last)
     app_state.console.print(table)
+
+
+@users_app.command("sign-out")
+def sign_out(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="E-mail address of the account(s).")],
+    url: UrlOpt = None,
+) -> None:
+    """Sign every browser of an account out (a lost phone, a shared computer): the
+    organiser with this address and the participant registrations that use it.
+
+    Example: tradepivot users sign-out org@forum.example
+    """
+    from tradepivot.services.portal import open_database
+    from tradepivot.services.portal.browser_sessions import sign_out_everywhere
+
+    app_state = state(ctx)
+    if url is not None:
+        app_state.overrides["database_url"] = url
+    ended = sign_out_everywhere(open_database(app_state.settings, pooled=False), email)
+    app_state.console.print(f"{ended} signed-in browser(s) of {email} signed out.")

@@ -237,6 +237,20 @@ class TokenRow(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
 
 
+class BrowserSessionRow(Base):
+    """A signed-in browser. The session cookie holds a random id; only its SHA-256 hash is
+    stored. Deleting the row signs that browser out wherever a copy of its cookie is (sign
+    out, "sign out everywhere", the user deleted)."""
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class OutboxRow(Base):
     """An e-mail to send (``pending``), sent (``sent_at``) or given up on (``failed``).
 

@@ -23,7 +23,7 @@ from tradepivot.db.engine import read_session, write_session
 from tradepivot.db.models import EventRow, ParticipantRow, UserRow
 from tradepivot.db.store import SqlStore
 from tradepivot.errors import InputError
-from tradepivot.services.portal import accounts, notify, requests
+from tradepivot.services.portal import accounts, browser_sessions, notify, requests
 from tradepivot.services.portal import attendance as attendance_records
 from tradepivot.services.portal.accounts import Account
 from tradepivot.services.portal.attendance import Attendance
@@ -119,6 +119,22 @@ class PortalDatabase:
             ).all()
         for event_id, participant_id in seats:
             self.send_sign_in_link(event_id, participant_id, base_url)
+
+    # -- browser sessions --------------------------------------------------------------------
+    def start_session(
+        self, user_id: int | None = None, *, participant: tuple[str, str] | None = None
+    ) -> str:
+        if participant is not None:
+            user_id, _ = accounts.participant_user(self.engine, *participant)
+        if user_id is None:
+            raise InputError("A session needs a user or a participant.")
+        return browser_sessions.start_session(self.engine, user_id)
+
+    def session_valid(self, token: object) -> bool:
+        return browser_sessions.session_user(self.engine, token) is not None
+
+    def end_session(self, token: object) -> None:
+        browser_sessions.end_session(self.engine, token)
 
     def redeem_sign_in(self, token: str) -> tuple[str, str] | None:
         """(event id, participant id) of a valid sign-in token, now used; else None."""

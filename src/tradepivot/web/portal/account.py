@@ -66,12 +66,16 @@ def login(
         )
     app.limiter.succeeded(keys[1])
     request.session.clear()  # a new session for the new identity (new CSRF token too)
-    request.session.update({"who": "organiser", "uid": account.id})
+    session_id = app.backend.start_session(account.id)
+    request.session.update({"who": "organiser", "uid": account.id, "sid": session_id})
     csrf_token(request)
     return RedirectResponse(safe_next(next, "/portal/events"), status_code=303)
 
 
 @router.post("/portal/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, app: App) -> Response:
+    """Sign out: the server forgets the session, so a copy of the cookie is void too."""
+    if request.session.get("sid"):
+        app.backend.end_session(request.session["sid"])
     request.session.clear()
     return RedirectResponse("/portal", status_code=303)

@@ -94,7 +94,8 @@ def organiser(request: Request, app: Annotated[Portal, Depends(portal)]) -> Acco
     if who.kind != "organiser" or who.user_id is None:
         raise Denied("This page is for the event's organisers.")
     account = app.backend.account(who.user_id)
-    if account is None:  # deleted since: the session is void
+    if account is None or not app.backend.session_valid(request.session.get("sid")):
+        # deleted since, or signed out (here or everywhere): the session is void
         request.session.clear()
         raise SignInRequired("/portal/login", _next_path(request))
     return account
@@ -131,13 +132,17 @@ class ParticipantAccess:
     participant_id: str
 
 
-def participant_of(request: Request) -> ParticipantAccess:
-    """The signed-in participant (401 when anonymous, 403 for an organiser's session)."""
+def participant_of(request: Request, app: Annotated[Portal, Depends(portal)]) -> ParticipantAccess:
+    """The signed-in participant (401 when anonymous or signed out, 403 for an organiser's
+    session)."""
     who = visitor(request)
     if who.kind == "anonymous":
         raise SignInRequired("/portal/signin", _next_path(request))
     if who.kind != "participant" or who.event_id is None or who.participant_id is None:
         raise Denied("This page is for participants, signed in from their link.")
+    if not app.backend.session_valid(request.session.get("sid")):
+        request.session.clear()
+        raise SignInRequired("/portal/signin", _next_path(request))
     return ParticipantAccess(who.event_id, who.participant_id)
 
 

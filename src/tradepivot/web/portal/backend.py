@@ -99,6 +99,21 @@ class PortalBackend(Protocol):
         or a request no longer pending); the requester is notified."""
         ...
 
+    def start_session(
+        self, user_id: int | None = None, *, participant: tuple[str, str] | None = None
+    ) -> str:
+        """Record a signed-in browser (an organiser's ``user_id``, or a participant's
+        ``(event id, participant id)``); returns the id its session cookie carries."""
+        ...
+
+    def session_valid(self, token: object) -> bool:
+        """Whether a session id is still signed in (not signed out, not expired)."""
+        ...
+
+    def end_session(self, token: object) -> None:
+        """Sign that browser out: its cookie, and any copy of it, stops working."""
+        ...
+
     def seat_accepted_requests(
         self, event_id: str, request_ids: Collection[int] | None = None
     ) -> Seating:

@@ -117,8 +117,11 @@ def sign_in_with_token(request: Request, app: App, token: Token) -> Response:
             request, "portal/signin.html", {"sent": False, "expired": True}, status_code=400
         )
     event_id, participant_id = found
+    session_id = app.backend.start_session(participant=(event_id, participant_id))
     request.session.clear()
-    request.session.update({"who": "participant", "event": event_id, "pid": participant_id})
+    request.session.update(
+        {"who": "participant", "event": event_id, "pid": participant_id, "sid": session_id}
+    )
     csrf_token(request)
     person = app.event(event_id).participants.get(participant_id)
     language = negotiate(person.languages) if person else "en"
