@@ -72,14 +72,14 @@ def test_db_status_and_upgrade_from_the_cli(
     url = f"sqlite:///{tmp_path}/cli.sqlite3"
     assert main(["db", "status", "--url", url]) == 1
     assert (
-        "pending:  0001_initial, 0002_organisers, 0003_event_revision, 0004_browser_sessions"
-        in capsys.readouterr().out
+        "pending:  0001_initial, 0002_organisers, 0003_event_revision, 0004_browser_sessions, "
+        "0005_event_jobs" in capsys.readouterr().out
     )
     assert main(["db", "upgrade", "--url", url]) == 0
-    assert "migrated from an empty database to 0004_browser_sessions" in capsys.readouterr().out
+    assert "migrated from an empty database to 0005_event_jobs" in capsys.readouterr().out
     monkeypatch.setenv("TRADEPIVOT_DATABASE_URL", url)  # the environment names it too
     assert main(["db", "upgrade"]) == 0
-    assert "already at schema 0004_browser_sessions" in capsys.readouterr().out
+    assert "already at schema 0005_event_jobs" in capsys.readouterr().out
     assert main(["db", "status"]) == 0
     assert "up to date" in capsys.readouterr().out
 

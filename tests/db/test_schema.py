@@ -121,6 +121,7 @@ def test_an_empty_database_has_every_migration_pending(tmp_path: object) -> None
         "0002_organisers",
         "0003_event_revision",
         "0004_browser_sessions",
+        "0005_event_jobs",
     )
     assert found.head == found.pending[-1]
     assert upgrade(engine).up_to_date

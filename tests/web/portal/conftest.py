@@ -76,11 +76,12 @@ class DatabaseBackend(PortalDatabase):
     fixture), with the two organisers of these tests and what the tests read back: the
     outbox as (recipient, body), every request oldest first, and each publish notice."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, organisers: bool = True) -> None:
         super().__init__(engine)
         self.notified: list[tuple[str, Any]] = []  # (event id, calendar writer) per publish
-        add_organiser(engine, "org@forum.example", "correct horse", name="Organiser")
-        add_organiser(engine, "other@forum.example", "battery staple", name="Other")
+        if organisers:  # a second worker on the same database finds them there
+            add_organiser(engine, "org@forum.example", "correct horse", name="Organiser")
+            add_organiser(engine, "other@forum.example", "battery staple", name="Other")
 
     @property
     def outbox(self) -> list[tuple[str, str]]:
@@ -96,12 +97,13 @@ class DatabaseBackend(PortalDatabase):
         return super().notify_published(event_id, calendars)
 
 
-def portal_on(engine: Engine, root: Path, **options: Any) -> FastAPI:
-    """An app with the portal installed over ``engine`` (``options``: install's)."""
+def portal_on(engine: Engine, root: Path, *, organisers: bool = True, **options: Any) -> FastAPI:
+    """An app with the portal installed over ``engine`` (``options``: install's); without
+    ``organisers``, on a database that has them already (another worker)."""
     app = create_app(
         Settings(warehouse=root / "none.duckdb", cache_dir=root / "cache"), portal=False
     )
-    install(app, DatabaseBackend(engine), session_key=KEY, **options)
+    install(app, DatabaseBackend(engine, organisers=organisers), session_key=KEY, **options)
     return app
 
 

@@ -7,11 +7,13 @@ import csv
 import io
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import Engine
 
-from tests.web.portal.conftest import EXAMPLE, Browser, backend_of, participant
+from tests.web.portal.conftest import EXAMPLE, Browser, backend_of, participant, portal_on
 from tradepivot.events import load_event
 from tradepivot.reports.agenda import agenda_calendars
 
@@ -143,3 +145,25 @@ def test_agendas_zip_has_one_pdf_per_participant_with_meetings(irf: Browser) -> 
     expected = sorted({p for m in held for p in m.pair})
     assert len(expected) == 6
     assert names == [f"agenda-{p}.pdf" for p in expected]
+
+
+def test_a_job_is_one_per_event_across_workers(
+    irf: Browser, engine: Engine, tmp_path: Path
+) -> None:
+    """Two apps on one database stand for two server workers: a job started on one is
+    shown by the other, which refuses a second start and reports its end."""
+    other_worker = Browser(portal_on(engine, tmp_path / "worker-2", organisers=False))
+    other_worker.sign_in()
+    token = irf.token("/portal/events/irf/schedule")
+    started = irf.post(
+        "/portal/events/irf/schedule/run", data={"csrf_token": token, "seconds": "5"}
+    )
+    assert started.status_code == 303
+    fragment = other_worker.get("/portal/events/irf/schedule/job").text
+    assert "<progress" in fragment or 'data-job="done"' in fragment
+    second = other_worker.post(
+        "/portal/events/irf/schedule/run",
+        data={"csrf_token": other_worker.token("/portal/events/irf/schedule"), "seconds": "5"},
+    )
+    assert second.status_code == 409 or 'data-job="done"' in fragment
+    assert 'data-job="done"' in _wait_for_job(other_worker, "irf")

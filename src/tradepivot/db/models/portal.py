@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -249,6 +250,30 @@ class BrowserSessionRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+JOB_STATUSES = ("running", "done", "failed")
+
+
+class JobRow(Base):
+    """An event's latest optimiser job (one at a time), where every worker of the server
+    finds it: the page polling its progress may reach any of them. A job whose process
+    died stays ``running`` in the row; readers treat it as failed once its time is long
+    past (``services.portal.jobs``)."""
+
+    __tablename__ = "event_jobs"
+    __table_args__ = (CheckConstraint(in_("status", JOB_STATUSES), name="status"),)
+
+    event_id: Mapped[str] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    label: Mapped[str] = mapped_column(String(32))
+    seconds: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class OutboxRow(Base):

@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 
@@ -23,7 +24,7 @@ from tradepivot.db.engine import read_session, write_session
 from tradepivot.db.models import EventRow, ParticipantRow, UserRow
 from tradepivot.db.store import SqlStore
 from tradepivot.errors import InputError
-from tradepivot.services.portal import accounts, browser_sessions, notify, requests
+from tradepivot.services.portal import accounts, browser_sessions, jobs, notify, requests
 from tradepivot.services.portal import attendance as attendance_records
 from tradepivot.services.portal.accounts import Account
 from tradepivot.services.portal.attendance import Attendance
@@ -119,6 +120,18 @@ class PortalDatabase:
             ).all()
         for event_id, participant_id in seats:
             self.send_sign_in_link(event_id, participant_id, base_url)
+
+    # -- the optimiser's jobs ------------------------------------------------------------------
+    def claim_job(self, event_id: str, label: str, seconds: float) -> jobs.JobState | None:
+        return jobs.claim_job(self.engine, event_id, label, seconds)
+
+    def finish_job(
+        self, job: jobs.JobState, *, result: dict[str, Any] | None = None, error: str | None = None
+    ) -> None:
+        jobs.finish_job(self.engine, job, result=result, error=error)
+
+    def current_job(self, event_id: str) -> jobs.JobState | None:
+        return jobs.current_job(self.engine, event_id)
 
     # -- browser sessions --------------------------------------------------------------------
     def start_session(

@@ -12,16 +12,17 @@ the services' own (:class:`Account`, :class:`MeetingRequest`).
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Protocol
+from typing import Any, Protocol
 
 from tradepivot.events.store import EventStore
 from tradepivot.services.portal.accounts import Account
 from tradepivot.services.portal.attendance import Attendance
+from tradepivot.services.portal.jobs import JobState
 from tradepivot.services.portal.notify import CalendarFiles
 from tradepivot.services.portal.requests import MeetingRequest
 from tradepivot.services.portal.seating import Seating
 
-__all__ = ["Account", "Attendance", "MeetingRequest", "PortalBackend", "Seating"]
+__all__ = ["Account", "Attendance", "JobState", "MeetingRequest", "PortalBackend", "Seating"]
 
 
 class PortalBackend(Protocol):
@@ -97,6 +98,21 @@ class PortalBackend(Protocol):
     ) -> MeetingRequest:
         """The recipient accepts or declines a pending request (InputError for anyone else
         or a request no longer pending); the requester is notified."""
+        ...
+
+    def claim_job(self, event_id: str, label: str, seconds: float) -> JobState | None:
+        """Record a new running optimiser job of the event (None: one runs already, in
+        this worker or another)."""
+        ...
+
+    def finish_job(
+        self, job: JobState, *, result: dict[str, Any] | None = None, error: str | None = None
+    ) -> None:
+        """Record how the job ended (its result, or the error shown to the organiser)."""
+        ...
+
+    def current_job(self, event_id: str) -> JobState | None:
+        """The event's latest job, as any worker sees it."""
         ...
 
     def start_session(

@@ -39,7 +39,7 @@ class Portal:
         self.web = web
         self.pages = web.pages
         self.limiter = limiter or LoginLimiter()
-        self.jobs = Jobs()
+        self.jobs = Jobs(lambda: self.backend)
         # an import's files between its upload and its column mapping
         self.staging = UploadStaging(web.settings.cache_dir / "portal-uploads")
         # The optimiser's runs (a job, a reschedule) take turns: one solver at a time per

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from tradepivot.db.types import UtcDateTime
+import tradepivot.db.types
 
 revision: str = "0004_browser_sessions"
 down_revision: str | None = "0003_event_revision"
@@ -26,8 +26,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", UtcDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tradepivot.db.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", tradepivot.db.types.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
