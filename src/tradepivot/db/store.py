@@ -44,7 +44,7 @@ from tradepivot.db.engine import (
     redacted,
     write_session,
 )
-from tradepivot.db.models import CandidateScoreRow, EventRow, ScheduleRow
+from tradepivot.db.models import CandidateScoreRow, EventRow, ScheduleRow, SessionRow
 from tradepivot.db.rows import (
     RowPlace,
     event_records,
@@ -488,6 +488,30 @@ class SqlStore:
             # an edit and a publish wait for each other
             self._changed(session, event_id)
             write_participant(session, event_id, participant)
+
+    def set_session_seat(
+        self, event_id: str, session_id: str, participant_id: str, *, join: bool
+    ) -> None:
+        """Add ``participant_id`` to a group session's attendees (``join``) or take them
+        off, under the session row's lock, so concurrent joins never exceed its seats and
+        no other participant's seat is lost. InputError: no such session, a host, full."""
+        with self._writing(event_id) as session:
+            self._event(session, event_id)
+            self._changed(session, event_id)  # the event row first, as a publish locks it
+            row = session.get(SessionRow, (event_id, session_id), with_for_update=True)
+            if row is None:
+                raise InputError(f"Event {event_id!r} has no session {session_id!r}.")
+            if participant_id in row.hosts:
+                raise InputError("You host this session: hosts keep their place.")
+            attendees = [a for a in row.attendees if a != participant_id]
+            if join:
+                if len(attendees) >= row.capacity:
+                    raise InputError(
+                        f"{row.title} is full ({row.capacity} seats).",
+                        hint="Ask the organiser for a seat, or choose another session.",
+                    )
+                attendees.append(participant_id)
+            row.attendees = attendees
 
     def delete(self, event_id: str) -> None:
         """Remove the event and everything of it (schedules, requests, users, tokens)."""

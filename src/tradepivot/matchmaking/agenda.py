@@ -50,6 +50,7 @@ __all__ = [
     "organiser_grid",
     "participant_agenda",
     "statistics",
+    "time_labels",
     "venue_of",
     "zone_of",
 ]
@@ -586,6 +587,19 @@ def _clock(moment: dt.datetime) -> str:
 
 def _differs(a: dt.datetime, b: dt.datetime) -> bool:
     return a.utcoffset() != b.utcoffset() or _abbreviation(a) != _abbreviation(b)
+
+
+def time_labels(
+    event: Event, participant: Participant, start: dt.datetime, end: dt.datetime
+) -> tuple[str, str]:
+    """``start`` and ``end`` as an agenda writes them for ``participant``: in their zone,
+    and in the event's too when the two differ then (``07:30 MSK / 10:00 IST``)."""
+    own = zone_of(participant.timezone, f"time zone of participant {participant.id!r}")
+    home = zone_of(event.timezone, f"time zone of event {event.name!r}")
+    two = participant.timezone != event.timezone and _differs(
+        start.astimezone(own), start.astimezone(home)
+    )
+    return _label(start, own, home, two), _label(end, own, home, two)
 
 
 def _label(moment: dt.datetime, own: ZoneInfo, home: ZoneInfo, two: bool) -> str:

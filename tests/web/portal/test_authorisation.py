@@ -181,6 +181,14 @@ ROUTES: list[tuple[str, str, str, dict[str, Any], frozenset[str]]] = [
         frozenset({"participant_b"}),
     ),
     ("GET", "/portal/calendar/{token}.ics", "CALENDAR", {}, ANYONE),  # a capability URL
+    ("GET", "/portal/me/sessions", "/portal/me/sessions", {}, PARTICIPANTS),
+    (
+        "POST",
+        "/portal/me/sessions/{session_id}/{action}",
+        "/portal/me/sessions/none/join",
+        {},
+        PARTICIPANTS,
+    ),
     (
         "POST",
         "/portal/events/{event_id}/requests/seat",

@@ -24,7 +24,15 @@ from tradepivot.db.engine import read_session, write_session
 from tradepivot.db.models import EventRow, ParticipantRow, UserRow
 from tradepivot.db.store import SqlStore
 from tradepivot.errors import InputError
-from tradepivot.services.portal import accounts, browser_sessions, jobs, notify, requests
+from tradepivot.matchmaking.group_places import SessionPlace
+from tradepivot.services.portal import (
+    accounts,
+    browser_sessions,
+    group_sessions,
+    jobs,
+    notify,
+    requests,
+)
 from tradepivot.services.portal import attendance as attendance_records
 from tradepivot.services.portal.accounts import Account
 from tradepivot.services.portal.attendance import Attendance
@@ -120,6 +128,17 @@ class PortalDatabase:
             ).all()
         for event_id, participant_id in seats:
             self.send_sign_in_link(event_id, participant_id, base_url)
+
+    # -- group sessions ------------------------------------------------------------------------
+    def session_places(self, event_id: str, participant_id: str) -> tuple[SessionPlace, ...]:
+        return group_sessions.places_of(self._store, event_id, participant_id)
+
+    def set_session_seat(
+        self, event_id: str, session_id: str, participant_id: str, *, join: bool
+    ) -> None:
+        group_sessions.set_session_seat(
+            self._store, event_id, session_id, participant_id, join=join
+        )
 
     # -- the optimiser's jobs ------------------------------------------------------------------
     def claim_job(self, event_id: str, label: str, seconds: float) -> jobs.JobState | None:

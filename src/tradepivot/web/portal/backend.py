@@ -15,6 +15,7 @@ from collections.abc import Collection
 from typing import Any, Protocol
 
 from tradepivot.events.store import EventStore
+from tradepivot.matchmaking.group_places import SessionPlace
 from tradepivot.services.portal.accounts import Account
 from tradepivot.services.portal.attendance import Attendance
 from tradepivot.services.portal.jobs import JobState
@@ -98,6 +99,17 @@ class PortalBackend(Protocol):
     ) -> MeetingRequest:
         """The recipient accepts or declines a pending request (InputError for anyone else
         or a request no longer pending); the requester is notified."""
+        ...
+
+    def session_places(self, event_id: str, participant_id: str) -> tuple[SessionPlace, ...]:
+        """The event's group sessions as the participant sees them (seats left, joined or
+        hosting, the meetings of theirs joining would clash with)."""
+        ...
+
+    def set_session_seat(
+        self, event_id: str, session_id: str, participant_id: str, *, join: bool
+    ) -> None:
+        """Join or leave a group session (InputError: full, a host, a clash, no such)."""
         ...
 
     def claim_job(self, event_id: str, label: str, seconds: float) -> JobState | None:

@@ -52,6 +52,8 @@ __all__ = [
     "router",
     "save_profile",
     "send_link",
+    "session_seat",
+    "sessions_page",
     "sign_in_confirm",
     "sign_in_page",
     "sign_in_with_token",
@@ -155,6 +157,11 @@ def agenda(request: Request, app: App, me: ParticipantOf) -> Response:
             "event": event,
             "me": event.participants[me.participant_id],
             "pending": len(pending),
+            "sessions": [
+                p
+                for p in app.backend.session_places(me.event_id, me.participant_id)
+                if p.joined or p.hosting
+            ],
             "calendar": f"{_base(request)}/portal/calendar/"
             f"{app.calendar_token(me.event_id, me.participant_id)}.ics",
         },
@@ -319,6 +326,55 @@ def preference(
     _rescore(app, before)
     app.flash(request, "preference")
     return RedirectResponse("/portal/me/suggestions", status_code=303)
+
+
+# ------------------------------------------------------------------------ group sessions
+@router.get("/portal/me/sessions")
+def sessions_page(request: Request, app: App, me: ParticipantOf) -> Response:
+    """The event's roadshows and B2G briefings: seats left, join or leave, and the meeting
+    of yours a session would clash with."""
+    event = app.event(me.event_id)
+    return app.render(
+        request,
+        "portal/sessions.html",
+        {
+            "places": app.backend.session_places(me.event_id, me.participant_id),
+            "names": {pid: p.organisation for pid, p in event.participants.items()},
+            "me": me.participant_id,
+            "error": None,
+        },
+    )
+
+
+@router.post("/portal/me/sessions/{session_id}/{action}")
+def session_seat(
+    request: Request,
+    app: App,
+    me: ParticipantOf,
+    session_id: Annotated[str, Path(max_length=64)],
+    action: Annotated[str, Path(pattern=r"^(join|leave)$")],
+) -> Response:
+    """Join or leave a group session (a full one, or one that clashes with a meeting of
+    yours, is refused with the reason)."""
+    try:
+        app.backend.set_session_seat(
+            me.event_id, session_id, me.participant_id, join=action == "join"
+        )
+    except InputError as exc:
+        event = app.event(me.event_id)
+        return app.render(
+            request,
+            "portal/sessions.html",
+            {
+                "places": app.backend.session_places(me.event_id, me.participant_id),
+                "names": {pid: p.organisation for pid, p in event.participants.items()},
+                "me": me.participant_id,
+                "error": exc,
+            },
+            status_code=409,
+        )
+    app.flash(request, "session_joined" if action == "join" else "session_left")
+    return RedirectResponse("/portal/me/sessions", status_code=303)
 
 
 # ------------------------------------------------------------------------ requests
