@@ -42,6 +42,7 @@ from tradepivot.db.types import UtcDateTime, utcnow
 
 __all__ = [
     "ATTENDANCE",
+    "JOB_STATUSES",
     "OUTBOX_STATUSES",
     "REQUEST_STATUSES",
     "ROLES",
@@ -49,6 +50,8 @@ __all__ = [
     "AttendanceRow",
     "BookingRow",
     "BookingSeatRow",
+    "BrowserSessionRow",
+    "JobRow",
     "OrganiserRow",
     "OutboxRow",
     "RequestRow",
