@@ -44,6 +44,7 @@ __all__ = [
     "GridCell",
     "GridData",
     "GridRow",
+    "SessionBlock",
     "VenueGrid",
     "calendar_changes",
     "check_meetings",
@@ -120,6 +121,23 @@ class FreeSlot:
 
 
 @dataclass(frozen=True)
+class SessionBlock:
+    """A group session (roadshow, B2G briefing) the participant joined or presents."""
+
+    id: str
+    title: str
+    start: dt.datetime  # participant's time zone
+    end: dt.datetime
+    event_start: dt.datetime
+    event_end: dt.datetime
+    venue: str  # venue name
+    venue_timezone: str
+    start_label: str
+    end_label: str
+    hosting: bool
+
+
+@dataclass(frozen=True)
 class AgendaData:
     """Everything a participant's agenda shows, in any format."""
 
@@ -130,6 +148,7 @@ class AgendaData:
     two_zones: bool  # whether times are shown in both zones
     rows: tuple[AgendaRow, ...]  # by start
     free: tuple[FreeSlot, ...]  # by start
+    sessions: tuple[SessionBlock, ...] = ()  # joined or presented, by start
 
 
 def participant_agenda(
@@ -203,7 +222,19 @@ def participant_agenda(
         two_zones=two,
         rows=tuple(rows),
         free=_free(event, free_slots, own, home, two),
-    )
+        sessions=tuple(
+            SessionBlock(
+                g.id, g.title,
+                g.start.astimezone(own), g.end.astimezone(own),
+                g.start.astimezone(home), g.end.astimezone(home),
+                venue_of(event, g.venue).name, venue_of(event, g.venue).timezone or event.timezone,
+                _label(g.start, own, home, two), _label(g.end, own, home, two),
+                participant_id in g.hosts,
+            )
+            for g in sorted(event.sessions, key=lambda g: (g.start, g.id))
+            if participant_id in g.people
+        ),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

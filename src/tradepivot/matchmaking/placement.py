@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from tradepivot.errors import InfeasibleScheduleError
 from tradepivot.i18n import N_
 from tradepivot.matchmaking.fixed import check_fixed, pair_of
 from tradepivot.matchmaking.model import Event, Meeting, Slot, shares_language
@@ -87,7 +88,11 @@ def place_pair(
                 continue
         meeting = Meeting(pair[0], pair[1], slot.id, table, interpreter, score=score, locked=True)
         # the scheduler's own check of fixed meetings, on the two people's day
-        check_fixed(event, [*(m for m in meetings if set(m.pair) & set(pair)), meeting])
+        try:
+            check_fixed(event, [*(m for m in meetings if set(m.pair) & set(pair)), meeting])
+        except InfeasibleScheduleError:  # their day already breaks a rule: not here
+            why = phrase(N_("their published meetings break a rule: the organiser reviews them"))
+            continue
         return Placement(meeting)
     return Placement(None, why)
 

@@ -32,7 +32,13 @@ import jinja2
 
 from tradepivot import __version__
 from tradepivot.i18n import Translator, translator
-from tradepivot.matchmaking.agenda import AgendaData, AgendaRow, CancelledMeeting, FreeSlot
+from tradepivot.matchmaking.agenda import (
+    AgendaData,
+    AgendaRow,
+    CancelledMeeting,
+    FreeSlot,
+    SessionBlock,
+)
 from tradepivot.matchmaking.model import Meeting, Participant
 
 if TYPE_CHECKING:
@@ -94,7 +100,7 @@ def _span(start: dt.datetime, end: dt.datetime) -> str:
     return f"{start:%H:%M}–{end:%H:%M} {label.split(' ', 1)[1]}"
 
 
-def _spans(t: Translator, row: AgendaRow | FreeSlot, two: bool) -> list[str]:
+def _spans(t: Translator, row: AgendaRow | FreeSlot | SessionBlock, two: bool) -> list[str]:
     """``["07:30–08:00 MSK", "10:00–10:30 IST"]`` (the event's with its day when it differs)."""
     spans = [_span(row.start, row.end)]
     if two:
@@ -338,6 +344,15 @@ def agenda_pdf(
         pdf.set_font(FONT_FAMILY, size=10)
         para(5, t.gettext("No meetings scheduled."))
 
+    if data.sessions:
+        pdf.ln(4)
+        pdf.set_font(FONT_FAMILY, "B", 10)
+        para(5.5, t.gettext("Your sessions"))
+        pdf.set_font(FONT_FAMILY, size=8.5)
+        for block in data.sessions:
+            spans = " / ".join(_spans(t, block, data.two_zones))
+            role = f" — {t.gettext('you present')}" if block.hosting else ""
+            para(4.5, f"{t.short_date(block.start)}  {spans}  {block.title} ({block.venue}){role}")
     pdf.ln(4)
     pdf.set_font(FONT_FAMILY, "B", 10)
     para(5.5, t.gettext("Free slots"))
@@ -503,9 +518,22 @@ def agenda_ics(
         vevent.add("status", "CONFIRMED" if meeting.published or meeting.locked else "TENTATIVE")
         vevent.add("transp", "OPAQUE")
         calendar.add_component(vevent)  # type: ignore[attr-defined]
+    for block in data.sessions:
+        zone = ZoneInfo(block.venue_timezone)
+        vevent = VEvent()
+        vevent.add("uid", f"{_slug(data.event_name)}-session-{block.id}@tradepivot")
+        vevent.add("dtstamp", (stamp or block.start).astimezone(dt.UTC))
+        vevent.add("dtstart", block.start.astimezone(zone))
+        vevent.add("dtend", block.end.astimezone(zone))
+        vevent.add("summary", block.title)
+        vevent.add("location", block.venue)
+        vevent.add("status", "CONFIRMED")
+        vevent.add("transp", "OPAQUE")
+        calendar.add_component(vevent)  # type: ignore[attr-defined]
     for gone in cancelled:
         calendar.add_component(_cancelled_event(data, t, gone, stamp))  # type: ignore[attr-defined]
-    return _finish(calendar, [r.start for r in data.rows] + [c.start for c in cancelled])
+    starts = [r.start for r in data.rows] + [c.start for c in cancelled]
+    return _finish(calendar, starts + [b.start for b in data.sessions])
 
 
 def agenda_cancellations_ics(

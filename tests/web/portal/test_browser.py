@@ -1,9 +1,10 @@
 """The portal end to end in Debian's chromium, on the real database (SQLite, migrated).
 
 An organiser signs in and imports the example forum; two participants sign in from the
-links the outbox holds (one on a 390-pixel phone, in Russian); one asks the other for a
-meeting, the other accepts; the organiser runs the optimiser in the background, reviews the
-draft and publishes it; the first participant's agenda, in Russian, shows the meeting. On the
+links the outbox holds (one on a 390-pixel phone, in Russian); one adds a product found by
+plain words to their profile and asks the other for a meeting, the other accepts; the
+organiser runs the optimiser in the background, reviews the draft and publishes it; the
+first participant's agenda, in Russian, shows the meeting. On the
 day, from a phone, the organiser marks the second a no-show and reschedules from that
 meeting's slot; once published, the first participant's calendar feed cancels the meeting
 (same UID, SEQUENCE up) and their e-mail carries the cancelling calendar.
@@ -154,6 +155,16 @@ def test_organiser_and_participants_run_a_forum(portal_server: tuple[str, Settin
         phone.locator("#continue").click()
         phone.wait_for_url("**/portal/me?lang=ru")
         assert "Организатор ещё не опубликовал расписание" in phone.content()
+        # A adds a product they seek, found by plain words, to their profile
+        phone.goto(server + "/portal/me/profile")
+        phone.fill("#product_q", "leather handbags")
+        phone.wait_for_selector("#product_hits code")  # htmx asks the search as A types
+        code = phone.locator("#product_hits code").first.inner_text()
+        seeks = phone.input_value("#seeks")
+        phone.fill("#seeks", f"{seeks};{code}" if seeks else code)
+        phone.locator('form[action="/portal/me/profile"] button[type="submit"]').click()
+        phone.wait_for_url("**/portal/me/profile")
+        assert code in phone.input_value("#seeks").split(";")
         phone.goto(server + "/portal/me/people/IN0003")
         phone.locator('form[action="/portal/me/requests"] button').click()
         phone.wait_for_url("**/portal/me/requests")

@@ -5,8 +5,12 @@ with the meeting named, and concurrent joins never beyond the seats."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from dataclasses import replace
+
+from icalendar import Calendar
+from pypdf import PdfReader
 
 from tests.web.portal.conftest import Browser, backend_of, participant
 from tradepivot.errors import InputError
@@ -47,6 +51,16 @@ def test_join_leave_and_the_agenda_shows_the_block(irf: Browser) -> None:
     backend_of(irf).store.publish("irf", [], base_version=0)  # agendas need a schedule
     agenda = first.get("/portal/me?lang=en").text
     assert "Your sessions" in agenda and "Ministry briefing: EAEU customs" in agenda
+    # the calendar feed and the PDF carry the block too
+    feed = agenda.split('id="calendar" class="wide" readonly value="', 1)[1].split('"')[0]
+    ics = Browser(irf.app).get(feed.removeprefix("http://testserver")).content
+    (block,) = [e for e in Calendar.from_ical(ics).walk("VEVENT") if "-session-" in e["UID"]]
+    assert str(block["SUMMARY"]) == "Ministry briefing: EAEU customs"
+    assert str(block["UID"]).endswith("-session-b2g@tradepivot")
+    pdf = first.get("/portal/me/agenda.pdf?lang=en").content
+    assert "Ministry briefing" in "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages
+    )
     full = second.form("/portal/me/sessions/b2g/join", {}, "/portal/me/sessions")
     assert full.status_code == 409 and "is full (1 seats)" in full.text
     first.form("/portal/me/sessions/b2g/leave", {}, "/portal/me/sessions")

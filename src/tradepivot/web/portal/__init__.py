@@ -15,7 +15,14 @@ from starlette.responses import RedirectResponse, Response
 
 from tradepivot.config import Settings
 from tradepivot.web.errors import handle
-from tradepivot.web.portal import account, organiser, participant, schedule
+from tradepivot.web.portal import (
+    account,
+    group_sessions,
+    importing,
+    organiser,
+    participant,
+    schedule,
+)
 from tradepivot.web.portal.auth import SignInRequired
 from tradepivot.web.portal.backend import Account, PortalBackend
 from tradepivot.web.portal.csrf import require_csrf
@@ -27,7 +34,7 @@ from tradepivot.web.templating import N_, NavItem
 
 __all__ = ["Account", "Portal", "PortalBackend", "install", "mount"]
 
-AREAS = (account, organiser, participant, schedule)
+AREAS = (account, organiser, importing, participant, group_sessions, schedule)
 
 
 async def _sign_in_first(request: Request, exc: Exception) -> Response:

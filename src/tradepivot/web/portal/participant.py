@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tradepivot.errors import InputError, ScheduleConflictError
+from tradepivot.errors import InputError, TradepivotError
 from tradepivot.events.store import LoadedEvent
 from tradepivot.i18n import negotiate
 from tradepivot.matchmaking.model import COOPERATION
@@ -52,8 +52,6 @@ __all__ = [
     "router",
     "save_profile",
     "send_link",
-    "session_seat",
-    "sessions_page",
     "sign_in_confirm",
     "sign_in_page",
     "sign_in_with_token",
@@ -157,11 +155,6 @@ def agenda(request: Request, app: App, me: ParticipantOf) -> Response:
             "event": event,
             "me": event.participants[me.participant_id],
             "pending": len(pending),
-            "sessions": [
-                p
-                for p in app.backend.session_places(me.event_id, me.participant_id)
-                if p.joined or p.hosting
-            ],
             "calendar": f"{_base(request)}/portal/calendar/"
             f"{app.calendar_token(me.event_id, me.participant_id)}.ics",
         },
@@ -328,55 +321,6 @@ def preference(
     return RedirectResponse("/portal/me/suggestions", status_code=303)
 
 
-# ------------------------------------------------------------------------ group sessions
-@router.get("/portal/me/sessions")
-def sessions_page(request: Request, app: App, me: ParticipantOf) -> Response:
-    """The event's roadshows and B2G briefings: seats left, join or leave, and the meeting
-    of yours a session would clash with."""
-    event = app.event(me.event_id)
-    return app.render(
-        request,
-        "portal/sessions.html",
-        {
-            "places": app.backend.session_places(me.event_id, me.participant_id),
-            "names": {pid: p.organisation for pid, p in event.participants.items()},
-            "me": me.participant_id,
-            "error": None,
-        },
-    )
-
-
-@router.post("/portal/me/sessions/{session_id}/{action}")
-def session_seat(
-    request: Request,
-    app: App,
-    me: ParticipantOf,
-    session_id: Annotated[str, Path(max_length=64)],
-    action: Annotated[str, Path(pattern=r"^(join|leave)$")],
-) -> Response:
-    """Join or leave a group session (a full one, or one that clashes with a meeting of
-    yours, is refused with the reason)."""
-    try:
-        app.backend.set_session_seat(
-            me.event_id, session_id, me.participant_id, join=action == "join"
-        )
-    except InputError as exc:
-        event = app.event(me.event_id)
-        return app.render(
-            request,
-            "portal/sessions.html",
-            {
-                "places": app.backend.session_places(me.event_id, me.participant_id),
-                "names": {pid: p.organisation for pid, p in event.participants.items()},
-                "me": me.participant_id,
-                "error": exc,
-            },
-            status_code=409,
-        )
-    app.flash(request, "session_joined" if action == "join" else "session_left")
-    return RedirectResponse("/portal/me/sessions", status_code=303)
-
-
 # ------------------------------------------------------------------------ requests
 @router.get("/portal/me/requests")
 def requests_page(request: Request, app: App, me: ParticipantOf) -> Response:
@@ -427,7 +371,7 @@ def decide(
     # with a schedule published, the meeting goes straight into the earliest free slot
     try:
         seating = app.backend.seat_accepted_requests(me.event_id, [request_id])
-    except ScheduleConflictError:  # the schedule kept changing: the organiser can seat it
+    except TradepivotError:  # the schedule kept changing, say: the organiser can seat it
         app.flash(request, "accepted_unseated")
         return RedirectResponse("/portal/me/requests", status_code=303)
     if seating.version is not None:
