@@ -27,40 +27,28 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, make_url, text
+from bench_portal_db import _drop, _postgres  # the same temporary database, made and dropped
+from bench_web import _port, _stop, _summary  # the same loopback port, shutdown and figures
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "india-russia-forum"
 TRADEPIVOT = str(Path(sys.executable).parent / "tradepivot")
-ADMIN = os.environ.get(
-    "TRADEPIVOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 STATIC = "/static/app.css"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FEED = re.compile(
     r'id="calendar" class="wide" readonly value="http://[^/]+(/portal/calendar/[^"]+)"'
 )
 PAGES = ("agenda", "requests", "profile", "calendar", "request (POST)")
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _prepare(url: str, clients: int) -> tuple[dict[str, str], dict[str, int], list[str]]:
@@ -130,15 +118,6 @@ def _start(url: str, root: Path, workers: int) -> tuple[subprocess.Popen[bytes],
                 process.kill()
                 raise SystemExit("the server did not start") from None
             time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 async def _sign_in(http: httpx.AsyncClient, token: str) -> None:
@@ -235,21 +214,6 @@ async def _floor(base: str, total: int, clients: int) -> list[float]:
     return latencies
 
 
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(pct(50), 1),
-        "p95_ms": round(pct(95), 1),
-        "p99_ms": round(pct(99), 1),
-        "mean_ms": round(statistics.fmean(ordered), 1),
-    }
-
-
 def _measure(url: str, root: Path, clients: int, rounds: int, workers: int) -> dict[str, Any]:
     tokens, counts, everyone = _prepare(url, clients + 1)
     alone_pid = next(iter(tokens))
@@ -276,28 +240,6 @@ def _measure(url: str, root: Path, clients: int, rounds: int, workers: int) -> d
     }
 
 
-def _postgres() -> tuple[str, str] | None:
-    name = f"tradepivot_pages_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server: the PostgreSQL half is skipped, and said so
-        print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
-        return None
-    finally:
-        admin.dispose()
-    url = make_url(ADMIN).set(database=name).render_as_string(hide_password=False)
-    return name, url
-
-
-def _drop(name: str) -> None:
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -316,7 +258,7 @@ def main() -> int:
         )
         made = _postgres()
         if made is not None:
-            name, url = made
+            url, name = made
             try:
                 results["postgresql"] = _measure(
                     url, root / "pg", args.clients, args.rounds, args.workers

@@ -18,7 +18,7 @@ lost and nobody is double-booked (the database's unique seats decide in the end)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
@@ -31,7 +31,7 @@ from tradepivot.matchmaking.phrases import Phrase, phrase
 from tradepivot.matchmaking.placement import place_pair
 from tradepivot.services.portal.requests import MeetingRequest, bookings, event_requests
 
-__all__ = ["NOT_PUBLISHED", "Seating", "seat_accepted_requests"]
+__all__ = ["NOT_PUBLISHED", "Seating", "accepted_meetings", "seat_accepted_requests"]
 
 NOT_PUBLISHED = phrase(
     N_("no schedule is published yet: accepted requests become must-meets when the optimiser runs")
@@ -126,6 +126,15 @@ def _seat_once(
     version = store.publish(event_id, meetings, base_version=loaded.version, note=note)
     published = tuple((rid, replace(m, published=True)) for rid, m in seated)
     return Seating(version.number, published, tuple(unplaced))
+
+
+def accepted_meetings(
+    requests: Sequence[MeetingRequest], meetings: Sequence[Meeting]
+) -> dict[int, Meeting | None]:
+    """Each accepted request's meeting in ``meetings`` (a published version), by request id;
+    None for one not seated yet."""
+    by_pair = {m.pair: m for m in meetings}
+    return {r.id: by_pair.get(_pair(r)) for r in requests if r.status == "accepted"}
 
 
 def _pair(request: MeetingRequest) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from tradepivot.errors import InputError
 from tradepivot.matchmaking.phrases import say
 from tradepivot.reports.agenda import agenda_calendars
+from tradepivot.services.portal.seating import accepted_meetings
 from tradepivot.services.registrations import (
     EventSetup,
     ParticipantFilter,
@@ -199,15 +200,12 @@ def _requests(
     event = app.event(event_id)
     names = {pid: p.organisation for pid, p in event.participants.items()}
     current = app.backend.store.published(event_id)
-    meetings = {m.pair: m for m in current.meetings} if current else {}
+    meetings = accepted_meetings(rows, current.meetings if current else ())
     slots = {s.id: s for s in event.slots}
     return {
         "event": app.summary(event_id), "rows": rows, "counts": counts, "names": names,
         "meetings": meetings, "slots": slots, "published": current is not None,
-        "unseated": sum(
-            1 for r in rows
-            if r.status == "accepted" and tuple(sorted((r.requester, r.recipient))) not in meetings
-        ),
+        "unseated": sum(1 for m in meetings.values() if m is None),
         "seating": seating,
         "unplaced": [(rid, say(why, language)) for rid, why in seating.unplaced] if seating else [],
     }  # fmt: skip
